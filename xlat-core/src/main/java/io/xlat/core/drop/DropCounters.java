@@ -1,8 +1,9 @@
 package io.xlat.core.drop;
 
 /**
- * Single-writer counters of the translation core, indexed by stable id: one per {@link DropReason} plus packet
- * totals. Plain longs: the owning worker writes, and a publisher copies them to the shared counters file.
+ * Single-writer counters of the translation core: one per {@link DropReason} (indexed by its stable id) plus
+ * packet totals and the fate of the ICMP errors the translator originates. Plain longs: the owning worker
+ * writes, a publisher copies them out to the shared counters file.
  */
 public final class DropCounters {
 
@@ -10,6 +11,8 @@ public final class DropCounters {
     private long translated46;
     private long translated64;
     private long icmpErrorsSent;
+    private long icmpErrorsRateLimited;
+    private long icmpErrorsNoSource;
 
     public void drop(DropReason reason) {
         drops[reason.id()]++;
@@ -27,16 +30,28 @@ public final class DropCounters {
         return total;
     }
 
+    /** One input packet translated IPv4 to IPv6 (however many fragments it became). */
     public void translated46() {
         translated46++;
     }
 
+    /** One input packet translated IPv6 to IPv4. */
     public void translated64() {
         translated64++;
     }
 
     public void icmpErrorSent() {
         icmpErrorsSent++;
+    }
+
+    /** An ICMP error the translator would have sent was suppressed by {@code icmp-rate}. */
+    public void icmpErrorRateLimited() {
+        icmpErrorsRateLimited++;
+    }
+
+    /** An ICMP error the translator would have sent had no source address (no ipv4-address/ipv6-address). */
+    public void icmpErrorNoSource() {
+        icmpErrorsNoSource++;
     }
 
     public long translated46Count() {
@@ -49,5 +64,13 @@ public final class DropCounters {
 
     public long icmpErrorsSentCount() {
         return icmpErrorsSent;
+    }
+
+    public long icmpErrorsRateLimitedCount() {
+        return icmpErrorsRateLimited;
+    }
+
+    public long icmpErrorsNoSourceCount() {
+        return icmpErrorsNoSource;
     }
 }

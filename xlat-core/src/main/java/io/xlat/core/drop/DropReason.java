@@ -17,6 +17,7 @@ public enum DropReason {
     NO_MAPPING_DESTINATION(12, "no-mapping-destination", "RFC 7915 4.1/5.1", "destination address has no EAM or pool6 mapping"),
     NON_GLOBAL_WKP(13, "wkp-non-global", "RFC 6052 3.1", "non-global IPv4 address with the well-known prefix 64:ff9b::/96"),
     HAIRPIN_LOOP(14, "hairpin-loop", "RFC 7757 4.2", "hairpinned packet would be hairpinned again"),
+    ILLEGAL_DESTINATION(15, "illegal-destination", "RFC 7915 4.1/5.1", "multicast, broadcast, loopback or unspecified destination cannot be translated"),
     // --- TTL / hop limit, routing -----------------------------------------------------------------
     TTL_EXPIRED(20, "ttl-expired", "RFC 7915 4.1/5.1", "TTL or hop limit reached zero (ICMP Time Exceeded sent)"),
     SOURCE_ROUTE(21, "source-route", "RFC 7915 4.1", "unexpired IPv4 source route option (ICMP 3/5 sent)"),
@@ -33,13 +34,10 @@ public enum DropReason {
     ICMP_NESTED_ERROR(43, "icmp-nested-error", "RFC 7915 4.3/5.3", "ICMP error inside an ICMP error (no recursion beyond one level)"),
     ICMP_PARAMETER_PROBLEM_POINTER(44, "icmp-pointer", "RFC 7915 4.2/5.2", "Parameter Problem pointer has no counterpart field"),
     // --- protocols --------------------------------------------------------------------------------
-    ICMP_IN_WRONG_FAMILY(50, "icmp-wrong-family", "RFC 7915 4.1/5.1", "ICMPv4 in IPv6 or ICMPv6 in IPv4 (protocol 1/58 mismatch)"),
-    // --- ICMP errors the translator originates ----------------------------------------------------
-    ICMP_ERROR_RATE_LIMITED(60, "icmp-rate-limited", "RFC 1812 4.3.2.8 / RFC 4443 2.4(f)", "an ICMP error we would send was suppressed by icmp-rate (packet still dropped)"),
-    ICMP_ERROR_NO_SOURCE(61, "icmp-no-source", "RFC 7915 4.4/5.4", "an ICMP error we would send has no source address (set ipv4-address / ipv6-address)");
+    ICMP_IN_WRONG_FAMILY(50, "icmp-wrong-family", "RFC 7915 4.1/5.1", "ICMPv4 in IPv6 or ICMPv6 in IPv4 (protocol 1/58 mismatch)");
 
     /** The largest id in use: counter arrays are sized MAX_ID + 1. */
-    public static final int MAX_ID = 61;
+    public static final int MAX_ID = 50;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];
 

@@ -1,0 +1,155 @@
+package io.xlat.control.cli;
+
+import io.xlat.core.translate.PacketSink;
+import io.xlat.core.translate.Translator;
+import io.xlat.tunio.pcap.LinkLayerDecoder;
+import io.xlat.tunio.pcap.LinkType;
+import io.xlat.tunio.pcap.PcapFormatException;
+import io.xlat.tunio.pcap.PcapReader;
+import io.xlat.tunio.pcap.PcapWriter;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Feeds every IP packet of a pcap file through a translator, in order, and writes everything it emits (the
+ * translated packets and the ICMP errors it originates, interleaved as emitted) to a raw-IP pcap file with the
+ * timestamp of the input packet. The loop allocates nothing per packet.
+ */
+final class PcapReplay {
+
+    /** The largest IP packet: the 16-bit IPv4 Total Length / IPv6 Payload Length. */
+    static final int MAX_IP_PACKET = 65535;
+
+    /** What translates one packet: the core {@link Translator} in production, a fake in tests. */
+    interface Step {
+        int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
+            PacketSink back);
+    }
+
+    /** Counts of one replay. */
+    static final class Summary {
+        long packetsIn;
+        long translatedOut;
+        long icmpErrorsOut;
+        long skippedNotIp;
+        long skippedTruncatedLinkHeader;
+        long skippedTooLong;
+        long nanos;
+
+        long packetsOut() {
+            return translatedOut + icmpErrorsOut;
+        }
+
+        long skipped() {
+            return skippedNotIp + skippedTruncatedLinkHeader + skippedTooLong;
+        }
+    }
+
+    /** A failure while replaying, with the input record it happened at. */
+    static final class ReplayException extends IOException {
+        ReplayException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes each emitted packet with the current input timestamp. */
+    private static final class RecordSink implements PacketSink {
+        private final PcapWriter writer;
+        long timestampNanos;
+        long count;
+
+        RecordSink(PcapWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void emit(DirectBuffer buffer, int offset, int length) {
+            try {
+                writer.write(buffer, offset, length, timestampNanos);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            count++;
+        }
+    }
+
+    private PcapReplay() {
+    }
+
+    /**
+     * @throws PcapFormatException when the input is not a readable pcap file or has an unsupported link type
+     * @throws ReplayException     when the translator fails on a packet (the message names the record)
+     * @throws IOException         when a file cannot be read or written
+     */
+    static Summary replay(Path input, Path output, Step step) throws IOException {
+        final Summary summary = new Summary();
+        final long start = System.nanoTime();
+        try (PcapReader reader = PcapReader.open(input)) {
+            final int linkType = reader.linkType();
+            if (!LinkType.isSupported(linkType)) {
+                throw new PcapFormatException(input + ": link type " + linkType + " is not supported (supported: "
+                    + LinkType.supportedList() + ")");
+            }
+            try (PcapWriter writer = PcapWriter.create(output, LinkType.RAW, reader.nanosecondPrecision())) {
+                loop(reader, writer, step, summary);
+            } catch (UncheckedIOException e) {
+                throw new IOException(output + ": " + Main.describe(e.getCause()), e.getCause());
+            }
+        }
+        summary.nanos = System.nanoTime() - start;
+        return summary;
+    }
+
+    private static void loop(PcapReader reader, PcapWriter writer, Step step, Summary summary) throws IOException {
+        final int headroom = Translator.HEADROOM;
+        // IPv4 to IPv6 grows the header in front of the packet (headroom) and fragmentation may need room after
+        final UnsafeBuffer work = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_IP_PACKET + 1 + 2 * headroom));
+        final LinkLayerDecoder decoder = new LinkLayerDecoder();
+        final RecordSink forward = new RecordSink(writer);
+        final RecordSink back = new RecordSink(writer);
+        final int linkType = reader.linkType();
+        final DirectBuffer in = reader.buffer();
+        while (reader.next() >= 0) {
+            summary.packetsIn++;
+            final int verdict = decoder.decode(linkType, in, reader.offset(), reader.length());
+            if (verdict == LinkLayerDecoder.NOT_IP) {
+                summary.skippedNotIp++;
+                continue;
+            }
+            if (verdict == LinkLayerDecoder.TRUNCATED) {
+                summary.skippedTruncatedLinkHeader++;
+                continue;
+            }
+            final int length = decoder.ipLength();
+            if (length > MAX_IP_PACKET) {
+                summary.skippedTooLong++;
+                continue;
+            }
+            work.putBytes(headroom, in, decoder.ipOffset(), length);
+            final long now = reader.timestampNanos();
+            forward.timestampNanos = now;
+            back.timestampNanos = now;
+            try {
+                step.translate(work, headroom, length, now, forward, back);
+            } catch (UncheckedIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ReplayException(reader.path() + ": record " + reader.recordCount()
+                    + ": translator failed: " + e, e);
+            }
+        }
+        summary.translatedOut = forward.count;
+        summary.icmpErrorsOut = back.count;
+    }
+
+    /** The production step: one core translator. */
+    static Step translatorStep(Translator translator) {
+        return translator::translate;
+    }
+}

@@ -1,0 +1,179 @@
+package io.xlat.control.cli;
+
+import io.xlat.control.config.ConfigException;
+import io.xlat.control.config.ConfigLoader;
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.DropCounters;
+import io.xlat.core.drop.DropReason;
+import io.xlat.core.translate.Translator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code xlat replay}: translates the packets of a capture file offline. */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Translate every IPv4/IPv6 packet of a pcap file, in order, and write everything the translator emits",
+        "(translated packets and the ICMP errors it originates) to OUT.pcap as raw IP (link type 101), each with",
+        "the timestamp of the input packet it came from. The timestamps also drive the ICMP error rate limit.",
+        "",
+        "Input: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type",
+        "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276).",
+        "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
+        "",
+        "Prints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason.",
+        ""},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  xlat replay --config xlat.yaml capture.pcap translated.pcap",
+        "  xlat replay -c xlat.yaml in.pcap out.pcap && tcpdump -nr out.pcap",
+        "",
+        "Exit code 1 when a file cannot be read or written, 2 when the configuration is rejected."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "The YAML configuration file. Default: built-in defaults, which map no address "
+            + "(every packet is then dropped as no-mapping).")
+    Path config;
+
+    @Parameters(index = "0", paramLabel = "IN.pcap", description = "The capture to translate.")
+    Path input;
+
+    @Parameters(index = "1", paramLabel = "OUT.pcap", description = "Where to write the result (replaced if it exists).")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() {
+        final PrintWriter err = spec.commandLine().getErr();
+        final String name = spec.qualifiedName();
+        final TranslatorConfig translatorConfig;
+        try {
+            translatorConfig = config == null ? TranslatorConfig.defaults() : ConfigLoader.load(config).translator();
+        } catch (ConfigException e) {
+            return ConfigErrors.report(name, e, err);
+        }
+        if (sameFile(input, output)) {
+            err.println(name + ": OUT.pcap must differ from IN.pcap (" + output + ")");
+            return ExitCodes.USAGE;
+        }
+        if (!Files.exists(input)) {
+            // checked before the output is created, so that a typo in IN does not clobber OUT
+            err.println(name + ": error: " + input + ": no such file");
+            return ExitCodes.FAILURE;
+        }
+        final DropCounters counters = new DropCounters();
+        final Translator translator;
+        try {
+            translator = new Translator(translatorConfig, counters);
+        } catch (RuntimeException e) {
+            return fail(name, "cannot create the translator: " + Main.describe(e), e);
+        }
+        final PcapReplay.Summary summary;
+        try {
+            summary = PcapReplay.replay(input, output, PcapReplay.translatorStep(translator));
+        } catch (IOException e) {
+            final boolean removed = removePartialOutput();
+            return fail(name, describe(e) + (removed ? " (partial " + output + " removed)" : ""), e);
+        }
+        print(summary, counters, spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    private int fail(String name, String message, Throwable e) {
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println(name + ": error: " + message);
+        if (main != null && main.verbose()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+
+    private boolean removePartialOutput() {
+        try {
+            return Files.deleteIfExists(output);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) {
+                return Files.isSameFile(a, b);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /** I/O exceptions as "path: what went wrong" (the JDK's messages are often just the path). */
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return ((NoSuchFileException) e).getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return ((AccessDeniedException) e).getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException) {
+            final FileSystemException f = (FileSystemException) e;
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        }
+        if (e.getCause() instanceof IOException && !(e instanceof PcapReplay.ReplayException)) {
+            final String outer = e.getMessage();
+            final String inner = describe((IOException) e.getCause());
+            return outer != null && outer.contains(inner) ? outer : inner;
+        }
+        return Main.describe(e);
+    }
+
+    static void print(PcapReplay.Summary s, DropCounters counters, PrintWriter out) {
+        final double seconds = s.nanos / 1e9;
+        out.printf(Locale.ROOT, "packets in            %d%n", s.packetsIn);
+        out.printf(Locale.ROOT, "packets out           %d%n", s.packetsOut());
+        out.printf(Locale.ROOT, "  translated          %d%n", s.translatedOut);
+        out.printf(Locale.ROOT, "  icmp errors sent    %d%n", s.icmpErrorsOut);
+        out.printf(Locale.ROOT, "skipped               %d%n", s.skipped());
+        if (s.skippedNotIp > 0) {
+            out.printf(Locale.ROOT, "  not-ip              %d%n", s.skippedNotIp);
+        }
+        if (s.skippedTruncatedLinkHeader > 0) {
+            out.printf(Locale.ROOT, "  truncated-link      %d%n", s.skippedTruncatedLinkHeader);
+        }
+        if (s.skippedTooLong > 0) {
+            out.printf(Locale.ROOT, "  too-long            %d%n", s.skippedTooLong);
+        }
+        out.printf(Locale.ROOT, "dropped               %d%n", counters.totalDrops());
+        for (final DropReason reason : DropReason.values()) {
+            final long n = counters.drops(reason);
+            if (n > 0) {
+                out.printf(Locale.ROOT, "  %-19s %d%n", reason.label(), n);
+            }
+        }
+        out.printf(Locale.ROOT, "time                  %.3f s (%.0f packets/s)%n", seconds,
+            seconds > 0 ? s.packetsIn / seconds : 0.0);
+        out.flush();
+    }
+}

@@ -1,0 +1,242 @@
+package io.xlat.tunio.pcap;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads a classic pcap file record by record: either byte order, microsecond or nanosecond timestamps.
+ * pcapng is recognised and refused with a hint.
+ *
+ * <p>Pure Java rather than pcap4j: reading a file needs no libpcap, and {@link #next()} allocates nothing (pcap4j
+ * returns a new byte[] per packet). A record is exposed as a view into the read buffer, valid until the next call.
+ */
+public final class PcapReader implements AutoCloseable {
+
+    /** Magic of a file with microsecond timestamps, as read in the writer's byte order. */
+    public static final int MAGIC_MICROS = 0xA1B2C3D4;
+    /** Magic of a file with nanosecond timestamps. */
+    public static final int MAGIC_NANOS = 0xA1B23C4D;
+    /** First word of a pcapng Section Header Block (the same in both byte orders). */
+    static final int PCAPNG_MAGIC = 0x0A0D0D0A;
+    public static final int FILE_HEADER_LENGTH = 24;
+    public static final int RECORD_HEADER_LENGTH = 16;
+    /** Larger captured lengths are taken as corruption: tcpdump's own maximum snapshot length is 262144. */
+    public static final int MAX_RECORD_LENGTH = 262_144;
+
+    private static final int READ_BUFFER_LENGTH = 1024 * 1024;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final ByteBuffer byteBuffer;
+    private final UnsafeBuffer buffer;
+    private final ByteOrder order;
+    private final boolean nanosecondPrecision;
+    private final int versionMajor;
+    private final int versionMinor;
+    private final int snapLength;
+    private final int linkType;
+    private final int linkTypeFlags;
+
+    private int position;
+    private int limit;
+    private boolean endOfFile;
+    private long fileOffsetOfBuffer;
+
+    private long recordCount;
+    private int recordOffset;
+    private int recordLength;
+    private int originalLength;
+    private long timestampNanos;
+
+    private PcapReader(Path path, FileChannel channel) throws IOException {
+        this.path = path;
+        this.channel = channel;
+        this.byteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
+        this.buffer = new UnsafeBuffer(byteBuffer);
+        if (!ensure(FILE_HEADER_LENGTH)) {
+            throw new PcapFormatException(path + ": not a pcap file (shorter than the 24-byte file header)");
+        }
+        final int magicBig = buffer.getInt(0, ByteOrder.BIG_ENDIAN);
+        final int magicLittle = buffer.getInt(0, ByteOrder.LITTLE_ENDIAN);
+        if (magicBig == PCAPNG_MAGIC) {
+            throw new PcapFormatException(path + ": pcapng is not supported, convert it to classic pcap first"
+                + " (editcap -F pcap IN OUT)");
+        }
+        if (magicBig == MAGIC_MICROS || magicBig == MAGIC_NANOS) {
+            order = ByteOrder.BIG_ENDIAN;
+            nanosecondPrecision = magicBig == MAGIC_NANOS;
+        } else if (magicLittle == MAGIC_MICROS || magicLittle == MAGIC_NANOS) {
+            order = ByteOrder.LITTLE_ENDIAN;
+            nanosecondPrecision = magicLittle == MAGIC_NANOS;
+        } else {
+            throw new PcapFormatException(path + ": not a pcap file (magic 0x" + Integer.toHexString(magicBig) + ")");
+        }
+        versionMajor = buffer.getShort(4, order) & 0xFFFF;
+        versionMinor = buffer.getShort(6, order) & 0xFFFF;
+        snapLength = buffer.getInt(16, order);
+        final int linkTypeField = buffer.getInt(20, order);
+        // the low 16 bits are the link type; the high ones may say how long a trailing FCS is. Frames are
+        // trimmed to their IP length later, so a trailing FCS needs no handling of its own.
+        linkType = linkTypeField & 0xFFFF;
+        linkTypeFlags = linkTypeField >>> 16;
+        position = FILE_HEADER_LENGTH;
+    }
+
+    /** Opens a file and reads its header; throws {@link PcapFormatException} when it is not classic pcap. */
+    public static PcapReader open(Path path) throws IOException {
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new PcapReader(path, channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Advances to the next record.
+     *
+     * @return the captured length of the record, or -1 at the end of the file
+     * @throws PcapFormatException when the file ends inside a record or a record is implausibly long
+     */
+    public int next() throws IOException {
+        position += recordLength;
+        recordLength = 0;
+        if (!ensure(RECORD_HEADER_LENGTH)) {
+            if (limit > position) {
+                throw truncated("record header");
+            }
+            return -1;
+        }
+        final long seconds = buffer.getInt(position, order) & 0xFFFF_FFFFL;
+        final long fraction = buffer.getInt(position + 4, order) & 0xFFFF_FFFFL;
+        final int capturedLength = buffer.getInt(position + 8, order);
+        final int wireLength = buffer.getInt(position + 12, order);
+        if (capturedLength < 0 || capturedLength > MAX_RECORD_LENGTH) {
+            throw new PcapFormatException(path + ": record " + (recordCount + 1) + " at byte "
+                + (fileOffsetOfBuffer + position) + " claims " + (capturedLength & 0xFFFF_FFFFL)
+                + " captured bytes (more than " + MAX_RECORD_LENGTH + "): the file is corrupt");
+        }
+        if (!ensure(RECORD_HEADER_LENGTH + capturedLength)) {
+            throw truncated("record data");
+        }
+        position += RECORD_HEADER_LENGTH;
+        recordOffset = position;
+        recordLength = capturedLength;
+        originalLength = wireLength;
+        timestampNanos = seconds * 1_000_000_000L + (nanosecondPrecision ? fraction : fraction * 1000L);
+        recordCount++;
+        return capturedLength;
+    }
+
+    private PcapFormatException truncated(String what) {
+        return new PcapFormatException(path + ": file ends inside the " + what + " of record " + (recordCount + 1)
+            + " at byte " + (fileOffsetOfBuffer + position) + " (cut short while being written?)");
+    }
+
+    /** Makes at least {@code length} bytes available from {@code position}; false when the file ends first. */
+    private boolean ensure(int length) throws IOException {
+        if (limit - position >= length) {
+            return true;
+        }
+        if (endOfFile) {
+            return false;
+        }
+        byteBuffer.limit(limit).position(position);
+        byteBuffer.compact();
+        fileOffsetOfBuffer += position;
+        while (byteBuffer.position() < length) {
+            if (channel.read(byteBuffer) < 0) {
+                endOfFile = true;
+                break;
+            }
+        }
+        // fill the rest of the buffer too while the file lasts, so that small records need few reads
+        while (!endOfFile && byteBuffer.hasRemaining()) {
+            final int read = channel.read(byteBuffer);
+            if (read < 0) {
+                endOfFile = true;
+            } else if (read == 0) {
+                break;
+            }
+        }
+        limit = byteBuffer.position();
+        position = 0;
+        return limit >= length;
+    }
+
+    /** The buffer holding the current record; valid until the next call to {@link #next()}. */
+    public DirectBuffer buffer() {
+        return buffer;
+    }
+
+    /** Offset of the current record's first captured byte in {@link #buffer()}. */
+    public int offset() {
+        return recordOffset;
+    }
+
+    /** Captured length of the current record. */
+    public int length() {
+        return recordLength;
+    }
+
+    /** Length of the packet on the wire (larger than {@link #length()} when the capture was truncated). */
+    public int originalLength() {
+        return originalLength;
+    }
+
+    /** Timestamp of the current record in nanoseconds since the epoch. */
+    public long timestampNanos() {
+        return timestampNanos;
+    }
+
+    /** Number of records read so far: the 1-based number of the current record. */
+    public long recordCount() {
+        return recordCount;
+    }
+
+    public int linkType() {
+        return linkType;
+    }
+
+    /** The high 16 bits of the link type field (FCS information), normally 0. */
+    public int linkTypeFlags() {
+        return linkTypeFlags;
+    }
+
+    public boolean nanosecondPrecision() {
+        return nanosecondPrecision;
+    }
+
+    public ByteOrder byteOrder() {
+        return order;
+    }
+
+    public int snapLength() {
+        return snapLength;
+    }
+
+    public int versionMajor() {
+        return versionMajor;
+    }
+
+    public int versionMinor() {
+        return versionMinor;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

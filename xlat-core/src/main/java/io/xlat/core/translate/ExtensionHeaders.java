@@ -1,0 +1,85 @@
+package io.xlat.core.translate;
+
+import io.xlat.core.drop.DropReason;
+import io.xlat.core.packet.IpProtocol;
+import io.xlat.core.packet.Ipv6FragmentHeader;
+import io.xlat.core.packet.Ipv6Header;
+import org.agrona.DirectBuffer;
+
+/**
+ * Walks an IPv6 extension header chain (RFC 8200 section 4). RFC 7915 §5.1: the Protocol is "copied from the
+ * Next Header field in the last IPv6 header", skipping the Hop-by-Hop Options, Routing, Fragment and
+ * Destination Options headers, which are not translated. A reusable cursor: one per translator, no allocation.
+ */
+final class ExtensionHeaders {
+    /** The upper-layer protocol (or the header that follows a non-first fragment's Fragment header). */
+    int protocol;
+    /** Absolute offset of the upper-layer header. */
+    int upperLayer;
+    /** Absolute offset of the Fragment header, or -1. */
+    int fragmentHeader;
+    /** Absolute offset of the Segments Left octet of the first Routing header with Segments Left != 0, or -1. */
+    int segmentsLeftPointer;
+
+    /**
+     * @param off        the IPv6 header
+     * @param end        one past the last byte the chain may use
+     * @param nextHeader the fixed header's Next Header
+     * @return null when the chain is well formed up to the upper layer, else why not
+     */
+    DropReason parse(DirectBuffer b, int off, int end, int nextHeader) {
+        int next = nextHeader;
+        int pos = off + Ipv6Header.LENGTH;
+        fragmentHeader = -1;
+        segmentsLeftPointer = -1;
+        boolean first = true;
+        walk:
+        while (true) {
+            switch (next) {
+                case IpProtocol.HOP_BY_HOP:
+                    // RFC 8200 §4.1: "The Hop-by-Hop Options header ... must immediately follow the IPv6 header."
+                    if (!first) {
+                        return DropReason.BAD_EXTENSION_HEADER;
+                    }
+                    // fall through: same layout as the other option headers
+                case IpProtocol.ROUTING:
+                case IpProtocol.DESTINATION_OPTIONS: {
+                    if (pos + 8 > end) {
+                        return DropReason.TRUNCATED;
+                    }
+                    final int length = ((b.getByte(pos + 1) & 0xFF) + 1) << 3;
+                    if (pos + length > end) {
+                        return DropReason.TRUNCATED;
+                    }
+                    if (next == IpProtocol.ROUTING && segmentsLeftPointer < 0 && b.getByte(pos + 3) != 0) {
+                        segmentsLeftPointer = pos + 3;
+                    }
+                    next = b.getByte(pos) & 0xFF;
+                    pos += length;
+                    break;
+                }
+                case IpProtocol.FRAGMENT: {
+                    if (fragmentHeader >= 0) {
+                        return DropReason.BAD_EXTENSION_HEADER;
+                    }
+                    if (pos + Ipv6FragmentHeader.LENGTH > end) {
+                        return DropReason.TRUNCATED;
+                    }
+                    fragmentHeader = pos;
+                    next = b.getByte(pos) & 0xFF;
+                    pos += Ipv6FragmentHeader.LENGTH;
+                    if ((b.getShort(pos - 6, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFF8) != 0) {
+                        break walk; // a non-first fragment: what follows is payload, not headers
+                    }
+                    break;
+                }
+                default:
+                    break walk;
+            }
+            first = false;
+        }
+        protocol = next;
+        upperLayer = pos;
+        return null;
+    }
+}

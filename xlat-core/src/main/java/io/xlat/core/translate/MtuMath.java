@@ -1,0 +1,51 @@
+package io.xlat.core.translate;
+
+/** Packet Too Big / Fragmentation Needed MTU arithmetic of RFC 7915 sections 4.2 and 5.2. */
+final class MtuMath {
+    private final int[] plateaus;
+    private final int ipv4Mtu;
+    private final int ipv6Mtu;
+
+    MtuMath(int[] plateaus, int ipv4Mtu, int ipv6Mtu) {
+        this.plateaus = plateaus.clone();
+        this.ipv4Mtu = ipv4Mtu;
+        this.ipv6Mtu = ipv6Mtu;
+    }
+
+    /**
+     * RFC 7915 §4.2 (ICMPv4 Fragmentation Needed to ICMPv6 Packet Too Big): "The MTU field MUST be adjusted for
+     * the difference between the IPv4 and IPv6 header sizes, taking into account whether or not the packet in
+     * error includes a Fragment Header, i.e., minimum(advertised MTU+20, MTU_of_IPv6_nexthop,
+     * (MTU_of_IPv4_nexthop)+20)." The packet in error carried a Fragment Header exactly when its IPv4 form was a
+     * fragment, so the growth is 28 then. A zero MTU (pre-RFC 1191 router) is replaced by the greatest plateau
+     * below the returned Total Length (RFC 7915 §4.2, RFC 1191 §5).
+     */
+    int packetTooBigMtu46(int advertisedMtu, int innerTotalLength, boolean innerIsFragment) {
+        int mtu = advertisedMtu;
+        if (mtu == 0) {
+            mtu = plateauBelow(innerTotalLength);
+        }
+        final int growth = innerIsFragment ? 28 : 20;
+        return Math.min(mtu + growth, Math.min(ipv6Mtu, ipv4Mtu + growth));
+    }
+
+    /**
+     * RFC 7915 §5.2 (ICMPv6 Packet Too Big to ICMPv4 Fragmentation Needed): "The MTU field MUST be adjusted for
+     * the difference between the IPv4 and IPv6 header sizes, i.e., minimum(advertised MTU-20,
+     * MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)." Clamped to the 16-bit ICMPv4 field.
+     */
+    int fragmentationNeededMtu64(long advertisedMtu) {
+        final long mtu = Math.min(advertisedMtu - 20, Math.min(ipv4Mtu, ipv6Mtu - 20L));
+        return (int) Math.max(0, Math.min(0xFFFF, mtu));
+    }
+
+    /** The greatest plateau strictly less than {@code totalLength}; 68 (the IPv4 minimum) if none is. */
+    int plateauBelow(int totalLength) {
+        for (final int plateau : plateaus) {
+            if (plateau < totalLength) {
+                return plateau;
+            }
+        }
+        return 68;
+    }
+}

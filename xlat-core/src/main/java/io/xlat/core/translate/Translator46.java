@@ -1,0 +1,349 @@
+package io.xlat.core.translate;
+
+import io.xlat.core.addr.AddressMapping;
+import io.xlat.core.addr.Ipv4Addresses;
+import io.xlat.core.checksum.Checksum;
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.DropCounters;
+import io.xlat.core.drop.DropReason;
+import io.xlat.core.packet.IcmpHeader;
+import io.xlat.core.packet.IpProtocol;
+import io.xlat.core.packet.Ipv4Header;
+import io.xlat.core.packet.Ipv6FragmentHeader;
+import io.xlat.core.packet.Ipv6Header;
+import io.xlat.core.packet.TransportHeader;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+/**
+ * RFC 7915 section 4: IPv4 to IPv6. The common case (TCP, UDP, ICMP echo, unknown protocols) is translated in
+ * place: the IPv6 header is written over the IPv4 header and the headroom in front of it, the payload does not
+ * move. ICMP errors ({@link Icmp46}) and packets that must be fragmented are built in a scratch buffer.
+ */
+final class Translator46 {
+    private static final int SOURCE_ROUTE_NONE = 0;
+    private static final int SOURCE_ROUTE_UNEXPIRED = 1;
+    private static final int OPTIONS_MALFORMED = 2;
+    private static final int OPTION_LSRR = 131;
+    private static final int OPTION_SSRR = 137;
+
+    private final AddressMapping mapping;
+    private final DropCounters counters;
+    private final IcmpErrorSender errors;
+    private final Icmp46 icmp;
+    private final int ipv6Mtu;
+    private final int lowestIpv6Mtu;
+    private final boolean trafficClassZero;
+    private final boolean udpZeroCompute;
+    private final boolean hasOwnIpv6;
+    private final long ownIpv6Hi;
+    private final long ownIpv6Lo;
+    private final boolean wellKnownPool6;
+    /** Mapped addresses: outer source at 0, outer destination at 16. */
+    private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
+    private final UnsafeBuffer fragments = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
+
+    Translator46(TranslatorConfig config, AddressMapping mapping, DropCounters counters, IcmpErrorSender errors,
+        MtuMath mtuMath) {
+        this.mapping = mapping;
+        this.counters = counters;
+        this.errors = errors;
+        this.ipv6Mtu = config.ipv6Mtu();
+        this.lowestIpv6Mtu = config.lowestIpv6Mtu();
+        this.trafficClassZero = config.trafficClass() == TranslatorConfig.TrafficClass.ZERO;
+        this.udpZeroCompute = config.udpZeroChecksum() == TranslatorConfig.UdpZeroChecksum.COMPUTE;
+        this.hasOwnIpv6 = config.ipv6Address() != null;
+        this.ownIpv6Hi = hasOwnIpv6 ? config.ipv6Address().hi() : 0;
+        this.ownIpv6Lo = hasOwnIpv6 ? config.ipv6Address().lo() : 0;
+        this.wellKnownPool6 = config.pool6() != null && config.pool6().length() == 96
+            && config.pool6().hi() == 0x0064_ff9b_0000_0000L && config.pool6().lo() == 0;
+        this.icmp = new Icmp46(mapping, counters, mtuMath, trafficClassZero);
+    }
+
+    int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
+        if (len < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.TRUNCATED);
+        }
+        final int ihl = (b.getByte(off) & 0xF) << 2;
+        if (ihl < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.BAD_IPV4_HEADER);
+        }
+        final int total = b.getShort(off + Ipv4Header.TOTAL_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        if (total < ihl) {
+            return drop(DropReason.BAD_IPV4_HEADER);
+        }
+        if (total > len) {
+            return drop(DropReason.TRUNCATED);
+        }
+        // RFC 1812 §5.2.2: "a router MUST verify the IP checksum of any packet that is received".
+        if (!Ipv4Header.checksumValid(b, off, ihl)) {
+            return drop(DropReason.BAD_IPV4_CHECKSUM);
+        }
+        final int src = b.getInt(off + Ipv4Header.SOURCE_OFFSET, BIG_ENDIAN);
+        final int dst = b.getInt(off + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN);
+        // RFC 7915 §4.1: "If the translator gets an illegal source address (e.g., 0.0.0.0, 127.0.0.1, etc.), the
+        // translator SHOULD silently drop the packet (as discussed in Section 5.3.7 of [RFC1812])."
+        if (Ipv4Addresses.isIllegalSource(src)) {
+            return drop(DropReason.ILLEGAL_SOURCE);
+        }
+        if (Ipv4Addresses.isIllegalSource(dst)) {
+            return drop(DropReason.ILLEGAL_DESTINATION);
+        }
+        final int flags = b.getShort(off + Ipv4Header.FLAGS_FRAGMENT_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
+        final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
+        final int fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
+        final boolean isFragment = moreFragments || fragmentOffset != 0;
+        final int protocol = b.getByte(off + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        final int l4 = off + ihl;
+        final int l4Length = total - ihl;
+        final boolean icmpError = protocol == IpProtocol.ICMP && fragmentOffset == 0 && l4Length > 0
+            && IcmpHeader.isIcmpv4Error(b.getByte(l4) & 0xFF);
+        // RFC 1812 §4.3.2.7: no ICMP error about an ICMP error or about a non-initial fragment.
+        final boolean mayReply = !icmpError && fragmentOffset == 0;
+
+        // RFC 7915 §4.1: "As part of decrementing the TTL or Hop Limit, the translator (as any router) MUST check
+        // for zero and send the ICMPv4 "TTL Exceeded" or ICMPv6 "Hop Limit Exceeded" error."
+        final int ttl = b.getByte(off + Ipv4Header.TTL_OFFSET) & 0xFF;
+        if (ttl <= 1) {
+            drop(DropReason.TTL_EXPIRED);
+            return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
+        }
+        if (ihl > Ipv4Header.MIN_LENGTH) {
+            // RFC 7915 §4.1: "If IPv4 options are present in the IPv4 packet, they MUST be ignored ... However, if
+            // an unexpired source route option is present, then the packet MUST instead be discarded, and an
+            // ICMPv4 "Destination Unreachable, Source Route Failed" (Type 3, Code 5) error message SHOULD be returned"
+            final int options = sourceRouteStatus(b, off, ihl);
+            if (options == OPTIONS_MALFORMED) {
+                return drop(DropReason.BAD_IPV4_HEADER);
+            }
+            if (options == SOURCE_ROUTE_UNEXPIRED) {
+                drop(DropReason.SOURCE_ROUTE);
+                return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 5, 0, nowNanos, back) : 0;
+            }
+        }
+        if (protocol == IpProtocol.ICMPV6) {
+            return drop(DropReason.ICMP_IN_WRONG_FAMILY);
+        }
+
+        if (!mapping.map46(dst, addresses, 16)) {
+            drop(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_DESTINATION);
+            return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
+        }
+        if (!mapping.map46(src, addresses, 0)) {
+            // RFC 6791 §4 (applied on the IPv6 side too): an ICMP error from an IPv4 router whose address has no
+            // mapping still reaches the IPv6 node, from a pool address, so that traceroute and PMTUD work.
+            if (!icmpError || !(mapping.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
+                drop(refusedByWellKnownPrefix(src) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_SOURCE);
+                return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
+            }
+        }
+        final int hopLimit = ttl - 1;
+        final int trafficClass = trafficClassZero ? 0 : b.getByte(off + Ipv4Header.TOS_OFFSET) & 0xFF;
+
+        int nextHeader = protocol;
+        if (protocol == IpProtocol.ICMP) {
+            // RFC 7915 §4.1: "For ICMPv4 (1), it is changed to ICMPv6 (58)"; a fragmented ICMP message cannot have
+            // its checksum recomputed over a pseudo-header without reassembly, which a stateless translator does not do.
+            if (isFragment) {
+                return drop(DropReason.FRAGMENTED_ICMP);
+            }
+            if (l4Length < IcmpHeader.LENGTH) {
+                return drop(DropReason.TRUNCATED);
+            }
+            if (icmpError) {
+                return icmp.translateError(b, off, ihl, total, addresses, hopLimit, trafficClass, forward);
+            }
+            final int type = b.getByte(l4) & 0xFF;
+            if (type != IcmpHeader.V4_ECHO_REQUEST && type != IcmpHeader.V4_ECHO_REPLY) {
+                // RFC 7915 §4.2: Information Request/Reply, Timestamp, Address Mask, Router Advertisement and
+                // Solicitation are obsolete or single-hop: "Silently drop"; "All other ICMP types: Silently drop."
+                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+            }
+            nextHeader = IpProtocol.ICMPV6;
+        }
+
+        // Fragment header and size (RFC 7915 §4 and §4.1).
+        final boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + l4Length > lowestIpv6Mtu);
+        final int outLength = Ipv6Header.LENGTH + (addFragmentHeader ? Ipv6FragmentHeader.LENGTH : 0) + l4Length;
+        if (outLength > ipv6Mtu && dontFragment) {
+            // RFC 7915 §4: a DF packet that does not fit gets Fragmentation Needed with the MTU it would fit in.
+            drop(DropReason.PACKET_TOO_BIG);
+            final int mtu = ipv6Mtu - (outLength - total);
+            return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 4, mtu & 0xFFFF, nowNanos, back) : 0;
+        }
+
+        final long srcHi = addresses.getLong(0, BIG_ENDIAN);
+        final long srcLo = addresses.getLong(8, BIG_ENDIAN);
+        final long dstHi = addresses.getLong(16, BIG_ENDIAN);
+        final long dstLo = addresses.getLong(24, BIG_ENDIAN);
+        if (fragmentOffset == 0) {
+            final DropReason refused = updateTransport(b, l4, l4Length, protocol, isFragment, srcHi, srcLo, dstHi,
+                dstLo, src, dst);
+            if (refused != null) {
+                return drop(refused);
+            }
+        }
+        final int identification = b.getShort(off + Ipv4Header.IDENTIFICATION_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        if (addFragmentHeader && outLength > lowestIpv6Mtu && !dontFragment) {
+            counters.translated46();
+            return fragment(b, l4, l4Length, trafficClass, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo,
+                fragmentOffset, moreFragments, identification, forward);
+        }
+        final int out = l4 - Ipv6Header.LENGTH - (addFragmentHeader ? Ipv6FragmentHeader.LENGTH : 0);
+        if (addFragmentHeader) {
+            Ipv6Header.write(b, out, trafficClass, l4Length + Ipv6FragmentHeader.LENGTH, IpProtocol.FRAGMENT,
+                hopLimit, srcHi, srcLo, dstHi, dstLo);
+            // RFC 7915 §4.1: "Identification: The low-order 16 bits are copied from the Identification field in
+            // the IPv4 header. The high-order 16 bits set to zero."
+            Ipv6FragmentHeader.write(b, out + Ipv6Header.LENGTH, nextHeader, fragmentOffset, moreFragments,
+                identification);
+        } else {
+            Ipv6Header.write(b, out, trafficClass, l4Length, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo);
+        }
+        counters.translated46();
+        forward.emit(b, out, outLength);
+        return 1;
+    }
+
+    /**
+     * Updates the TCP/UDP checksum for the pseudo-header change, or turns an ICMPv4 echo into ICMPv6.
+     *
+     * @return null to go on, else why the packet must be dropped
+     */
+    private DropReason updateTransport(MutableDirectBuffer b, int l4, int l4Length, int protocol, boolean isFragment,
+        long srcHi, long srcLo, long dstHi, long dstLo, int src, int dst) {
+        final long removed = Checksum.sumIpv4(src) + Checksum.sumIpv4(dst);
+        final long added = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
+        switch (protocol) {
+            case IpProtocol.TCP: {
+                if (l4Length < TransportHeader.TCP_MIN_LENGTH) {
+                    return DropReason.TRUNCATED;
+                }
+                TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                return null;
+            }
+            case IpProtocol.UDP: {
+                if (l4Length < TransportHeader.UDP_LENGTH) {
+                    return DropReason.TRUNCATED;
+                }
+                final int at = l4 + TransportHeader.UDP_CHECKSUM_OFFSET;
+                final int checksum = b.getShort(at, BIG_ENDIAN) & 0xFFFF;
+                if (checksum == 0) {
+                    // RFC 7915 §4.5: "... the translator MUST ... compute the UDP checksum ..." is optional per
+                    // configuration; a fragment cannot be summed without reassembly.
+                    if (isFragment) {
+                        return DropReason.FRAGMENTED_UDP_ZERO_CHECKSUM;
+                    }
+                    if (!udpZeroCompute) {
+                        return DropReason.UDP_ZERO_CHECKSUM;
+                    }
+                    final long pseudo = added + l4Length + IpProtocol.UDP;
+                    final int computed = Checksum.finish(Checksum.sum(b, l4, l4Length, pseudo));
+                    b.putShort(at, (short) (computed == 0 ? 0xFFFF : computed), BIG_ENDIAN);
+                    return null;
+                }
+                TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                return null;
+            }
+            case IpProtocol.ICMP:
+                // RFC 7915 §4.2: "Echo and Echo Reply (Type 8 and Type 0): Adjust the Type values to 128 and 129,
+                // respectively, and adjust the ICMP checksum both to take the type change into account and to
+                // include the ICMPv6 pseudo-header."
+                TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                return null;
+            default:
+                // RFC 7915 §4.1: "otherwise, the protocol field MUST be copied from the IPv4 header": unknown
+                // protocols pass untouched.
+                return null;
+        }
+    }
+
+    /**
+     * RFC 7915 §4: "... the translator MUST fragment the IPv4 packet so that it will result in IPv6 packets
+     * (with Fragment Headers added to each fragment) that are less than or equal to lowest-ipv6-mtu bytes."
+     */
+    private int fragment(MutableDirectBuffer b, int payload, int payloadLength, int trafficClass, int nextHeader,
+        int hopLimit, long srcHi, long srcLo, long dstHi, long dstLo, int fragmentOffset, boolean moreFragments,
+        int identification, PacketSink forward) {
+        final int perFragment = (lowestIpv6Mtu - Ipv6Header.LENGTH - Ipv6FragmentHeader.LENGTH) & ~7;
+        int done = 0;
+        int emitted = 0;
+        while (done < payloadLength) {
+            final int chunk = Math.min(perFragment, payloadLength - done);
+            final boolean last = done + chunk == payloadLength;
+            Ipv6Header.write(fragments, 0, trafficClass, Ipv6FragmentHeader.LENGTH + chunk, IpProtocol.FRAGMENT,
+                hopLimit, srcHi, srcLo, dstHi, dstLo);
+            Ipv6FragmentHeader.write(fragments, Ipv6Header.LENGTH, nextHeader, fragmentOffset + (done >> 3),
+                !last || moreFragments, identification);
+            fragments.putBytes(Ipv6Header.LENGTH + Ipv6FragmentHeader.LENGTH, b, payload + done, chunk);
+            forward.emit(fragments, 0, Ipv6Header.LENGTH + Ipv6FragmentHeader.LENGTH + chunk);
+            done += chunk;
+            emitted++;
+        }
+        return emitted;
+    }
+
+    /** RFC 7915 §4.4: ICMPv4 Destination Unreachable, Communication Administratively Prohibited (3/13). */
+    private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
+        return errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 13, 0, nowNanos, back);
+    }
+
+    /** RFC 6052 §3.1: the Well-Known Prefix "MUST NOT be used to represent non-global IPv4 addresses". */
+    private boolean refusedByWellKnownPrefix(int ipv4) {
+        return wellKnownPool6 && Ipv4Addresses.isNonGlobal(ipv4) && !mapping.isEamIpv4(ipv4);
+    }
+
+    private boolean ownIpv6(MutableDirectBuffer target, int offset) {
+        if (!hasOwnIpv6) {
+            return false;
+        }
+        target.putLong(offset, ownIpv6Hi, BIG_ENDIAN);
+        target.putLong(offset + 8, ownIpv6Lo, BIG_ENDIAN);
+        return true;
+    }
+
+    /** Walks the options (RFC 791 section 3.1) for an unexpired loose or strict source route. */
+    static int sourceRouteStatus(MutableDirectBuffer b, int off, int ihl) {
+        int pos = off + Ipv4Header.MIN_LENGTH;
+        final int end = off + ihl;
+        while (pos < end) {
+            final int type = b.getByte(pos) & 0xFF;
+            if (type == 0) {
+                return SOURCE_ROUTE_NONE; // End of Option List
+            }
+            if (type == 1) {
+                pos++; // No Operation
+                continue;
+            }
+            if (pos + 1 >= end) {
+                return OPTIONS_MALFORMED;
+            }
+            final int length = b.getByte(pos + 1) & 0xFF;
+            if (length < 2 || pos + length > end) {
+                return OPTIONS_MALFORMED;
+            }
+            if (type == OPTION_LSRR || type == OPTION_SSRR) {
+                if (length < 3) {
+                    return OPTIONS_MALFORMED;
+                }
+                // RFC 791: "If the pointer is greater than the length, the source route is empty ... and the
+                // routing is to be based on the destination address field."
+                if ((b.getByte(pos + 2) & 0xFF) <= length) {
+                    return SOURCE_ROUTE_UNEXPIRED;
+                }
+            }
+            pos += length;
+        }
+        return SOURCE_ROUTE_NONE;
+    }
+
+    private int drop(DropReason reason) {
+        counters.drop(reason);
+        return 0;
+    }
+}

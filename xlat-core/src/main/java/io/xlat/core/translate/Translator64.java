@@ -1,0 +1,232 @@
+package io.xlat.core.translate;
+
+import io.xlat.core.addr.AddressMapping;
+import io.xlat.core.addr.Ipv4Addresses;
+import io.xlat.core.addr.Ipv6Addresses;
+import io.xlat.core.checksum.Checksum;
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.DropCounters;
+import io.xlat.core.drop.DropReason;
+import io.xlat.core.packet.IcmpHeader;
+import io.xlat.core.packet.IpProtocol;
+import io.xlat.core.packet.Ipv4Header;
+import io.xlat.core.packet.Ipv6FragmentHeader;
+import io.xlat.core.packet.Ipv6Header;
+import io.xlat.core.packet.TransportHeader;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+/**
+ * RFC 7915 section 5: IPv6 to IPv4. The IPv4 header is written in place just before the upper-layer header,
+ * over the end of the IPv6 header chain; ICMPv6 errors are handed to {@link Icmp64}.
+ */
+final class Translator64 {
+    /** RFC 7915 §5.1: DF is set only when the IPv4 packet is larger than 1260 bytes. */
+    static final int DF_THRESHOLD = 1260;
+
+    private final AddressMapping mapping;
+    private final DropCounters counters;
+    private final IcmpErrorSender errors;
+    private final IdentificationGenerator ids;
+    private final Icmp64 icmp;
+    private final int ipv4Mtu;
+    private final int fixedTos;
+    private final boolean hasOwnIpv4;
+    private final int ownIpv4;
+    private final ExtensionHeaders chain = new ExtensionHeaders();
+
+    Translator64(TranslatorConfig config, AddressMapping mapping, DropCounters counters, IcmpErrorSender errors,
+        IdentificationGenerator ids, MtuMath mtuMath) {
+        this.mapping = mapping;
+        this.counters = counters;
+        this.errors = errors;
+        this.ids = ids;
+        this.ipv4Mtu = config.ipv4Mtu();
+        this.fixedTos = config.tos();
+        this.hasOwnIpv4 = config.ipv4Address() != null;
+        this.ownIpv4 = hasOwnIpv4 ? config.ipv4Address() : 0;
+        this.icmp = new Icmp64(mapping, counters, mtuMath, ids, fixedTos);
+    }
+
+    int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
+        if (len < Ipv6Header.LENGTH) {
+            return drop(DropReason.TRUNCATED);
+        }
+        final int payloadLength = b.getShort(off + Ipv6Header.PAYLOAD_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final int end = off + Ipv6Header.LENGTH + payloadLength;
+        if (end > off + len) {
+            return drop(DropReason.TRUNCATED);
+        }
+        final long srcHi = b.getLong(off + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN);
+        final long srcLo = b.getLong(off + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
+        final long dstHi = b.getLong(off + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN);
+        final long dstLo = b.getLong(off + Ipv6Header.DESTINATION_OFFSET + 8, BIG_ENDIAN);
+        if (Ipv6Addresses.isIllegalSource(srcHi, srcLo)) {
+            return drop(DropReason.ILLEGAL_SOURCE);
+        }
+        if (Ipv6Addresses.isIllegalSource(dstHi, dstLo)) {
+            return drop(DropReason.ILLEGAL_DESTINATION);
+        }
+        final DropReason malformed = chain.parse(b, off, end, b.getByte(off + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF);
+        if (malformed != null) {
+            return drop(malformed);
+        }
+        final int protocol = chain.protocol;
+        final int l4 = chain.upperLayer;
+        final int l4Length = end - l4;
+        final boolean hasFragmentHeader = chain.fragmentHeader >= 0;
+        final int fragmentOffset = hasFragmentHeader ? Ipv6FragmentHeader.fragmentOffset(b, chain.fragmentHeader) : 0;
+        final boolean moreFragments = hasFragmentHeader && Ipv6FragmentHeader.moreFragments(b, chain.fragmentHeader);
+        final boolean isFragment = fragmentOffset != 0 || moreFragments;
+        final boolean icmpError = protocol == IpProtocol.ICMPV6 && fragmentOffset == 0 && l4Length > 0
+            && IcmpHeader.isIcmpv6Error(b.getByte(l4) & 0xFF);
+        // RFC 4443 §2.4 (e): no ICMPv6 error in reply to an ICMPv6 error (and none about a non-initial fragment).
+        final boolean mayReply = !icmpError && fragmentOffset == 0;
+        final int totalLength = end - off;
+
+        // RFC 7915 §5.1 Hop Limit -> TTL: the translator "MUST check for zero and send the ICMPv4 "TTL Exceeded"
+        // or ICMPv6 "Hop Limit Exceeded" error" (as in §4.1).
+        final int hopLimit = b.getByte(off + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
+        if (hopLimit <= 1) {
+            drop(DropReason.TTL_EXPIRED);
+            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
+        }
+        // RFC 7915 §5.1: "If a Routing header with a non-zero Segments Left field is present, then the packet MUST
+        // NOT be translated, and an ICMPv6 "parameter problem/erroneous header field encountered" (Type 4, Code 0)
+        // error message, with the Pointer field indicating the first byte of the Segments Left field, SHOULD be
+        // returned to the sender."
+        if (chain.segmentsLeftPointer >= 0) {
+            drop(DropReason.ROUTING_HEADER);
+            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_PARAMETER_PROBLEM, 0,
+                chain.segmentsLeftPointer - off, nowNanos, back) : 0;
+        }
+        if (protocol == IpProtocol.ICMP) {
+            return drop(DropReason.ICMP_IN_WRONG_FAMILY);
+        }
+
+        final long dst4 = mapping.map64(dstHi, dstLo);
+        if (dst4 == AddressMapping.NO_MAPPING) {
+            drop(DropReason.NO_MAPPING_DESTINATION);
+            return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
+        }
+        if (Ipv4Addresses.isIllegalSource((int) dst4)) {
+            return drop(DropReason.ILLEGAL_DESTINATION);
+        }
+        long src4 = mapping.map64(srcHi, srcLo);
+        if (src4 == AddressMapping.NO_MAPPING) {
+            // RFC 6791 §4: "... the translator SHOULD use an IPv4 address from a pool ... as the source of the
+            // translated ICMP error"; without a pool, the translator's own IPv4 address.
+            if (icmpError) {
+                src4 = mapping.pool6791v4(Hashing.hash(srcHi, srcLo));
+                if (src4 == AddressMapping.NO_MAPPING && hasOwnIpv4) {
+                    src4 = ownIpv4 & 0xFFFF_FFFFL;
+                }
+            }
+            if (src4 == AddressMapping.NO_MAPPING) {
+                drop(DropReason.NO_MAPPING_SOURCE);
+                return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
+            }
+        } else if (Ipv4Addresses.isIllegalSource((int) src4)) {
+            return drop(DropReason.ILLEGAL_SOURCE);
+        }
+        final int ttl = hopLimit - 1;
+        final int tos = fixedTos < 0 ? (b.getShort(off, BIG_ENDIAN) >> 4) & 0xFF : fixedTos;
+
+        int ipv4Protocol = protocol;
+        if (protocol == IpProtocol.ICMPV6) {
+            if (isFragment) {
+                return drop(DropReason.FRAGMENTED_ICMP);
+            }
+            if (l4Length < IcmpHeader.LENGTH) {
+                return drop(DropReason.TRUNCATED);
+            }
+            if (icmpError) {
+                return icmp.translateError(b, off, l4, l4Length, (int) src4, (int) dst4, ttl, tos, forward);
+            }
+            final int type = b.getByte(l4) & 0xFF;
+            if (type != IcmpHeader.V6_ECHO_REQUEST && type != IcmpHeader.V6_ECHO_REPLY) {
+                // RFC 7915 §5.2: MLD and Neighbor Discovery are single-hop, "Silently drop"; "Unknown
+                // informational messages ... Silently drop."
+                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+            }
+            ipv4Protocol = IpProtocol.ICMP;
+        }
+
+        final int ipv4Length = Ipv4Header.MIN_LENGTH + l4Length;
+        if (ipv4Length > ipv4Mtu) {
+            // RFC 7915 §5: the IPv6 sender learns the IPv4 path limit through Packet Too Big; the MTU it may use
+            // is the IPv4 MTU plus the header growth, and never below the IPv6 minimum.
+            drop(DropReason.PACKET_TOO_BIG);
+            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_PACKET_TOO_BIG, 0,
+                Math.max(1280, ipv4Mtu + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH), nowNanos, back) : 0;
+        }
+        if (fragmentOffset == 0) {
+            final DropReason refused = updateTransport(b, l4, l4Length, protocol, srcHi, srcLo, dstHi, dstLo,
+                (int) src4, (int) dst4);
+            if (refused != null) {
+                return drop(refused);
+            }
+        }
+        final int identification;
+        final int flags;
+        if (hasFragmentHeader) {
+            // RFC 7915 §5.1.1: Identification "Copied from the low-order 16 bits in the Identification field in
+            // the Fragment Header"; MF "copied from the M flag"; "The IPv4 Don't Fragment (DF) flag is cleared".
+            identification = Ipv6FragmentHeader.identification(b, chain.fragmentHeader) & 0xFFFF;
+            flags = (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset;
+        } else if (ipv4Length > DF_THRESHOLD) {
+            // RFC 7915 §5.1: "If the size of the translated IPv4 packet is less than or equal to 1260 bytes, it
+            // is set to zero; otherwise, it is set to one." RFC 6864 §4.1: atomic datagrams may carry any id.
+            identification = 0;
+            flags = Ipv4Header.FLAG_DF;
+        } else {
+            identification = ids.next((int) src4, (int) dst4);
+            flags = 0;
+        }
+        final int out = l4 - Ipv4Header.MIN_LENGTH;
+        Ipv4Header.write(b, out, tos, ipv4Length, identification, flags, ttl, ipv4Protocol, (int) src4, (int) dst4);
+        Ipv4Header.computeChecksum(b, out, Ipv4Header.MIN_LENGTH);
+        counters.translated64();
+        forward.emit(b, out, ipv4Length);
+        return 1;
+    }
+
+    private DropReason updateTransport(MutableDirectBuffer b, int l4, int l4Length, int protocol, long srcHi,
+        long srcLo, long dstHi, long dstLo, int src4, int dst4) {
+        final long removed = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
+        final long added = Checksum.sumIpv4(src4) + Checksum.sumIpv4(dst4);
+        switch (protocol) {
+            case IpProtocol.TCP:
+                if (l4Length < TransportHeader.TCP_MIN_LENGTH) {
+                    return DropReason.TRUNCATED;
+                }
+                break;
+            case IpProtocol.UDP:
+                if (l4Length < TransportHeader.UDP_LENGTH) {
+                    return DropReason.TRUNCATED;
+                }
+                break;
+            case IpProtocol.ICMPV6:
+                // RFC 7915 §5.2: "Echo Request and Echo Reply (Type 128 and 129): Adjust the Type values to 8 and
+                // 0, respectively, and adjust the ICMP checksum both to take the type change into account and to
+                // exclude the ICMPv6 pseudo-header."
+                break;
+            default:
+                // RFC 7915 §5.1: the Protocol is "copied from the Next Header field": unknown protocols pass.
+                return null;
+        }
+        TransportChecksums.update64(b, l4, l4Length, protocol, l4Length, removed, added);
+        return null;
+    }
+
+    /** RFC 7915 §5.4: ICMPv6 Destination Unreachable, Communication Administratively Prohibited (1/1). */
+    private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
+        return errors.sendIcmpv6(b, off, total, IcmpHeader.V6_DEST_UNREACHABLE, 1, 0, nowNanos, back);
+    }
+
+    private int drop(DropReason reason) {
+        counters.drop(reason);
+        return 0;
+    }
+}
