@@ -15,10 +15,13 @@ import java.util.concurrent.Callable;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    header = "Validate a configuration file and print the effective configuration.",
     description = {
-        "Validate a configuration file and print the effective configuration as YAML: every section and key,",
-        "with defaults filled in. The output is itself a valid configuration file.",
-        "On errors, print every problem as FILE:LINE:COL: message and exit 2."},
+        "%nValidate a configuration file and print the effective configuration as YAML: every section and key, "
+            + "with defaults filled in. The output is itself a valid configuration file.",
+        "%nOn errors, print every problem as FILE:LINE:COL: message, apply nothing and exit 2.",
+        ""},
     footerHeading = "%nExamples:%n",
     footer = {
         "  xlat check --config /etc/xlat/xlat.yaml",

@@ -20,9 +20,7 @@ import java.util.Properties;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = {
-        "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
-        ""},
+    header = "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
     commandListHeading = "%nCommands:%n",
     subcommands = {CheckCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
@@ -34,7 +32,9 @@ import java.util.Properties;
         "Examples:",
         "  xlat check --config /etc/xlat/xlat.yaml",
         "  xlat replay --config xlat.yaml in.pcap out.pcap",
-        "  xlat replay --help"})
+        "  xlat replay --help",
+        "",
+        "Run 'xlat COMMAND --help' for the options and examples of a command."})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

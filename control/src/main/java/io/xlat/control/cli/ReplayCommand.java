@@ -27,16 +27,17 @@ import java.util.concurrent.Callable;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    header = "Translate the packets of a pcap file offline.",
     description = {
-        "Translate every IPv4/IPv6 packet of a pcap file, in order, and write everything the translator emits",
-        "(translated packets and the ICMP errors it originates) to OUT.pcap as raw IP (link type 101), each with",
-        "the timestamp of the input packet it came from. The timestamps also drive the ICMP error rate limit.",
-        "",
-        "Input: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type",
-        "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276).",
-        "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
-        "",
-        "Prints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason.",
+        "%nTranslate every IPv4/IPv6 packet of IN.pcap, in order, and write everything the translator emits "
+            + "to OUT.pcap: the translated packets and the ICMP errors it originates, as raw IP (link type 101), "
+            + "each with the timestamp of the input packet it came from. The timestamps also drive the ICMP error rate "
+            + "limit.",
+        "%nInput: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type "
+            + "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276). "
+            + "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
+        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {

@@ -53,8 +53,8 @@ public final class ConfigLoader {
         try {
             root = yaml().compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
-            problems.error(e.getProblemMark(), "YAML syntax error: " + e.getProblem()
-                + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+            problems.error(e.getProblemMark(), "YAML syntax error: "
+                + (e.getContext() != null ? e.getContext() + ", " : "") + e.getProblem());
             throw new ConfigException(problems.errors());
         } catch (YAMLException e) {
             problems.error((Node) null, "YAML error: " + e.getMessage());

@@ -63,7 +63,8 @@ final class YamlValues {
         // more than 12 digits is out of every range here, and would overflow a long past 18
         final long value = text.length() > 12 ? Long.MAX_VALUE : Long.parseLong(text);
         if (value < min || value > max) {
-            problems.error(node, path + ": must be between " + min + " and " + max + ", got " + text);
+            problems.error(node, path + (max == Integer.MAX_VALUE ? ": must be at least " + min
+                : ": must be between " + min + " and " + max) + ", got " + text);
             return null;
         }
         return (int) value;

@@ -1,0 +1,714 @@
+#!/usr/bin/python3
+"""Writes the golden pcap corpus of xlat: pcaps/cases/<NNN-name>/{in.pcap,expected.pcap,config.yaml,allowed-bad.txt}
+and the case table in pcaps/README.md.
+
+Every expected packet is built here, field by field, from the rules of RFC 7915 (and RFC 6052, 7757, 6791, 4884,
+1191) and docs/translation-choices.md. Nothing here runs or imports xlat. Checksums are either computed from
+scratch (where the rule says "computed") or adjusted with RFC 1624 eqn. 3 from the input's checksum (where a wrong
+checksum must stay wrong); for every correct input the generator asserts that both give the same value.
+
+Run with the Debian packages python3-scapy and tshark installed:  /usr/bin/python3 pcaps/gen/make_cases.py
+The output is deterministic: fixed timestamps, no randomness.
+"""
+import ipaddress
+import os
+import shutil
+import struct
+import sys
+
+from scapy.all import IP, IPv6, IPOption, Raw, TCP, conf
+
+conf.verb = 0
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PCAPS = os.path.dirname(HERE)
+CASES_DIR = os.path.join(PCAPS, "cases")
+README = os.path.join(PCAPS, "README.md")
+
+T0 = 1_700_000_000      # seconds; input packet i of a case is stamped T0 + i ms unless the case says otherwise
+LINKTYPE_RAW = 101
+M32 = 0xFFFFFFFF
+
+# ---------------------------------------------------------------------------------------------------------------
+# Addresses used throughout (documentation ranges only: RFC 5737, RFC 3849)
+# ---------------------------------------------------------------------------------------------------------------
+POOL6 = "2001:db8:64::/96"
+V4_CLIENT = "198.51.100.10"     # an IPv4 host on the IPv4 side
+V4_ROUTER = "198.51.100.1"      # an IPv4 router on the IPv4 side (sends ICMPv4 errors)
+V6_SERVER4 = "192.0.2.33"       # the IPv4 view of an IPv6 host (pool6 or EAM)
+V6_ROUTER4 = "192.0.2.1"        # the IPv4 view of an IPv6 router (sends ICMPv6 errors)
+OWN4 = "203.0.113.1"            # ipv4-address of the translator
+OWN6 = "2001:db8:ffff::1"       # ipv6-address of the translator
+
+CFG_POOL6 = {"pool6": POOL6}
+CFG_ICMP = {"pool6": POOL6, "ipv4-address": OWN4, "ipv6-address": OWN6}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ones' complement arithmetic (RFC 1071, RFC 1624)
+# ---------------------------------------------------------------------------------------------------------------
+def ones_sum(data):
+    """16-bit ones' complement sum of data (odd length padded with a zero octet), folded."""
+    if len(data) % 2:
+        data = data + b"\x00"
+    s = 0
+    for i in range(0, len(data), 2):
+        s += (data[i] << 8) | data[i + 1]
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def checksum(data):
+    """The Internet checksum of data (checksum field inside data must be zero)."""
+    return (~ones_sum(data)) & 0xFFFF
+
+
+def incremental(old_ck, removed, added):
+    """RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), with m the removed and m' the added 16-bit words."""
+    s = ((~old_ck) & 0xFFFF) + (0xFFFF - ones_sum(removed)) + ones_sum(added)
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def a4(s):
+    return ipaddress.IPv4Address(s).packed
+
+
+def a6(s):
+    return ipaddress.IPv6Address(s).packed
+
+
+def pseudo4(src, dst, proto, length):
+    return a4(src) + a4(dst) + struct.pack("!BBH", 0, proto, length)
+
+
+def pseudo6(src, dst, nh, length):
+    return a6(src) + a6(dst) + struct.pack("!I3xB", length, nh)
+
+
+def set16(data, offset, value):
+    return data[:offset] + struct.pack("!H", value) + data[offset + 2:]
+
+
+def get16(data, offset):
+    return struct.unpack("!H", data[offset:offset + 2])[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Address mapping, written from RFC 6052 section 2.2 and RFC 7757 section 3 (independently of xlat)
+# ---------------------------------------------------------------------------------------------------------------
+def rfc6052(prefix, v4):
+    """Embeds v4 into the RFC 6052 prefix: the 32 bits follow the prefix, skipping bits 64-71 (the u octet)."""
+    net = ipaddress.IPv6Network(prefix)
+    assert net.prefixlen in (32, 40, 48, 56, 64, 96)
+    out = bytearray(net.network_address.packed)
+    idx = net.prefixlen // 8
+    for octet in a4(v4):
+        if idx == 8:
+            idx += 1          # RFC 6052 section 2.2: bits 64 to 71 of the address are reserved (u octet)
+        out[idx] = octet
+        idx += 1
+    return str(ipaddress.IPv6Address(bytes(out)))
+
+
+def eam46(v4, eam4, eam6):
+    """RFC 7757 section 3.2: the IPv4 prefix is replaced by the IPv6 prefix; the suffix bits follow the prefix.
+    With a longer IPv6 suffix the IPv4 suffix bits come right after the prefix and the rest is zero
+    (choice: see README, "EAM with unequal suffix lengths")."""
+    n4 = ipaddress.IPv4Network(eam4)
+    n6 = ipaddress.IPv6Network(eam6)
+    s4 = 32 - n4.prefixlen
+    s6 = 128 - n6.prefixlen
+    assert s4 <= s6
+    suffix = int(ipaddress.IPv4Address(v4)) & ((1 << s4) - 1)
+    return str(ipaddress.IPv6Address(int(n6.network_address) | (suffix << (s6 - s4))))
+
+
+def v6(v4, prefix=POOL6):
+    return rfc6052(prefix, v4)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# IPv4 Identification generator of translation-choices.md (key 0, counter 0 at the start of each replay)
+# ---------------------------------------------------------------------------------------------------------------
+def fmix32(h):
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & M32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & M32
+    h ^= h >> 16
+    return h
+
+
+class Ids:
+    def __init__(self):
+        self.key = 0
+        self.counter = 0
+
+    def next(self, src, dst):
+        s = int(ipaddress.IPv4Address(src))
+        d = int(ipaddress.IPv4Address(dst))
+        value = (fmix32(fmix32(self.key ^ s) ^ d) + self.counter) & 0xFFFF
+        self.counter += 1
+        return value
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Transport and ICMP builders. L4 checksums are computed here over the whole datagram (also for fragments).
+# ---------------------------------------------------------------------------------------------------------------
+UDP, TCP_P, ICMP4, ICMP6 = 17, 6, 1, 58
+
+
+def udp(sport, dport, payload, ck=0):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), ck) + payload
+
+
+def tcp(sport, dport, seq, ack, flags, payload=b"", window=64240, options=None):
+    seg = bytes(TCP(sport=sport, dport=dport, seq=seq, ack=ack, flags=flags, window=window,
+                    options=options or [], chksum=0)) + payload
+    return seg
+
+
+L4_CK_OFFSET = {UDP: 6, TCP_P: 16, ICMP4: 2, ICMP6: 2}
+
+
+def ck4(src, dst, proto, seg):
+    """Computed checksum of a TCP/UDP segment in IPv4 (ICMPv4 has no pseudo-header)."""
+    body = set16(seg, L4_CK_OFFSET[proto], 0)
+    if proto == ICMP4:
+        return checksum(body)
+    c = checksum(pseudo4(src, dst, proto, len(seg)) + body)
+    return 0xFFFF if (proto == UDP and c == 0) else c
+
+
+def ck6(src, dst, nh, seg):
+    body = set16(seg, L4_CK_OFFSET[nh], 0)
+    c = checksum(pseudo6(src, dst, nh, len(seg)) + body)
+    return 0xFFFF if (nh == UDP and c == 0) else c
+
+
+def with4(src, dst, proto, seg):
+    return set16(seg, L4_CK_OFFSET[proto], ck4(src, dst, proto, seg))
+
+
+def with6(src, dst, nh, seg):
+    return set16(seg, L4_CK_OFFSET[nh], ck6(src, dst, nh, seg))
+
+
+def icmp_body(typ, code, rest, payload=b""):
+    """An ICMP/ICMPv6 message with a zero checksum: type, code, checksum, 4 octets `rest`, payload."""
+    assert len(rest) == 4
+    return struct.pack("!BBH", typ, code, 0) + rest + payload
+
+
+def icmp4(typ, code, rest, payload=b""):
+    body = icmp_body(typ, code, rest, payload)
+    return set16(body, 2, checksum(body))
+
+
+def icmp6(src, dst, typ, code, rest, payload=b""):
+    body = icmp_body(typ, code, rest, payload)
+    return set16(body, 2, checksum(pseudo6(src, dst, ICMP6, len(body)) + body))
+
+
+def echo_rest(ident, seq):
+    return struct.pack("!HH", ident, seq)
+
+
+def u32(value):
+    return struct.pack("!I", value)
+
+
+ZERO4 = b"\x00" * 4
+
+
+def translate_l4_ck_46(proto_in, seg, src4, dst4, src6, dst6, length):
+    """Incremental 4->6 update of the L4 checksum at its offset in seg (seg may be truncated). length is the
+    upper-layer length of the whole datagram (from the IP header). Returns the updated seg."""
+    if proto_in == UDP or proto_in == TCP_P:
+        off = L4_CK_OFFSET[proto_in]
+        if len(seg) < off + 2:
+            return seg
+        old = get16(seg, off)
+        if proto_in == UDP and old == 0:
+            return seg
+        new = incremental(old, pseudo4(src4, dst4, proto_in, length), pseudo6(src6, dst6, proto_in, length))
+        if proto_in == UDP and new == 0:
+            new = 0xFFFF
+        return set16(seg, off, new)
+    if proto_in == ICMP4:
+        if len(seg) < 4:
+            return seg
+        typ = seg[0]
+        new_type = {8: 128, 0: 129}[typ]
+        old = get16(seg, 2)
+        new = incremental(old, struct.pack("!BB", typ, seg[1]),
+                          struct.pack("!BB", new_type, seg[1]) + pseudo6(src6, dst6, ICMP6, length))
+        return bytes([new_type]) + seg[1:2] + struct.pack("!H", new) + seg[4:]
+    return seg
+
+
+def translate_l4_ck_64(nh_in, seg, src6, dst6, src4, dst4, length):
+    if nh_in == UDP or nh_in == TCP_P:
+        off = L4_CK_OFFSET[nh_in]
+        if len(seg) < off + 2:
+            return seg
+        old = get16(seg, off)
+        new = incremental(old, pseudo6(src6, dst6, nh_in, length), pseudo4(src4, dst4, nh_in, length))
+        if nh_in == UDP and new == 0:
+            new = 0xFFFF
+        return set16(seg, off, new)
+    if nh_in == ICMP6:
+        if len(seg) < 4:
+            return seg
+        typ = seg[0]
+        new_type = {128: 8, 129: 0}[typ]
+        old = get16(seg, 2)
+        new = incremental(old, struct.pack("!BB", typ, seg[1]) + pseudo6(src6, dst6, ICMP6, length),
+                          struct.pack("!BB", new_type, seg[1]))
+        return bytes([new_type]) + seg[1:2] + struct.pack("!H", new) + seg[4:]
+    return seg
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# IP builders (scapy serialises the headers; IPv4 header checksum and lengths computed unless given)
+# ---------------------------------------------------------------------------------------------------------------
+def ip4(src, dst, proto, payload, ttl=64, tos=0, ident=0, df=False, mf=False, frag=0, options=b"",
+        total_len=None, hdr_ck=None):
+    flags = (2 if df else 0) | (1 if mf else 0)
+    kw = dict(src=src, dst=dst, proto=proto, ttl=ttl, tos=tos, id=ident, flags=flags, frag=frag)
+    if options:
+        assert len(options) % 4 == 0
+        kw["options"] = [IPOption(options)]
+    if total_len is not None:
+        kw["len"] = total_len
+    if hdr_ck is not None:
+        kw["chksum"] = hdr_ck
+    pkt = bytes(IP(**kw) / Raw(payload)) if payload else bytes(IP(**kw))
+    if options:
+        ihl = pkt[0] & 0x0F
+        assert ihl * 4 == 20 + len(options), "scapy changed the options length"
+    return pkt
+
+
+def ip6(src, dst, nh, payload, hlim=64, tc=0, fl=0, plen=None):
+    kw = dict(src=src, dst=dst, nh=nh, hlim=hlim, tc=tc, fl=fl)
+    kw["plen"] = len(payload) if plen is None else plen
+    return bytes(IPv6(**kw) / Raw(payload)) if payload else bytes(IPv6(**kw))
+
+
+def frag6(nh, offset8, m, ident, payload):
+    """IPv6 Fragment header (RFC 8200 section 4.5) followed by payload."""
+    return struct.pack("!BBHI", nh, 0, (offset8 << 3) | (1 if m else 0), ident) + payload
+
+
+def hbh(nh, length8=0):
+    """Hop-by-Hop Options header with PadN only; total length 8 * (length8 + 1)."""
+    pad = 8 * (length8 + 1) - 2
+    return struct.pack("!BB", nh, length8) + bytes([1, pad - 2]) + b"\x00" * (pad - 2)
+
+
+def dstopts(nh, length8=0):
+    return hbh(nh, length8)
+
+
+def routing0(nh, segleft, addresses):
+    """Routing header (RFC 8200 section 4.4) of type 0 carrying IPv6 addresses (deprecated by RFC 5095, but its
+    layout is the simplest one that tshark decodes field by field)."""
+    body = struct.pack("!BBBB", nh, 2 * len(addresses), 0, segleft) + ZERO4
+    for a in addresses:
+        body += a6(a)
+    return body
+
+
+def fragment6_expected(src6, dst6, hlim, tc, nh, ident32, l4, first_offset8, last_m, max_packet):
+    """Splits l4 (the IPv4 payload, already translated) into IPv6 fragments of at most max_packet bytes, each
+    fragment payload but the last a multiple of 8 (translation-choices.md, RFC 7915 section 4.1: the packet is
+    fragmented so that each IPv6 packet with its Fragment Header is <= lowest-ipv6-mtu). Greedy: full-size
+    fragments first, the remainder last."""
+    step = ((max_packet - 40 - 8) // 8) * 8
+    out = []
+    pos = 0
+    while pos < len(l4):
+        chunk = l4[pos:pos + step]
+        last = pos + step >= len(l4)
+        m = last_m if last else True
+        out.append(ip6(src6, dst6, 44, frag6(nh, first_offset8 + pos // 8, m, ident32, chunk), hlim=hlim, tc=tc))
+        pos += step
+    return out
+
+
+def pattern(n, seed=0):
+    """Deterministic payload bytes."""
+    return bytes(((i * 7 + seed * 13 + 3) & 0xFF) for i in range(n))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Case bookkeeping and writers
+# ---------------------------------------------------------------------------------------------------------------
+class Case:
+    def __init__(self, num, name, why, rfc, how="", choice="", config=None):
+        self.num = num
+        self.name = name
+        self.why = why
+        self.rfc = rfc
+        self.how = how
+        self.choice = choice
+        self.config = config
+        self.items = []          # (timestamp_us, input bytes, [expected bytes])
+        self.allowed_bad = []    # 1-based packet numbers in expected.pcap
+        self.ids = Ids()
+
+    @property
+    def folder(self):
+        return "%03d-%s" % (self.num, self.name)
+
+    def add(self, packet, *outputs, ts_us=None):
+        if ts_us is None:
+            ts_us = T0 * 1_000_000 + len(self.items) * 1000
+        self.items.append((ts_us, bytes(packet), [bytes(o) for o in outputs]))
+
+    def expected_count(self):
+        return sum(len(o) for _, _, o in self.items)
+
+    def mark_bad(self, *nth_output_of_last_input):
+        """Marks outputs of the most recent input as intentionally bad (e.g. a checksum that must stay wrong)."""
+        base = self.expected_count() - len(self.items[-1][2])
+        for k in nth_output_of_last_input:
+            self.allowed_bad.append(base + k + 1)
+
+
+CASES = []
+
+
+def case(num, name, why, rfc, how="", choice="", config=None):
+    c = Case(num, name, why, rfc, how, choice, config)
+    assert all(x.num != num for x in CASES), "duplicate case number %d" % num
+    CASES.append(c)
+    return c
+
+
+def write_pcap(path, records):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_RAW))
+        for ts_us, data in records:
+            f.write(struct.pack("<IIII", ts_us // 1_000_000, ts_us % 1_000_000, len(data), len(data)))
+            f.write(data)
+
+
+def yaml_value(v):
+    if isinstance(v, list):
+        return "[" + ", ".join(yaml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join("%s: %s" % (k, yaml_value(x)) for k, x in v.items()) + "}"
+    if isinstance(v, int):
+        return str(v)
+    s = str(v)
+    return '"%s"' % s if ":" in s else s
+
+
+def write_case(c):
+    folder = os.path.join(CASES_DIR, c.folder)
+    os.makedirs(folder)
+    write_pcap(os.path.join(folder, "in.pcap"), [(ts, p) for ts, p, _ in c.items])
+    write_pcap(os.path.join(folder, "expected.pcap"), [(ts, o) for ts, _, outs in c.items for o in outs])
+    if c.config is not None:
+        with open(os.path.join(folder, "config.yaml"), "w") as f:
+            f.write("# generated by pcaps/gen/make_cases.py (case %s)\ntranslator:\n" % c.folder)
+            for k, v in c.config.items():
+                f.write("  %s: %s\n" % (k, yaml_value(v)))
+    if c.allowed_bad:
+        with open(os.path.join(folder, "allowed-bad.txt"), "w") as f:
+            f.write("# expected.pcap packet numbers (1-based) that are bad on purpose: %s\n" % c.why)
+            for n in c.allowed_bad:
+                f.write("%d\n" % n)
+
+
+README_HEAD = """# Golden pcap corpus
+
+One folder per case under `cases/NNN-name/`:
+
+- `in.pcap`: the packets fed to the translator, in order (LINKTYPE_RAW 101, microsecond timestamps).
+- `expected.pcap`: everything the translator must emit for them, in order: translated packets and the ICMP errors it
+  sends itself, each stamped with the timestamp of the input packet that caused it. An input that must be dropped
+  silently contributes nothing.
+- `config.yaml` (optional): the `translator:` configuration of the case; without it the defaults apply (no pool6).
+- `allowed-bad.txt` (optional): packet numbers in `expected.pcap` that are malformed or carry a bad checksum on purpose.
+
+Replay semantics: `xlat replay --config cases/X/config.yaml cases/X/in.pcap out.pcap` must write `out.pcap` equal to
+`expected.pcap` byte for byte. Each replay starts a fresh translator: the generated IPv4 Identification uses key 0 and
+counter 0 (translation-choices.md), and the ICMP rate limiter starts with a full bucket.
+
+## How the corpus is made
+
+`gen/make_cases.py` (Python 3 + scapy, Debian `python3-scapy`) builds every packet. Expected packets are written
+field by field from the RFC rules and `docs/translation-choices.md`, never by running xlat: checksums are computed where
+the rule says they are computed, and adjusted with RFC 1624 eqn. 3 where a wrong input checksum must stay wrong (the
+generator asserts both agree for every correct input). Regenerate with:
+
+    /usr/bin/python3 pcaps/gen/make_cases.py
+
+`check_tshark.sh FILE [ALLOWED]` decodes a pcap with tshark (checksum validation on) and lists every packet with a
+warning or error; `GoldenTsharkIT` runs it on each `expected.pcap`.
+
+Common addresses: pool6 `2001:db8:64::/96`; IPv4 client 198.51.100.10; IPv4 router 198.51.100.1; IPv6 host
+`2001:db8:64::c000:221` (192.0.2.33); IPv6 router `2001:db8:64::c000:201` (192.0.2.1); translator `ipv4-address`
+203.0.113.1 and `ipv6-address` `2001:db8:ffff::1`.
+
+Rows marked **choice:** encode a decision that the RFCs leave open and translation-choices.md does not (yet) spell
+out; change them together with that document.
+
+| case | why it exists | RFC | how made |
+| --- | --- | --- | --- |
+"""
+
+
+def write_readme():
+    with open(README, "w") as f:
+        f.write(README_HEAD)
+        for c in CASES:
+            why = c.why
+            if c.choice:
+                why += " **choice:** " + c.choice
+            f.write("| `%s` | %s | %s | %s |\n" % (c.folder, why.replace("|", "\\|"), c.rfc,
+                                                    (c.how or "scapy, field by field").replace("|", "\\|")))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Building blocks for the translator's own ICMP errors (translation-choices.md, "ICMP errors the translator sends")
+# ---------------------------------------------------------------------------------------------------------------
+def own_icmp4(c, offending, typ, code, rest=ZERO4, own=OWN4):
+    """ICMPv4 error from ipv4-address to the offending packet's source: TTL 64, TOS 0xC0, as much of the offending
+    packet as fits 576 bytes. Identification: generated like a 6->4 packet with DF=0 (choice)."""
+    src_of_offender = str(ipaddress.IPv4Address(offending[12:16]))
+    quoted = offending[:576 - 20 - 8]
+    return ip4(own, src_of_offender, ICMP4, icmp4(typ, code, rest, quoted), ttl=64, tos=0xC0,
+               ident=c.ids.next(own, src_of_offender), df=False)
+
+
+def own_icmp6(offending, typ, code, rest=ZERO4, own=OWN6):
+    """ICMPv6 error from ipv6-address to the offending packet's source: hop limit 64, traffic class 0, as much of the
+    offending packet as fits 1280 bytes."""
+    dst = str(ipaddress.IPv6Address(offending[8:24]))
+    quoted = offending[:1280 - 40 - 8]
+    return ip6(own, dst, ICMP6, icmp6(own, dst, typ, code, rest, quoted), hlim=64, tc=0)
+
+
+def assert_same(a, b, what):
+    assert a == b, "%s: incremental %04x != computed %04x" % (what, a, b)
+
+
+def udp46(src4, dst4, sport, dport, payload, src6=None, dst6=None):
+    """A correct IPv4 UDP segment and its correct IPv6 translation; asserts that the RFC 1624 update of the input
+    checksum equals the checksum computed from scratch."""
+    src6 = src6 or v6(src4)
+    dst6 = dst6 or v6(dst4)
+    seg4 = with4(src4, dst4, UDP, udp(sport, dport, payload))
+    seg6 = with6(src6, dst6, UDP, udp(sport, dport, payload))
+    assert_same(get16(translate_l4_ck_46(UDP, seg4, src4, dst4, src6, dst6, len(seg4)), 6), get16(seg6, 6), "udp46")
+    return seg4, seg6
+
+
+def udp64(src6, dst6, sport, dport, payload, src4, dst4):
+    seg6 = with6(src6, dst6, UDP, udp(sport, dport, payload))
+    seg4 = with4(src4, dst4, UDP, udp(sport, dport, payload))
+    assert_same(get16(translate_l4_ck_64(UDP, seg6, src6, dst6, src4, dst4, len(seg6)), 6), get16(seg4, 6), "udp64")
+    return seg6, seg4
+
+
+def tcp46(src4, dst4, src6, dst6, *args, **kw):
+    raw = tcp(*args, **kw)
+    seg4 = with4(src4, dst4, TCP_P, raw)
+    seg6 = with6(src6, dst6, TCP_P, raw)
+    assert_same(get16(translate_l4_ck_46(TCP_P, seg4, src4, dst4, src6, dst6, len(seg4)), 16), get16(seg6, 16),
+                "tcp46")
+    return seg4, seg6
+
+
+def echo46(src4, dst4, src6, dst6, typ4, ident, seq, data):
+    seg4 = icmp4(typ4, 0, echo_rest(ident, seq), data)
+    seg6 = icmp6(src6, dst6, {8: 128, 0: 129}[typ4], 0, echo_rest(ident, seq), data)
+    assert_same(get16(translate_l4_ck_46(ICMP4, seg4, src4, dst4, src6, dst6, len(seg4)), 2), get16(seg6, 2),
+                "echo46")
+    return seg4, seg6
+
+
+def echo64(src6, dst6, src4, dst4, typ6, ident, seq, data):
+    seg6 = icmp6(src6, dst6, typ6, 0, echo_rest(ident, seq), data)
+    seg4 = icmp4({128: 8, 129: 0}[typ6], 0, echo_rest(ident, seq), data)
+    assert_same(get16(translate_l4_ck_64(ICMP6, seg6, src6, dst6, src4, dst4, len(seg6)), 2), get16(seg4, 2),
+                "echo64")
+    return seg6, seg4
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ICMP error building blocks for translated errors (RFC 7915 sections 4.3 and 5.3)
+# ---------------------------------------------------------------------------------------------------------------
+def inner_udp_pair(src4, dst4, sport, dport, payload, ttl, ident=0x4242, tos=0, src6=None, dst6=None, hlim=None):
+    """The same UDP datagram as an IPv4 packet and as its IPv6 translation with the TTL/hop limit untouched
+    (RFC 7915 section 4.3: "except the TTL value of the inner IPv4/IPv6 packet")."""
+    src6 = src6 or v6(src4)
+    dst6 = dst6 or v6(dst4)
+    seg4, seg6 = udp46(src4, dst4, sport, dport, payload, src6, dst6)
+    p4 = ip4(src4, dst4, UDP, seg4, ttl=ttl, tos=tos, ident=ident)
+    p6 = ip6(src6, dst6, UDP, seg6, hlim=ttl if hlim is None else hlim, tc=tos)
+    return p4, p6
+
+
+def err46(router4, dst4, ttl, typ6, code6, rest6, inner6, tos=0, router6=None, dst6=None):
+    """The translation of an ICMPv4 error: outer hop limit = TTL - 1, traffic class = TOS, the ICMPv6 checksum
+    computed, the message capped at 1280 bytes."""
+    src6 = router6 or v6(router4)
+    dst6 = dst6 or v6(dst4)
+    body = icmp6(src6, dst6, typ6, code6, rest6, inner6[:1280 - 48])
+    return ip6(src6, dst6, ICMP6, body, hlim=ttl - 1, tc=tos)
+
+
+def icmp_err4(router4, dst4, ttl, typ, code, rest, inner4, tos=0):
+    return ip4(router4, dst4, ICMP4, icmp4(typ, code, rest, inner4), ttl=ttl, tos=tos, ident=0x0777)
+
+
+def icmp_err6(router6, dst6, hlim, typ, code, rest, inner6, tc=0):
+    return ip6(router6, dst6, ICMP6, icmp6(router6, dst6, typ, code, rest, inner6), hlim=hlim, tc=tc)
+
+
+def inner64(c, src4, dst4, proto, seg4, hlim, tc, plen):
+    """The IPv4 translation of a packet inside an ICMPv6 error: translated "just like a normal IP packet" (RFC 7915
+    section 5.3), so the DF/Identification rule of an unfragmented packet applies to it too (choice), hop limit copied
+    to TTL untouched, total length = payload length + 20, header checksum computed."""
+    total = plen + 20
+    df = total > 1260
+    ident = 0 if df else c.ids.next(src4, dst4)
+    return ip4(src4, dst4, proto, seg4, ttl=hlim, tos=tc, ident=ident, df=df, total_len=total)
+
+
+def err64(c, src4, dst4, hlim, typ, code, rest, make_inner, tc=0):
+    """The translation of an ICMPv6 error: outer TTL = hop limit - 1, DF=0 with a generated Identification (the
+    result is <= 576 <= 1260 bytes), ICMPv4 checksum computed, capped at 576 bytes. The outer Identification is
+    generated before the inner one (choice: wire order)."""
+    ident = c.ids.next(src4, dst4)
+    inner = make_inner()
+    body = icmp4(typ, code, rest, inner[:576 - 28])
+    return ip4(src4, dst4, ICMP4, body, ttl=hlim - 1, tos=tc, ident=ident)
+
+
+def inner_udp64(c, src6, dst6, src4, dst4, sport, dport, payload, hlim, tc=0):
+    """Returns (inner IPv6 packet, function building its IPv4 translation)."""
+    seg6, seg4 = udp64(src6, dst6, sport, dport, payload, src4, dst4)
+    p6 = ip6(src6, dst6, UDP, seg6, hlim=hlim, tc=tc)
+    return p6, (lambda: inner64(c, src4, dst4, UDP, seg4, hlim, tc, len(seg6)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1xx: plain translation, every header field, both directions
+# ---------------------------------------------------------------------------------------------------------------
+def cases_basic():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+
+    c = case(101, "udp-46", "UDP IPv4 -> IPv6: version, traffic class copied, flow label 0, payload length, next "
+             "header, hop limit = TTL - 1, RFC 6052 addresses, UDP checksum updated; DF=1 and DF=0 small packets "
+             "get no Fragment Header", "7915 4.1, 4.5", config=CFG_POOL6)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(32))
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, ident=0x1001, df=True), ip6(s6, d6, UDP, seg6, hlim=63, tc=0))
+    seg4, seg6 = udp46(s4, d4, 40001, 53, pattern(100, 1))
+    c.add(ip4(s4, d4, UDP, seg4, ttl=2, tos=0xB8, ident=0x1002, df=False), ip6(s6, d6, UDP, seg6, hlim=1, tc=0xB8))
+    seg4, seg6 = udp46(s4, d4, 40002, 4789, b"")
+    c.add(ip4(s4, d4, UDP, seg4, ttl=255, tos=0x03, ident=0xFFFF, df=True), ip6(s6, d6, UDP, seg6, hlim=254, tc=0x03))
+
+    c = case(102, "tcp-46", "TCP IPv4 -> IPv6: SYN with options and a data segment, checksum updated",
+             "7915 4.1, 4.5", config=CFG_POOL6)
+    seg4, seg6 = tcp46(s4, d4, s6, d6, 51000, 443, 1000, 0, "S", options=[("MSS", 1460), ("NOP", None),
+                                                                           ("WScale", 7), ("SAckOK", b"")])
+    c.add(ip4(s4, d4, TCP_P, seg4, ttl=64, ident=0x2001, df=True), ip6(s6, d6, TCP_P, seg6, hlim=63))
+    seg4, seg6 = tcp46(s4, d4, s6, d6, 51000, 443, 1001, 77777, "PA", pattern(200, 2))
+    c.add(ip4(s4, d4, TCP_P, seg4, ttl=64, tos=0x10, ident=0x2002, df=True), ip6(s6, d6, TCP_P, seg6, hlim=63, tc=0x10))
+
+    c = case(103, "icmp-echo-46", "ICMPv4 Echo Request/Reply -> ICMPv6 128/129, next header 58, checksum gains "
+             "the ICMPv6 pseudo-header", "7915 4.2", config=CFG_POOL6)
+    seg4, seg6 = echo46(s4, d4, s6, d6, 8, 0x1234, 1, pattern(56, 3))
+    c.add(ip4(s4, d4, ICMP4, seg4, ttl=64, ident=0x3001), ip6(s6, d6, ICMP6, seg6, hlim=63))
+    seg4, seg6 = echo46(s4, d4, s6, d6, 0, 0x4321, 9, pattern(24, 4))
+    c.add(ip4(s4, d4, ICMP4, seg4, ttl=50, ident=0x3002, df=True), ip6(s6, d6, ICMP6, seg6, hlim=49))
+
+    c = case(104, "traffic-class-zero-46", "traffic-class: zero sets the Traffic Class to 0 whatever the TOS",
+             "7915 4.1 (Traffic Class)", config=dict(CFG_POOL6, **{"traffic-class": "zero"}))
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(20))
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, tos=0xB8, ident=0x1003), ip6(s6, d6, UDP, seg6, hlim=63, tc=0))
+
+    c = case(105, "ipv4-options-ignored-46", "IPv4 options (Record Route, Timestamp, NOP/EOL, an expired LSRR) are "
+             "ignored: payload length = total length - IHL*4", "7915 4.1 (IPv4 options)", config=CFG_POOL6)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(40))
+    rr = bytes([7, 11, 4]) + a4("203.0.113.7") + ZERO4 + b"\x01"            # record route, one slot used, NOP pad
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, ident=0x1101, options=rr), ip6(s6, d6, UDP, seg6, hlim=63))
+    ts = bytes([68, 12, 5, 0]) + ZERO4 + ZERO4                               # timestamp option, 2 slots
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, ident=0x1102, options=ts), ip6(s6, d6, UDP, seg6, hlim=63))
+    lsrr_done = bytes([131, 7, 8]) + a4("203.0.113.9") + b"\x00"             # pointer 8 > length 7: expired
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, ident=0x1103, options=lsrr_done), ip6(s6, d6, UDP, seg6, hlim=63))
+    nops = b"\x01\x01\x01\x00"
+    c.add(ip4(s4, d4, UDP, seg4, ttl=64, ident=0x1104, options=nops), ip6(s6, d6, UDP, seg6, hlim=63))
+
+    c = case(106, "unknown-protocol-46", "an unknown transport protocol (253, RFC 3692 experimental) is forwarded "
+             "with the protocol number copied and the payload untouched", "7915 4.1 (Next Header), 4.5",
+             config=CFG_POOL6)
+    data = pattern(64, 5)
+    c.add(ip4(s4, d4, 253, data, ttl=64, ident=0x1201), ip6(s6, d6, 253, data, hlim=63))
+
+    c = case(107, "icmpv6-in-ipv4-dropped-46", "protocol 58 (ICMPv6) inside IPv4 is dropped (icmp-wrong-family)",
+             "7915 4.1 (Next Header)", config=CFG_POOL6,
+             choice="RFC 7915 4.1 would copy protocol 58; xlat drops it (DropReason icmp-wrong-family)")
+    c.add(ip4(s4, d4, ICMP6, icmp6(s6, d6, 128, 0, echo_rest(1, 1), b"x" * 8), ident=0x1301))
+
+    # --- IPv6 -> IPv4 ---
+    c = case(151, "udp-64", "UDP IPv6 -> IPv4: TOS = traffic class, TTL = hop limit - 1, DF=0 and generated "
+             "Identification for packets <= 1260 bytes, flow label ignored, header checksum computed, UDP checksum "
+             "updated", "7915 5.1, 5.5", config=CFG_POOL6)
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(32), d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6, hlim=64, tc=0, fl=0x12345), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    seg6, seg4 = udp64(d6, s6, 53, 40001, pattern(100, 1), d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6, hlim=2, tc=0xB8), ip4(d4, s4, UDP, seg4, ttl=1, tos=0xB8, ident=c.ids.next(d4, s4)))
+    seg6, seg4 = udp64(d6, s6, 4789, 40002, b"", d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6, hlim=255, tc=0x03), ip4(d4, s4, UDP, seg4, ttl=254, tos=0x03, ident=c.ids.next(d4, s4)))
+
+    c = case(152, "tcp-64", "TCP IPv6 -> IPv4 with options and data, checksum updated", "7915 5.1, 5.5",
+             config=CFG_POOL6)
+    raw = tcp(443, 51000, 9000, 1001, "SA", options=[("MSS", 1440), ("NOP", None), ("WScale", 8)])
+    seg6, seg4 = with6(d6, s6, TCP_P, raw), with4(d4, s4, TCP_P, raw)
+    assert_same(get16(translate_l4_ck_64(TCP_P, seg6, d6, s6, d4, s4, len(seg6)), 16), get16(seg4, 16), "tcp64")
+    c.add(ip6(d6, s6, TCP_P, seg6, hlim=64), ip4(d4, s4, TCP_P, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    raw = tcp(443, 51000, 9001, 1201, "PA", pattern(300, 6))
+    seg6, seg4 = with6(d6, s6, TCP_P, raw), with4(d4, s4, TCP_P, raw)
+    c.add(ip6(d6, s6, TCP_P, seg6, hlim=64, tc=0x28), ip4(d4, s4, TCP_P, seg4, ttl=63, tos=0x28, ident=c.ids.next(d4, s4)))
+
+    c = case(153, "icmp-echo-64", "ICMPv6 Echo Request/Reply -> ICMPv4 8/0, checksum loses the pseudo-header",
+             "7915 5.2", config=CFG_POOL6)
+    seg6, seg4 = echo64(d6, s6, d4, s4, 128, 0x5555, 1, pattern(56, 7))
+    c.add(ip6(d6, s6, ICMP6, seg6, hlim=64), ip4(d4, s4, ICMP4, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    seg6, seg4 = echo64(d6, s6, d4, s4, 129, 0x6666, 2, pattern(8, 8))
+    c.add(ip6(d6, s6, ICMP6, seg6, hlim=9), ip4(d4, s4, ICMP4, seg4, ttl=8, ident=c.ids.next(d4, s4)))
+
+    c = case(154, "tos-fixed-64", "tos: 32 writes TOS 32 whatever the traffic class", "7915 5.1 (Type of Service)",
+             config=dict(CFG_POOL6, tos=32))
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(20), d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6, hlim=64, tc=0xB8), ip4(d4, s4, UDP, seg4, ttl=63, tos=32, ident=c.ids.next(d4, s4)))
+
+    c = case(155, "extension-headers-skipped-64", "Hop-by-Hop, Destination Options and a Routing header with "
+             "Segments Left 0 are skipped: protocol = the upper layer, total length without them",
+             "7915 5.1 (Protocol, Total Length)", config=CFG_POOL6)
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(24), d4, s4)
+    c.add(ip6(d6, s6, 0, hbh(UDP) + seg6, hlim=64), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    c.add(ip6(d6, s6, 60, dstopts(UDP, 1) + seg6, hlim=64), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    chain = hbh(43) + routing0(60, 0, ["2001:db8:64::c633:6499"]) + dstopts(UDP)
+    c.add(ip6(d6, s6, 0, chain + seg6, hlim=64), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+
+    c = case(156, "unknown-protocol-64", "an unknown next header (253) is forwarded with the protocol copied",
+             "7915 5.1 (Protocol), 5.5", config=CFG_POOL6)
+    data = pattern(64, 9)
+    c.add(ip6(d6, s6, 253, data, hlim=64), ip4(d4, s4, 253, data, ttl=63, ident=c.ids.next(d4, s4)))
+
+    c = case(157, "icmpv4-in-ipv6-dropped-64", "next header 1 (ICMPv4) inside IPv6 is dropped (icmp-wrong-family)",
+             "7915 5.1 (Protocol)", config=CFG_POOL6,
+             choice="RFC 7915 5.1 would copy next header 1; xlat drops it (DropReason icmp-wrong-family)")
+    c.add(ip6(d6, s6, ICMP4, icmp4(8, 0, echo_rest(1, 1), b"x" * 8), hlim=64))
