@@ -97,7 +97,11 @@ final class YamlValues {
     }
 
     static Ipv4Prefix ipv4Prefix(Node node, String path, ConfigProblems problems) {
-        final String text = text(node, path, "an IPv4 prefix such as 192.0.2.0/24", problems);
+        return ipv4Prefix(node, path, "an IPv4 prefix such as 192.0.2.0/24", problems);
+    }
+
+    private static Ipv4Prefix ipv4Prefix(Node node, String path, String expected, ConfigProblems problems) {
+        final String text = text(node, path, expected, problems);
         if (text == null) {
             return null;
         }
@@ -110,7 +114,11 @@ final class YamlValues {
     }
 
     static Ipv6Prefix ipv6Prefix(Node node, String path, ConfigProblems problems) {
-        final String text = text(node, path, "an IPv6 prefix such as \"2001:db8::/96\"", problems);
+        return ipv6Prefix(node, path, "an IPv6 prefix such as \"2001:db8::/96\"", problems);
+    }
+
+    private static Ipv6Prefix ipv6Prefix(Node node, String path, String expected, ConfigProblems problems) {
+        final String text = text(node, path, expected, problems);
         if (text == null) {
             return null;
         }
@@ -124,7 +132,7 @@ final class YamlValues {
 
     /** A single IPv4 address: bare, or written as a /32. */
     static Integer ipv4Address(Node node, String path, ConfigProblems problems) {
-        final Ipv4Prefix prefix = ipv4Prefix(node, path, problems);
+        final Ipv4Prefix prefix = ipv4Prefix(node, path, "an IPv4 address such as 192.0.2.1", problems);
         if (prefix == null) {
             return null;
         }
@@ -137,7 +145,7 @@ final class YamlValues {
 
     /** A single IPv6 address as a /128 prefix: bare, or written as a /128. */
     static Ipv6Prefix ipv6Address(Node node, String path, ConfigProblems problems) {
-        final Ipv6Prefix prefix = ipv6Prefix(node, path, problems);
+        final Ipv6Prefix prefix = ipv6Prefix(node, path, "an IPv6 address such as \"2001:db8::1\"", problems);
         if (prefix == null) {
             return null;
         }

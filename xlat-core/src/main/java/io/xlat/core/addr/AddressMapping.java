@@ -49,9 +49,8 @@ import java.util.List;
  *       source of the packet inside the error.
  *       <br>If either holds, do not emit the IPv4 packet: translate it straight back to IPv6 with the hairpin
  *       4-&gt;6 rules and emit the result forward (towards IPv6). All other 4-&gt;6 translations use the normal
- *       rules. A packet is hairpinned at most once: if the result would itself meet condition A or B, drop it
- *       ({@code DropReason.HAIRPIN_LOOP}). With the EAMT consulted first this cannot happen (the result's
- *       address comes from an EAM, so it matches one), so the check is only a guard.</li>
+ *       rules. A packet is hairpinned at most once by construction: the second pass is a 4-&gt;6
+ *       translation, and only 6-&gt;4 translations hairpin.</li>
  * </ul>
  * This matches Jool's {@code eam-hairpin-mode} (RFC 7757 §4.2.1 simple, §4.2.2 intrinsic, Appendix B examples).
  *

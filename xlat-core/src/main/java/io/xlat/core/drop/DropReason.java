@@ -16,7 +16,6 @@ public enum DropReason {
     NO_MAPPING_SOURCE(11, "no-mapping-source", "RFC 7915 4.1/5.1", "source address has no EAM or pool6 mapping"),
     NO_MAPPING_DESTINATION(12, "no-mapping-destination", "RFC 7915 4.1/5.1", "destination address has no EAM or pool6 mapping"),
     NON_GLOBAL_WKP(13, "wkp-non-global", "RFC 6052 3.1", "non-global IPv4 address with the well-known prefix 64:ff9b::/96"),
-    HAIRPIN_LOOP(14, "hairpin-loop", "RFC 7757 4.2", "hairpinned packet would be hairpinned again"),
     ILLEGAL_DESTINATION(15, "illegal-destination", "RFC 7915 4.1/5.1", "multicast, broadcast, loopback or unspecified destination cannot be translated"),
     // --- TTL / hop limit, routing -----------------------------------------------------------------
     TTL_EXPIRED(20, "ttl-expired", "RFC 7915 4.1/5.1", "TTL or hop limit reached zero (ICMP Time Exceeded sent)"),

@@ -43,10 +43,11 @@ final class Icmp46 {
 
     /**
      * @param outerAddresses the mapped outer source (0) and destination (16)
+     * @param hairpinRules   map the inner destination with pool6 only (RFC 7757 §4.2, see AddressMapping)
      * @return packets emitted (0 or 1)
      */
     int translateError(MutableDirectBuffer b, int off, int ihl, int total, MutableDirectBuffer outerAddresses,
-        int hopLimit, int trafficClass, PacketSink forward) {
+        int hopLimit, int trafficClass, boolean hairpinRules, PacketSink forward) {
         final int icmp = off + ihl;
         final int icmpLength = total - ihl;
         // The checksum is recomputed below, so verify it first: a corrupt error must not become a valid one.
@@ -159,7 +160,9 @@ final class Icmp46 {
         if (innerProtocol == IpProtocol.ICMPV6) {
             return drop(DropReason.ICMP_INNER_INVALID);
         }
-        if (!mapping.map46(innerSrc, inner, 0) || !mapping.map46(innerDst, inner, 16)) {
+        final boolean innerDstMapped = hairpinRules ? mapping.map46Pool6(innerDst, inner, 16)
+            : mapping.map46(innerDst, inner, 16);
+        if (!mapping.map46(innerSrc, inner, 0) || !innerDstMapped) {
             return drop(DropReason.ICMP_INNER_INVALID);
         }
         if (newType == IcmpHeader.V6_PACKET_TOO_BIG) {

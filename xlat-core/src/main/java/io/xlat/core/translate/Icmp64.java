@@ -18,8 +18,10 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /** RFC 7915 sections 5.2 and 5.3: ICMPv6 error messages to ICMPv4, with the packet inside translated too. */
 final class Icmp64 {
-    private static final int OUT_ICMP = Ipv4Header.MIN_LENGTH;
-    private static final int OUT_INNER = Ipv4Header.MIN_LENGTH + IcmpHeader.LENGTH;
+    /** Where the result starts in {@link #buffer()}: headroom for an intrinsic hairpin back to IPv6. */
+    static final int BASE = 64;
+    private static final int OUT_ICMP = BASE + Ipv4Header.MIN_LENGTH;
+    private static final int OUT_INNER = OUT_ICMP + IcmpHeader.LENGTH;
     private static final int RFC4884_MIN_ORIGINAL = 128;
 
     private final AddressMapping mapping;
@@ -28,7 +30,7 @@ final class Icmp64 {
     private final IdentificationGenerator ids;
     private final int fixedTos;
     private final ExtensionHeaders innerChain = new ExtensionHeaders();
-    private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
+    private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(BASE + 2048));
 
     Icmp64(AddressMapping mapping, DropCounters counters, MtuMath mtuMath, IdentificationGenerator ids, int fixedTos) {
         this.mapping = mapping;
@@ -38,8 +40,14 @@ final class Icmp64 {
         this.fixedTos = fixedTos;
     }
 
+    /** The buffer holding the last translated error, at {@link #BASE}. */
+    UnsafeBuffer buffer() {
+        return out;
+    }
+
+    /** @return the length of the ICMPv4 packet written at {@link #BASE} of {@link #buffer()}, or 0 when dropped */
     int translateError(MutableDirectBuffer b, int off, int icmp, int icmpLength, int src4, int dst4, int ttl,
-        int tos, PacketSink forward) {
+        int tos) {
         final long srcHi = b.getLong(off + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN);
         final long srcLo = b.getLong(off + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
         final long dstHi = b.getLong(off + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN);
@@ -192,7 +200,7 @@ final class Icmp64 {
             innerProtocol == IpProtocol.ICMPV6 ? IpProtocol.ICMP : innerProtocol, (int) iSrc4, (int) iDst4);
         Ipv4Header.computeChecksum(out, OUT_INNER, Ipv4Header.MIN_LENGTH);
         final int innerPayload = OUT_INNER + Ipv4Header.MIN_LENGTH;
-        final int maxInner = IcmpErrorSender.IPV4_ERROR_MAX - OUT_INNER;
+        final int maxInner = IcmpErrorSender.IPV4_ERROR_MAX - (OUT_INNER - BASE);
         final int innerLength = Math.min(Ipv4Header.MIN_LENGTH + innerPresent, maxInner);
         final int copied = innerLength - Ipv4Header.MIN_LENGTH;
         out.putBytes(innerPayload, b, innerL4, copied);
@@ -208,7 +216,7 @@ final class Icmp64 {
             // RFC 4884 §5: the ICMPv4 original datagram field is padded to a 32-bit boundary (and at least 128
             // bytes); without room under 576 bytes the extension is dropped.
             final int padded = Math.max(RFC4884_MIN_ORIGINAL, (innerLength + 3) & ~3);
-            if (OUT_INNER + padded + extensionLength <= IcmpErrorSender.IPV4_ERROR_MAX && copied == innerPresent) {
+            if (OUT_INNER - BASE + padded + extensionLength <= IcmpErrorSender.IPV4_ERROR_MAX && copied == innerPresent) {
                 out.setMemory(OUT_INNER + innerLength, padded - innerLength, (byte) 0);
                 out.putBytes(OUT_INNER + padded, b, innerEnd, extensionLength);
                 messageLength = IcmpHeader.LENGTH + padded + extensionLength;
@@ -222,11 +230,10 @@ final class Icmp64 {
         out.putShort(OUT_ICMP + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.compute(out, OUT_ICMP, messageLength), BIG_ENDIAN);
         final int total = Ipv4Header.MIN_LENGTH + messageLength;
-        Ipv4Header.write(out, 0, tos, total, ids.next(src4, dst4), 0, ttl, IpProtocol.ICMP, src4, dst4);
-        Ipv4Header.computeChecksum(out, 0, Ipv4Header.MIN_LENGTH);
+        Ipv4Header.write(out, BASE, tos, total, ids.next(src4, dst4), 0, ttl, IpProtocol.ICMP, src4, dst4);
+        Ipv4Header.computeChecksum(out, BASE, Ipv4Header.MIN_LENGTH);
         counters.translated64();
-        forward.emit(out, 0, total);
-        return 1;
+        return total;
     }
 
     private int drop(DropReason reason) {

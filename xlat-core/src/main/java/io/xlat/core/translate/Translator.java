@@ -44,7 +44,7 @@ public final class Translator {
         final IcmpErrorSender errors = new IcmpErrorSender(new TokenBucket(config.icmpRate()), counters, ids,
             hasIpv4, ipv4, hasIpv6, ipv6Hi, ipv6Lo);
         this.translator46 = new Translator46(config, mapping, counters, errors, mtuMath);
-        this.translator64 = new Translator64(config, mapping, counters, errors, ids, mtuMath);
+        this.translator64 = new Translator64(config, mapping, counters, errors, ids, mtuMath, translator46);
     }
 
     /**
@@ -53,8 +53,8 @@ public final class Translator {
      *
      * @param nowNanos a monotonic clock reading (the pcap timestamp in replay) for the ICMP error rate limit
      * @param forward  receives the translated packet(s): several when an IPv4 packet is fragmented for IPv6
-     * @param back     receives ICMP errors the translator originates, addressed to the packet's sender in the
-     *                 packet's own family
+     * @param back     receives what goes back to the side the packet came from, in its own family: ICMP errors
+     *                 the translator originates, and IPv6 packets hairpinned by RFC 7757 §4.2
      * @return the number of packets emitted (forward and back); drops are counted in the DropCounters
      */
     public int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,

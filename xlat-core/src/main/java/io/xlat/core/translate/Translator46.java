@@ -30,6 +30,7 @@ final class Translator46 {
     private static final int OPTIONS_MALFORMED = 2;
     private static final int OPTION_LSRR = 131;
     private static final int OPTION_SSRR = 137;
+    private static final PacketSink DISCARD = (buffer, offset, length) -> { };
 
     private final AddressMapping mapping;
     private final DropCounters counters;
@@ -43,6 +44,7 @@ final class Translator46 {
     private final long ownIpv6Hi;
     private final long ownIpv6Lo;
     private final boolean wellKnownPool6;
+    private final boolean simpleHairpin;
     /** Mapped addresses: outer source at 0, outer destination at 16. */
     private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
     private final UnsafeBuffer fragments = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
@@ -61,10 +63,28 @@ final class Translator46 {
         this.ownIpv6Lo = hasOwnIpv6 ? config.ipv6Address().lo() : 0;
         this.wellKnownPool6 = config.pool6() != null && config.pool6().length() == 96
             && config.pool6().hi() == 0x0064_ff9b_0000_0000L && config.pool6().lo() == 0;
+        this.simpleHairpin = config.hairpin() == TranslatorConfig.Hairpin.SIMPLE;
         this.icmp = new Icmp46(mapping, counters, mtuMath, trafficClassZero);
     }
 
     int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
+        return translate(b, off, len, nowNanos, forward, back, simpleHairpin);
+    }
+
+    /**
+     * RFC 7757 §4.2 intrinsic hairpinning: the IPv4 packet that {@link Translator64} just produced goes straight
+     * back to IPv6 with the hairpin rules. Errors about it are not sent (they would need translating again).
+     */
+    int translateHairpin(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward) {
+        return translate(b, off, len, nowNanos, forward, DISCARD, true);
+    }
+
+    /**
+     * @param hairpinRules apply the RFC 7757 §4.2 hairpin rules (see {@link AddressMapping}): the source, and the
+     *                     destination of the packet inside an error, are mapped with pool6 only, never the EAMT
+     */
+    private int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward,
+        PacketSink back, boolean hairpinRules) {
         if (len < Ipv4Header.MIN_LENGTH) {
             return drop(DropReason.TRUNCATED);
         }
@@ -134,7 +154,9 @@ final class Translator46 {
             drop(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_DESTINATION);
             return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
         }
-        if (!mapping.map46(src, addresses, 0)) {
+        final boolean sourceMapped = hairpinRules && (!icmpError || src == innerDestination(b, l4, l4Length))
+            ? mapping.map46Pool6(src, addresses, 0) : mapping.map46(src, addresses, 0);
+        if (!sourceMapped) {
             // RFC 6791 §4 (applied on the IPv6 side too): an ICMP error from an IPv4 router whose address has no
             // mapping still reaches the IPv6 node, from a pool address, so that traceroute and PMTUD work.
             if (!icmpError || !(mapping.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
@@ -156,7 +178,8 @@ final class Translator46 {
                 return drop(DropReason.TRUNCATED);
             }
             if (icmpError) {
-                return icmp.translateError(b, off, ihl, total, addresses, hopLimit, trafficClass, forward);
+                return icmp.translateError(b, off, ihl, total, addresses, hopLimit, trafficClass, hairpinRules,
+                    forward);
             }
             final int type = b.getByte(l4) & 0xFF;
             if (type != IcmpHeader.V4_ECHO_REQUEST && type != IcmpHeader.V4_ECHO_REPLY) {
@@ -291,6 +314,12 @@ final class Translator46 {
     /** RFC 7915 §4.4: ICMPv4 Destination Unreachable, Communication Administratively Prohibited (3/13). */
     private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
         return errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 13, 0, nowNanos, back);
+    }
+
+    /** The destination of the IPv4 packet inside an ICMPv4 error, or 0 when it is not there. */
+    private static int innerDestination(MutableDirectBuffer b, int l4, int l4Length) {
+        return l4Length >= IcmpHeader.LENGTH + Ipv4Header.MIN_LENGTH
+            ? b.getInt(l4 + IcmpHeader.LENGTH + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN) : 0;
     }
 
     /** RFC 6052 §3.1: the Well-Known Prefix "MUST NOT be used to represent non-global IPv4 addresses". */

@@ -19,7 +19,8 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
  * RFC 7915 section 5: IPv6 to IPv4. The IPv4 header is written in place just before the upper-layer header,
- * over the end of the IPv6 header chain; ICMPv6 errors are handed to {@link Icmp64}.
+ * over the end of the IPv6 header chain; ICMPv6 errors are handed to {@link Icmp64}. Hairpinned packets (RFC
+ * 7757 §4.2) leave through the {@code back} sink: they are IPv6 again, bound for the side they came from.
  */
 final class Translator64 {
     /** RFC 7915 §5.1: DF is set only when the IPv4 packet is larger than 1260 bytes. */
@@ -35,9 +36,11 @@ final class Translator64 {
     private final boolean hasOwnIpv4;
     private final int ownIpv4;
     private final ExtensionHeaders chain = new ExtensionHeaders();
+    private final Translator46 translator46;
+    private final boolean intrinsicHairpin;
 
     Translator64(TranslatorConfig config, AddressMapping mapping, DropCounters counters, IcmpErrorSender errors,
-        IdentificationGenerator ids, MtuMath mtuMath) {
+        IdentificationGenerator ids, MtuMath mtuMath, Translator46 translator46) {
         this.mapping = mapping;
         this.counters = counters;
         this.errors = errors;
@@ -47,6 +50,8 @@ final class Translator64 {
         this.hasOwnIpv4 = config.ipv4Address() != null;
         this.ownIpv4 = hasOwnIpv4 ? config.ipv4Address() : 0;
         this.icmp = new Icmp64(mapping, counters, mtuMath, ids, fixedTos);
+        this.translator46 = translator46;
+        this.intrinsicHairpin = config.hairpin() == TranslatorConfig.Hairpin.INTRINSIC;
     }
 
     int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
@@ -142,7 +147,19 @@ final class Translator64 {
                 return drop(DropReason.TRUNCATED);
             }
             if (icmpError) {
-                return icmp.translateError(b, off, l4, l4Length, (int) src4, (int) dst4, ttl, tos, forward);
+                final int length = icmp.translateError(b, off, l4, l4Length, (int) src4, (int) dst4, ttl, tos);
+                if (length == 0) {
+                    return 0;
+                }
+                // RFC 7757 §4.2 intrinsic hairpinning, condition B: the packet inside the error came from an IPv6
+                // node reached through an EAM'd IPv4 address, so the error goes back to IPv6.
+                if (intrinsicHairpin && l4Length >= IcmpHeader.LENGTH + Ipv6Header.LENGTH
+                    && mapping.isHairpinTarget64(b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN),
+                        b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN))) {
+                    return translator46.translateHairpin(icmp.buffer(), Icmp64.BASE, length, nowNanos, back);
+                }
+                forward.emit(icmp.buffer(), Icmp64.BASE, length);
+                return 1;
             }
             final int type = b.getByte(l4) & 0xFF;
             if (type != IcmpHeader.V6_ECHO_REQUEST && type != IcmpHeader.V6_ECHO_REPLY) {
@@ -188,6 +205,11 @@ final class Translator64 {
         Ipv4Header.write(b, out, tos, ipv4Length, identification, flags, ttl, ipv4Protocol, (int) src4, (int) dst4);
         Ipv4Header.computeChecksum(b, out, Ipv4Header.MIN_LENGTH);
         counters.translated64();
+        // RFC 7757 §4.2 intrinsic hairpinning, condition A: an IPv6 node talking to another IPv6 node through its
+        // EAM'd IPv4 address; the IPv4 packet would only route back in, so it goes back to IPv6 at once.
+        if (intrinsicHairpin && mapping.isHairpinTarget64(dstHi, dstLo)) {
+            return translator46.translateHairpin(b, out, ipv4Length, nowNanos, back);
+        }
         forward.emit(b, out, ipv4Length);
         return 1;
     }
