@@ -712,3 +712,251 @@ def cases_basic():
              "7915 5.1 (Protocol)", config=CFG_POOL6,
              choice="RFC 7915 5.1 would copy next header 1; xlat drops it (DropReason icmp-wrong-family)")
     c.add(ip6(d6, s6, ICMP4, icmp4(8, 0, echo_rest(1, 1), b"x" * 8), hlim=64))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2xx: TTL / hop limit, IPv4 options, IPv6 extension headers, illegal sources
+# ---------------------------------------------------------------------------------------------------------------
+OWN4_ID_CHOICE = ("the translator's own ICMPv4 errors carry DF=0 and an Identification from the same generator "
+                  "as 6->4 packets (src = ipv4-address, dst = the offender), consuming the counter")
+
+
+def cases_ttl_and_headers():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+
+    c = case(201, "ttl-expired-46", "TTL 1 and TTL 0 are dropped with ICMPv4 Time Exceeded 11/0 from ipv4-address "
+             "(TTL 64, TOS 0xC0) quoting the packet; a 1000-byte packet is quoted up to 576 bytes",
+             "7915 4.1 (Hop Limit), 4.4; 1812 4.3.2.3", choice=OWN4_ID_CHOICE, config=CFG_ICMP)
+    for ttl, n, ident in ((1, 32, 0x2101), (0, 32, 0x2102), (1, 972, 0x2103)):
+        seg4, _ = udp46(s4, d4, 40000, 33434, pattern(n, ttl))
+        p = ip4(s4, d4, UDP, seg4, ttl=ttl, ident=ident)
+        c.add(p, own_icmp4(c, p, 11, 0))
+
+    c = case(202, "hop-limit-expired-64", "hop limit 1 and 0 are dropped with ICMPv6 Time Exceeded 3/0 from "
+             "ipv6-address (hop limit 64, traffic class 0); a 1400-byte packet is quoted up to 1280 bytes",
+             "7915 5.1 (TTL), 5.4; 4443 3.3", config=CFG_ICMP)
+    for hl, n in ((1, 32), (0, 32), (1, 1352)):
+        seg6, _ = udp64(d6, s6, 53, 40000, pattern(n, hl + 1), d4, s4)
+        p = ip6(d6, s6, UDP, seg6, hlim=hl)
+        c.add(p, own_icmp6(p, 3, 0))
+
+    c = case(203, "ttl-expired-without-own-address", "TTL 1 without ipv4-address/ipv6-address (and no RFC 6791 "
+             "pool): dropped, no ICMP error can be sent", "7915 4.4, 5.4", config=CFG_POOL6)
+    seg4, _ = udp46(s4, d4, 40000, 33434, pattern(8))
+    c.add(ip4(s4, d4, UDP, seg4, ttl=1, ident=0x2301))
+    seg6, _ = udp64(d6, s6, 53, 40000, pattern(8), d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6, hlim=1))
+
+    c = case(204, "source-route-46", "an unexpired LSRR or SSRR option (pointer <= length) drops the packet with "
+             "ICMPv4 3/5 Source Route Failed", "7915 4.1 (IPv4 options), 4.4", choice=OWN4_ID_CHOICE,
+             config=CFG_ICMP)
+    seg4, _ = udp46(s4, d4, 40000, 53, pattern(16))
+    lsrr = bytes([131, 11, 4]) + a4("203.0.113.7") + a4("203.0.113.9") + b"\x00"
+    p = ip4(s4, d4, UDP, seg4, ident=0x2401, options=lsrr)
+    c.add(p, own_icmp4(c, p, 3, 5))
+    ssrr = bytes([137, 11, 8]) + a4("203.0.113.7") + a4("203.0.113.9") + b"\x00"
+    p = ip4(s4, d4, UDP, seg4, ident=0x2402, options=ssrr)
+    c.add(p, own_icmp4(c, p, 3, 5))
+
+    c = case(205, "routing-header-64", "a Routing header with Segments Left != 0 drops the packet with ICMPv6 "
+             "Parameter Problem 4/0 whose pointer is the Segments Left octet (43, or 51 behind an 8-byte Hop-by-Hop "
+             "header)", "7915 5.1 (Routing header), 5.4; 8200 4.4", config=CFG_ICMP)
+    seg6, _ = udp64(d6, s6, 53, 40000, pattern(16), d4, s4)
+    p = ip6(d6, s6, 43, routing0(UDP, 1, ["2001:db8:64::c633:6499"]) + seg6)
+    c.add(p, own_icmp6(p, 4, 0, u32(43)))
+    p = ip6(d6, s6, 0, hbh(43) + routing0(UDP, 2, ["2001:db8:64::c633:6499", "2001:db8:64::c633:649a"]) + seg6)
+    c.add(p, own_icmp6(p, 4, 0, u32(51)))
+
+    c = case(206, "no-error-in-reply-to-error", "an ICMP error whose TTL/hop limit expires is dropped without an "
+             "ICMP error; an expiring Echo Request does get one", "7915 4.4, 5.4; 1812 4.3.2.7; 4443 2.4(e)",
+             choice=OWN4_ID_CHOICE, config=CFG_ICMP)
+    inner4, _ = inner_udp_pair(d4, "198.51.100.77", 33434, 33435, pattern(12), ttl=1)
+    c.add(icmp_err4(V4_ROUTER, d4, 1, 11, 0, ZERO4, inner4))
+    inner6, _ = inner_udp64(c, s6, d6, s4, d4, 40000, 53, pattern(12), 1)
+    c.add(icmp_err6(v6(V6_ROUTER4), s6, 1, 3, 0, ZERO4, inner6))
+    seg4, _ = echo46(s4, d4, s6, d6, 8, 7, 7, pattern(16))
+    p = ip4(s4, d4, ICMP4, seg4, ttl=1, ident=0x2601)
+    c.add(p, own_icmp4(c, p, 11, 0))
+
+    c = case(207, "no-error-for-non-first-fragment", "TTL/hop limit expiry of a non-first fragment is silent; a "
+             "first fragment gets Time Exceeded", "7915 4.4, 5.4; 1812 4.3.2.7; 4443 2.4(e)",
+             choice=OWN4_ID_CHOICE, config=CFG_ICMP)
+    seg4, _ = udp46(s4, d4, 40000, 53, pattern(200))
+    p = ip4(s4, d4, UDP, seg4[:104], ttl=1, ident=0x2701, mf=True)
+    c.add(p, own_icmp4(c, p, 11, 0))
+    c.add(ip4(s4, d4, UDP, seg4[104:], ttl=1, ident=0x2701, frag=13))
+    seg6, _ = udp64(d6, s6, 53, 40000, pattern(200), d4, s4)
+    p = ip6(d6, s6, 44, frag6(UDP, 0, True, 0x2702, seg6[:104]), hlim=1)
+    c.add(p, own_icmp6(p, 3, 0))
+    c.add(ip6(d6, s6, 44, frag6(UDP, 13, False, 0x2702, seg6[104:]), hlim=1))
+
+    c = case(208, "illegal-source-46", "sources 0.0.0.0, 0.1.2.3, 127.0.0.1, 224.0.0.1, 240.0.0.1, "
+             "255.255.255.255 are dropped silently (no ICMP error, even for TTL 1); an ICMPv4 error from 0.0.0.0 too",
+             "7915 4.1 (Source Address); 1812 5.3.7", config=CFG_ICMP)
+    for i, bad in enumerate(("0.0.0.0", "0.1.2.3", "127.0.0.1", "224.0.0.1", "240.0.0.1", "255.255.255.255")):
+        seg4, _ = udp46(bad, d4, 40000, 53, pattern(8, i))
+        c.add(ip4(bad, d4, UDP, seg4, ident=0x2800 + i))
+        c.add(ip4(bad, d4, UDP, seg4, ttl=1, ident=0x2810 + i))
+    inner4, _ = inner_udp_pair(d4, s4, 33434, 33435, pattern(12), ttl=1)
+    c.add(icmp_err4("0.0.0.0", d4, 64, 11, 0, ZERO4, inner4))
+
+    c = case(209, "illegal-source-64", "sources ::, ::1 and ff0e::1 are dropped silently (no ICMPv6 error)",
+             "7915 5.1 (Source Address); 4291 2.5.2, 2.5.3, 2.7", config=CFG_ICMP)
+    for i, bad in enumerate(("::", "::1", "ff0e::1")):
+        seg6 = with6(bad, s6, UDP, udp(53, 40000, pattern(8, i)))
+        c.add(ip6(bad, s6, UDP, seg6))
+        c.add(ip6(bad, s6, UDP, seg6, hlim=1))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3xx: fragments and MTU, both directions
+# ---------------------------------------------------------------------------------------------------------------
+GREEDY = "IPv6 fragments are cut greedily: full fragments of (lowest-ipv6-mtu - 48) rounded down to 8, then the rest"
+
+
+def cases_fragments():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+
+    c = case(301, "fragments-46", "IPv4 fragments -> IPv6 Fragment headers: offset and M copied, Identification in "
+             "the low 16 bits, payload length = IPv4 payload + 8; the first fragment's UDP checksum updated for the "
+             "whole datagram, later fragments untouched", "7915 4.1 (Fragment Header), 4.5", config=CFG_POOL6)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(300, 11))
+    for start, end, mf in ((0, 128, True), (128, 256, True), (256, 308, False)):
+        c.add(ip4(s4, d4, UDP, seg4[start:end], ttl=64, ident=0xABCD, mf=mf, frag=start // 8),
+              ip6(s6, d6, 44, frag6(UDP, start // 8, mf, 0xABCD, seg6[start:end]), hlim=63))
+
+    c = case(302, "fragmented-icmp-46", "fragmented ICMPv4 (first and later fragment) is dropped: its ICMPv6 "
+             "checksum cannot be computed statelessly", "7915 1.2, 4.2", config=CFG_POOL6)
+    seg4, _ = echo46(s4, d4, s6, d6, 8, 1, 1, pattern(200))
+    c.add(ip4(s4, d4, ICMP4, seg4[:104], ident=0x3021, mf=True))
+    c.add(ip4(s4, d4, ICMP4, seg4[104:], ident=0x3021, frag=13))
+
+    c = case(303, "df0-fragmented-to-lowest-mtu-46", "DF=0 packets whose IPv6 translation exceeds lowest-ipv6-mtu "
+             "(1280) are cut into IPv6 fragments of <= 1280 bytes; 1260 bytes fits unfragmented, 1261 and 1500 do "
+             "not", "7915 4 (intro), 4.1", choice=GREEDY, config=CFG_POOL6)
+    for total, ident in ((1260, 0x3031), (1261, 0x3032), (1500, 0x3033)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident)
+        if total + 20 <= 1280:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        else:
+            c.add(p, *fragment6_expected(s6, d6, 63, 0, UDP, ident, seg6, 0, False, 1280))
+
+    c = case(304, "lowest-ipv6-mtu-1400-46", "lowest-ipv6-mtu: 1400: DF=0 1380 bytes fits, DF=0 1381 bytes is "
+             "fragmented to <= 1400, DF=1 1450 bytes is translated unfragmented (fits ipv6-mtu 1500)",
+             "7915 4 (intro), 4.1", choice=GREEDY, config=dict(CFG_POOL6, **{"lowest-ipv6-mtu": 1400}))
+    for total, df, ident in ((1380, False, 0x3041), (1381, False, 0x3042), (1450, True, 0x3043)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident, df=df)
+        if total + 20 <= 1400 or df:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        else:
+            c.add(p, *fragment6_expected(s6, d6, 63, 0, UDP, ident, seg6, 0, False, 1400))
+
+    c = case(305, "df1-too-big-46", "DF=1 and IPv4 total length + 20 > ipv6-mtu (1500): dropped with ICMPv4 3/4 "
+             "next-hop MTU 1480; 1480 bytes still fits", "7915 4.1 (intro), 4.4; 1191 4",
+             choice=OWN4_ID_CHOICE, config=CFG_ICMP)
+    for total, ident in ((1480, 0x3051), (1481, 0x3052), (1500, 0x3053)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident, df=True)
+        if total + 20 <= 1500:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        else:
+            c.add(p, own_icmp4(c, p, 3, 4, struct.pack("!HH", 0, 1480)))
+
+    c = case(306, "ipv6-mtu-1400-46", "ipv6-mtu: 1400: DF=1 1381 bytes gets ICMPv4 3/4 MTU 1380, DF=1 1380 fits, "
+             "DF=0 1381 is fragmented to lowest-ipv6-mtu 1280", "7915 4.1 (intro), 4.4",
+             choice=OWN4_ID_CHOICE + "; " + GREEDY, config=dict(CFG_ICMP, **{"ipv6-mtu": 1400}))
+    for total, df, ident in ((1381, True, 0x3061), (1380, True, 0x3062), (1381, False, 0x3063)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident, df=df)
+        if not df:
+            c.add(p, *fragment6_expected(s6, d6, 63, 0, UDP, ident, seg6, 0, False, 1280))
+        elif total + 20 <= 1400:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        else:
+            c.add(p, own_icmp4(c, p, 3, 4, struct.pack("!HH", 0, 1380)))
+
+    c = case(307, "refragment-fragment-46", "an IPv4 fragment too big for lowest-ipv6-mtu is cut again: offsets "
+             "continue from the fragment's offset, M=1 on all pieces of a non-last fragment; a fitting last "
+             "fragment stays one", "7915 4.1", choice=GREEDY, config=CFG_POOL6)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(1692, 12))
+    c.add(ip4(s4, d4, UDP, seg4[:1400], ttl=64, ident=0x5151, mf=True),
+          *fragment6_expected(s6, d6, 63, 0, UDP, 0x5151, seg6[:1400], 0, True, 1280))
+    c.add(ip4(s4, d4, UDP, seg4[1400:], ttl=64, ident=0x5151, frag=175),
+          ip6(s6, d6, 44, frag6(UDP, 175, False, 0x5151, seg6[1400:]), hlim=63))
+
+    zero_note = ("a later fragment of a zero-checksum datagram cannot be recognised statelessly and is translated "
+                 "like any later fragment")
+    c = case(308, "udp-zero-checksum-drop-46", "udp-zero-checksum: drop (default): IPv4 UDP with checksum 0 is "
+             "dropped, unfragmented or as first fragment", "7915 4.5", choice=zero_note, config=CFG_POOL6)
+    c.add(ip4(s4, d4, UDP, udp(40000, 53, pattern(20)), ident=0x3081))
+    zero = udp(40000, 53, pattern(200))
+    c.add(ip4(s4, d4, UDP, zero[:104], ident=0x3082, mf=True))
+    c.add(ip4(s4, d4, UDP, zero[104:], ident=0x3082, frag=13), ip6(s6, d6, 44, frag6(UDP, 13, False, 0x3082, zero[104:]),
+                                                                   hlim=63))
+
+    c = case(309, "udp-zero-checksum-compute-46", "udp-zero-checksum: compute: unfragmented IPv4 UDP with checksum 0 "
+             "gets a computed checksum; a fragmented one is still dropped", "7915 4.5", choice=zero_note,
+             config=dict(CFG_POOL6, **{"udp-zero-checksum": "compute"}))
+    c.add(ip4(s4, d4, UDP, udp(40000, 53, pattern(20)), ident=0x3091),
+          ip6(s6, d6, UDP, with6(s6, d6, UDP, udp(40000, 53, pattern(20))), hlim=63))
+    c.add(ip4(s4, d4, UDP, zero[:104], ident=0x3092, mf=True))
+    c.add(ip4(s4, d4, UDP, zero[104:], ident=0x3092, frag=13), ip6(s6, d6, 44, frag6(UDP, 13, False, 0x3092, zero[104:]),
+                                                                   hlim=63))
+
+    # --- IPv6 -> IPv4 ---
+    c = case(351, "fragments-64", "IPv6 fragments -> IPv4: Identification = low 16 bits, MF = M, offset copied, "
+             "DF=0, total length = fragment payload + 20, first fragment's UDP checksum updated; a Hop-by-Hop header "
+             "before the Fragment header is skipped", "7915 5.1, 5.1.1, 5.5", config=CFG_POOL6)
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(300, 13), d4, s4)
+    for start, end, m in ((0, 128, True), (128, 256, True), (256, 308, False)):
+        c.add(ip6(d6, s6, 44, frag6(UDP, start // 8, m, 0x12345678, seg6[start:end]), hlim=64),
+              ip4(d4, s4, UDP, seg4[start:end], ttl=63, ident=0x5678, mf=m, frag=start // 8))
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(100, 14), d4, s4)
+    c.add(ip6(d6, s6, 0, hbh(44) + frag6(UDP, 0, True, 0x00ABCDEF, seg6[:64]), hlim=64),
+          ip4(d4, s4, UDP, seg4[:64], ttl=63, ident=0xCDEF, mf=True))
+
+    c = case(352, "atomic-fragment-64", "an atomic fragment (offset 0, M=0) becomes an unfragmented IPv4 packet "
+             "with DF=0 and the low 16 bits of its Identification (no generated ID)", "7915 5.1.1; 6946",
+             config=CFG_POOL6)
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(40, 15), d4, s4)
+    c.add(ip6(d6, s6, 44, frag6(UDP, 0, False, 0xDEADBEEF, seg6), hlim=64),
+          ip4(d4, s4, UDP, seg4, ttl=63, ident=0xBEEF))
+
+    c = case(353, "df-rule-64", "unfragmented IPv6 -> IPv4 of 1260 bytes: DF=0 with generated Identification; 1261 "
+             "and 1500 bytes: DF=1, Identification 0; the counter only advances for generated IDs",
+             "7915 5 (intro), 5.1; 6864 4.1", config=CFG_POOL6)
+    for total in (1260, 1261, 1500, 100):
+        seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(total - 28, total), d4, s4)
+        df = total > 1260
+        c.add(ip6(d6, s6, UDP, seg6, hlim=64),
+              ip4(d4, s4, UDP, seg4, ttl=63, df=df, ident=0 if df else c.ids.next(d4, s4)))
+
+    c = case(354, "too-big-64", "ipv4-mtu: 1400: an IPv4 result of 1401 bytes is dropped with ICMPv6 Packet Too Big "
+             "MTU 1420; 1400 bytes passes", "7915 5.1, 5.4", config=dict(CFG_ICMP, **{"ipv4-mtu": 1400}))
+    for total in (1400, 1401):
+        seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(total - 28, total), d4, s4)
+        p = ip6(d6, s6, UDP, seg6, hlim=64)
+        if total <= 1400:
+            c.add(p, ip4(d4, s4, UDP, seg4, ttl=63, df=True, ident=0))
+        else:
+            c.add(p, own_icmp6(p, 2, 0, u32(1420)))
+
+    c = case(355, "too-big-floor-64", "ipv4-mtu: 1000: Packet Too Big never advertises less than 1280",
+             "7915 5 (intro), 5.4; 8200 5", config=dict(CFG_ICMP, **{"ipv4-mtu": 1000}))
+    for total in (1000, 1001):
+        seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(total - 28, total), d4, s4)
+        p = ip6(d6, s6, UDP, seg6, hlim=64)
+        if total <= 1000:
+            c.add(p, ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+        else:
+            c.add(p, own_icmp6(p, 2, 0, u32(1280)))
+
+    c = case(356, "fragmented-icmpv6-64", "fragmented ICMPv6 (first and later fragment) is dropped",
+             "7915 1.2, 5.2", config=CFG_POOL6)
+    seg6, _ = echo64(d6, s6, d4, s4, 128, 1, 1, pattern(200))
+    c.add(ip6(d6, s6, 44, frag6(ICMP6, 0, True, 0x3561, seg6[:104])))
+    c.add(ip6(d6, s6, 44, frag6(ICMP6, 13, False, 0x3561, seg6[104:])))
