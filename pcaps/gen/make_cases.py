@@ -960,3 +960,276 @@ def cases_fragments():
     seg6, _ = echo64(d6, s6, d4, s4, 128, 1, 1, pattern(200))
     c.add(ip6(d6, s6, 44, frag6(ICMP6, 0, True, 0x3561, seg6[:104])))
     c.add(ip6(d6, s6, 44, frag6(ICMP6, 13, False, 0x3561, seg6[104:])))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4xx: ICMPv4 -> ICMPv6 (RFC 7915 sections 4.2, 4.3)
+# ---------------------------------------------------------------------------------------------------------------
+def extension(objects):
+    """RFC 4884 section 7 ICMP extension structure: version 2 header with its checksum, then the objects
+    (each: length, class-num, c-type, payload)."""
+    body = b"".join(struct.pack("!HBB", 4 + len(p), cls, ct) + p for cls, ct, p in objects)
+    hdr = struct.pack("!BBH", 0x20, 0, 0)
+    return set16(hdr + body, 2, checksum(hdr + body))
+
+
+def pad_to(data, unit, minimum=0):
+    n = max(len(data), minimum)
+    n = (n + unit - 1) // unit * unit
+    return data + b"\x00" * (n - len(data))
+
+
+def cases_icmp46():
+    srv4, cli4, rtr4 = V6_SERVER4, V4_CLIENT, V4_ROUTER
+    srv6, cli6 = v6(srv4), v6(cli4)
+
+    def pair(n=20, ttl=60, **kw):
+        return inner_udp_pair(srv4, cli4, 33434, 33435, pattern(n, ttl), ttl=ttl, **kw)
+
+    c = case(401, "icmp-errors-46", "every translatable ICMPv4 error type/code: Destination Unreachable codes 0,1,3, "
+             "5-13,15 -> 1/0, 1/1, 1/4; Time Exceeded 11/0, 11/1 -> 3/0, 3/1; the inner IPv4 packet translated "
+             "(hop limit untouched, UDP checksum updated), outer hop limit = TTL - 1, ICMPv6 checksum computed",
+             "7915 4.2, 4.3", config=CFG_POOL6)
+    mapping = [((3, 0), (1, 0)), ((3, 1), (1, 0)), ((3, 3), (1, 4)), ((3, 5), (1, 0)), ((3, 6), (1, 0)),
+               ((3, 7), (1, 0)), ((3, 8), (1, 0)), ((3, 9), (1, 1)), ((3, 10), (1, 1)), ((3, 11), (1, 0)),
+               ((3, 12), (1, 0)), ((3, 13), (1, 1)), ((3, 15), (1, 1)), ((11, 0), (3, 0)), ((11, 1), (3, 1))]
+    for i, ((t4, c4), (t6, c6)) in enumerate(mapping):
+        p4, p6 = pair(20 + i, ttl=1 if t4 == 11 else 60)
+        c.add(icmp_err4(rtr4, srv4, 250, t4, c4, ZERO4, p4, tos=0xC0),
+              err46(rtr4, srv4, 250, t6, c6, ZERO4, p6, tos=0xC0))
+
+    c = case(402, "protocol-unreachable-46", "ICMPv4 3/2 Protocol Unreachable -> ICMPv6 Parameter Problem 4/1 "
+             "pointing at the Next Header field (6)", "7915 4.2", config=CFG_POOL6)
+    data = pattern(24, 2)
+    p4 = ip4(srv4, cli4, 253, data, ttl=60, ident=0x4021)
+    p6 = ip6(srv6, cli6, 253, data, hlim=60)
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 2, ZERO4, p4), err46(rtr4, srv4, 64, 4, 1, u32(6), p6))
+
+    c = case(403, "icmp-dropped-types-46", "ICMPv4 types without an ICMPv6 counterpart are dropped silently: 3/14, "
+             "3/16, Source Quench, Redirect, Alternate Host, Router Advertisement/Solicitation, Timestamp, "
+             "Information, Address Mask, Parameter Problem 12/1, unknown types (42, 253)",
+             "7915 4.2", config=CFG_ICMP)
+    p4, _ = pair()
+    for typ, code, rest in ((3, 14, ZERO4), (3, 16, ZERO4), (4, 0, ZERO4), (5, 1, a4("198.51.100.2")),
+                            (6, 0, ZERO4), (12, 1, ZERO4), (12, 3, ZERO4)):
+        c.add(icmp_err4(rtr4, srv4, 64, typ, code, rest, p4))
+    for typ, body in ((9, struct.pack("!BBH", 1, 2, 1800) + a4("198.51.100.1") + u32(0)), (10, ZERO4),
+                      (13, echo_rest(1, 1) + b"\x00" * 12), (14, echo_rest(1, 1) + b"\x00" * 12),
+                      (15, echo_rest(1, 1)), (16, echo_rest(1, 1)), (17, echo_rest(1, 1) + ZERO4),
+                      (18, echo_rest(1, 1) + b"\xff\xff\xff\x00"), (42, echo_rest(1, 1)), (253, ZERO4)):
+        c.add(ip4(cli4, srv4, ICMP4, icmp4(typ, 0, body[:4], body[4:]), ident=0x4030 + typ))
+
+    c = case(404, "parameter-problem-46", "ICMPv4 Parameter Problem 12/0 and 12/2 -> ICMPv6 4/0 with the pointer "
+             "mapped by RFC 7915 Figure 3 (0->0, 1->1, 2,3->4, 8->7, 9->6, 12-15->8, 16-19->24); pointers without "
+             "counterpart (4, 6, 10, 20) are dropped", "7915 4.2 (Parameter Problem, Figure 3)", config=CFG_POOL6)
+    p4, p6 = pair()
+    table = {0: 0, 1: 1, 2: 4, 3: 4, 8: 7, 9: 6, 12: 8, 13: 8, 14: 8, 15: 8, 16: 24, 17: 24, 18: 24, 19: 24}
+    for ptr in (0, 1, 2, 3, 4, 6, 8, 9, 10, 12, 15, 16, 19, 20):
+        inp = icmp_err4(rtr4, srv4, 64, 12, 0, bytes([ptr, 0, 0, 0]), p4)
+        if ptr in table:
+            c.add(inp, err46(rtr4, srv4, 64, 4, 0, u32(table[ptr]), p6))
+        else:
+            c.add(inp)
+    c.add(icmp_err4(rtr4, srv4, 64, 12, 2, bytes([2, 0, 0, 0]), p4), err46(rtr4, srv4, 64, 4, 0, u32(4), p6))
+
+    c = case(405, "inner-tcp-46", "ICMPv4 error quoting a whole TCP header: the inner TCP checksum is updated; "
+             "quoting only 8 octets of TCP (RFC 792 minimum): no checksum present, copied", "7915 4.3, 4.5",
+             config=CFG_POOL6)
+    seg4, seg6 = tcp46(srv4, cli4, srv6, cli6, 443, 51000, 5000, 6000, "A", pattern(40, 5))
+    p4 = ip4(srv4, cli4, TCP_P, seg4, ttl=60, ident=0x4051, df=True)
+    p6 = ip6(srv6, cli6, TCP_P, seg6, hlim=60)
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 1, ZERO4, p4), err46(rtr4, srv4, 64, 1, 0, ZERO4, p6))
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 1, ZERO4, p4[:28]),
+          err46(rtr4, srv4, 64, 1, 0, ZERO4, p6[:40] + seg4[:8]))
+
+    c = case(406, "inner-echo-46", "ICMPv4 Time Exceeded quoting an Echo Request (ping traceroute): the inner "
+             "becomes ICMPv6 128 with its checksum updated for type and pseudo-header (length from the inner "
+             "header), whole or truncated to 8 octets", "7915 4.2, 4.3", config=CFG_POOL6)
+    seg4, seg6 = echo46(srv4, cli4, srv6, cli6, 8, 0x77, 3, pattern(32, 6))
+    p4 = ip4(srv4, cli4, ICMP4, seg4, ttl=1, ident=0x4061)
+    p6 = ip6(srv6, cli6, ICMP6, seg6, hlim=1)
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, ZERO4, p4), err46(rtr4, srv4, 64, 3, 0, ZERO4, p6))
+    trunc6 = translate_l4_ck_46(ICMP4, seg4[:8], srv4, cli4, srv6, cli6, len(seg4))
+    assert trunc6 == seg6[:8]
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, ZERO4, p4[:28]), err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:48]))
+
+    c = case(407, "nested-error-46", "an ICMPv4 error quoting an ICMPv4 error is dropped (no recursion)",
+             "7915 4.3", config=CFG_ICMP)
+    p4, _ = pair()
+    inner_err = icmp_err4(srv4, cli4, 60, 3, 3, ZERO4, p4)
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 1, ZERO4, inner_err))
+
+    c = case(408, "icmp-error-bad-checksum-46", "an ICMPv4 error with a wrong checksum is dropped (its translated "
+             "checksum would have to be computed, which would hide the damage)", "7915 4.3; translation-choices",
+             config=CFG_ICMP)
+    p4, _ = pair()
+    good = icmp4(11, 0, ZERO4, p4)
+    c.add(ip4(rtr4, srv4, ICMP4, set16(good, 2, get16(good, 2) ^ 0x0101), ident=0x4081))
+
+    c = case(409, "icmp-error-cap-1280-46", "a 1500-byte ICMPv4 error is truncated to 1280 bytes after translation; "
+             "the inner payload length still says the original length", "7915 4.3; 4443 2.4(c)", config=CFG_POOL6)
+    p4, p6 = pair(1444, ttl=60)
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 3, ZERO4, p4), err46(rtr4, srv4, 64, 1, 4, ZERO4, p6))
+
+    c = case(410, "frag-needed-46", "ICMPv4 3/4 -> Packet Too Big with MTU = max(1280, min(MTU + 20, ipv6-mtu, "
+             "ipv4-mtu + 20)): 1400 -> 1420, 1492 -> 1500, 1280 -> 1300, 1000 -> 1280", "7915 4.2, 5 (intro)",
+             config=CFG_POOL6)
+    seg4, seg6 = udp46(srv4, cli4, 443, 51000, pattern(1472, 7), srv6, cli6)
+    p4 = ip4(srv4, cli4, UDP, seg4, ttl=60, ident=0, df=True)[:28]
+    p6 = ip6(srv6, cli6, UDP, seg6, hlim=60)[:48]
+    for mtu4, mtu6 in ((1400, 1420), (1492, 1500), (1280, 1300), (1000, 1280)):
+        c.add(icmp_err4(rtr4, srv4, 64, 3, 4, struct.pack("!HH", 0, mtu4), p4),
+              err46(rtr4, srv4, 64, 2, 0, u32(mtu6), p6))
+
+    c = case(411, "frag-needed-plateau-46", "ICMPv4 3/4 with MTU 0 (pre-RFC 1191 router): the greatest plateau "
+             "below the quoted Total Length stands in for the MTU; ipv6-mtu/ipv4-mtu 9000; TL 1500 -> 1492 -> 1512, "
+             "TL 4000 -> 2002 -> 2022, TL 1300 -> 1006 -> 1280, TL 1000 -> 508 -> 1280",
+             "7915 4.2; 1191 7", choice="the plateau replaces the zero MTU field and then the +20/min/1280 rule "
+             "applies (RFC 7915 could also be read as putting the plateau itself in the Packet Too Big)",
+             config=dict(CFG_POOL6, **{"ipv6-mtu": 9000, "ipv4-mtu": 9000}))
+    for total, mtu6 in ((1500, 1512), (4000, 2022), (1300, 1280), (1000, 1280)):
+        seg4, seg6 = udp46(srv4, cli4, 443, 51000, pattern(total - 28, 8), srv6, cli6)
+        p4 = ip4(srv4, cli4, UDP, seg4, ttl=60, ident=0, df=True)[:28]
+        p6 = ip6(srv6, cli6, UDP, seg6, hlim=60)[:48]
+        c.add(icmp_err4(rtr4, srv4, 64, 3, 4, ZERO4, p4), err46(rtr4, srv4, 64, 2, 0, u32(mtu6), p6))
+
+    ext = extension([(1, 1, struct.pack("!I", (16001 << 12) | 0x1FF)), (2, 1, a4("198.51.100.1"))])
+    c = case(412, "rfc4884-extension-46", "ICMPv4 Time Exceeded with a 128-byte original datagram (length 32) and "
+             "an extension: the translated datagram is zero-padded to 152 bytes (multiple of 8), length = 19, the "
+             "extension copied behind it", "7915 4.2 (ICMP Error Payload); 4884 4.1, 5", config=CFG_POOL6)
+    p4, p6 = pair(272, ttl=1)
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 32, 0, 0]), p4[:128] + ext),
+          err46(rtr4, srv4, 64, 3, 0, bytes([19, 0, 0, 0]), pad_to(p6[:148], 8, 128) + ext))
+
+    big_ext = extension([(250, 1, pattern(192, 9))])
+    c = case(413, "rfc4884-extension-dropped-46", "the translated datagram (1048 bytes) plus a 200-byte extension "
+             "exceeds 1280: the extension is dropped and the length set to 0", "7915 4.2 (ICMP Error Payload); 4884 5",
+             config=CFG_POOL6)
+    p4, p6 = pair(1372, ttl=1)
+    assert len(big_ext) == 200 and 20 + 8 + 1028 + 200 <= 1500
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 1028 // 4, 0, 0]), p4[:1028] + big_ext),
+          err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:1048]))
+
+    c = case(414, "illegal-inner-source-46", "an ICMPv4 error quoting a packet with an illegal source (127.0.0.1) is "
+             "translated, the inner source mapped like any other", "7915 4.1 (Source Address), 4.3",
+             config=CFG_POOL6)
+    p4, p6 = inner_udp_pair("127.0.0.1", cli4, 33434, 33435, pattern(20), ttl=60)
+    c.add(icmp_err4(rtr4, srv4, 64, 3, 3, ZERO4, p4), err46(rtr4, srv4, 64, 1, 4, ZERO4, p6))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5xx: ICMPv6 -> ICMPv4 (RFC 7915 sections 5.2, 5.3)
+# ---------------------------------------------------------------------------------------------------------------
+def cases_icmp64():
+    cli4, srv4, rtr4 = V4_CLIENT, V6_SERVER4, V6_ROUTER4
+    cli6, srv6, rtr6 = v6(cli4), v6(srv4), v6(rtr4)
+
+    def inner(c, n=20, hlim=60, **kw):
+        return inner_udp64(c, cli6, srv6, cli4, srv4, 40000, 53, pattern(n, hlim), hlim, **kw)
+
+    c = case(501, "icmpv6-errors-64", "every translatable ICMPv6 error: Destination Unreachable 1/0,1/2,1/3 -> 3/1, "
+             "1/1 -> 3/10, 1/4 -> 3/3; Time Exceeded 3/0, 3/1 -> 11/0, 11/1; inner IPv6 packet translated (TTL "
+             "untouched, header checksum computed, UDP checksum updated)", "7915 5.2, 5.3",
+             choice="the inner IPv4 header gets DF/Identification like an unfragmented 6->4 packet (generated ID, "
+             "outer ID first, then inner)", config=CFG_POOL6)
+    for i, ((t6, c6), (t4, c4)) in enumerate([((1, 0), (3, 1)), ((1, 1), (3, 10)), ((1, 2), (3, 1)),
+                                              ((1, 3), (3, 1)), ((1, 4), (3, 3)), ((3, 0), (11, 0)),
+                                              ((3, 1), (11, 1))]):
+        p6, make4 = inner(c, 20 + i, hlim=1 if t6 == 3 else 60, tc=0x20)
+        c.add(icmp_err6(rtr6, cli6, 250, t6, c6, ZERO4, p6, tc=0x20),
+              err64(c, rtr4, cli4, 250, t4, c4, ZERO4, make4, tc=0x20))
+
+    c = case(502, "parameter-problem-64", "ICMPv6 Parameter Problem 4/0 -> ICMPv4 12/0 with the pointer mapped by RFC "
+             "7915 Figure 6 (0->0, 1->1, 4,5->2, 6->9, 7->8, 8-23->12, 24-39->16); pointers 2, 3, 40 dropped; 4/1 "
+             "-> 3/2; 4/2 dropped", "7915 5.2 (Parameter Problem, Figure 6)",
+             choice="a pointer beyond the IPv6 header (40) has no counterpart and is dropped", config=CFG_POOL6)
+    table = {0: 0, 1: 1, 4: 2, 5: 2, 6: 9, 7: 8, 8: 12, 23: 12, 24: 16, 39: 16}
+    for ptr in (0, 1, 2, 3, 4, 5, 6, 7, 8, 23, 24, 39, 40):
+        p6, make4 = inner(c)
+        inp = icmp_err6(rtr6, cli6, 64, 4, 0, u32(ptr), p6)
+        if ptr in table:
+            c.add(inp, err64(c, rtr4, cli4, 64, 12, 0, bytes([table[ptr], 0, 0, 0]), make4))
+        else:
+            c.add(inp)
+    p6, make4 = inner(c)
+    c.add(icmp_err6(rtr6, cli6, 64, 4, 1, u32(6), p6), err64(c, rtr4, cli4, 64, 3, 2, ZERO4, make4))
+    c.add(icmp_err6(rtr6, cli6, 64, 4, 2, u32(40), p6))
+
+    c = case(503, "icmpv6-dropped-types-64", "ICMPv6 messages without an ICMPv4 counterpart are dropped silently: "
+             "1/5, 1/6, 1/7, 4/3, unknown error types (5, 100), MLD 130-132, ND 133-137, node information 139/140, "
+             "MLDv2 report 143, unknown informational 200", "7915 5.2", config=CFG_ICMP)
+    p6, _ = inner(c)
+    for typ, code, rest in ((1, 5, ZERO4), (1, 6, ZERO4), (1, 7, ZERO4), (4, 3, ZERO4), (5, 0, ZERO4),
+                            (100, 0, ZERO4)):
+        c.add(icmp_err6(rtr6, cli6, 64, typ, code, rest, p6))
+    for typ, body, hl in ((130, struct.pack("!HH", 1000, 0) + b"\x00" * 16, 1), (131, ZERO4 + a6("ff0e::1"), 1),
+                          (132, ZERO4 + a6("ff0e::1"), 1), (133, ZERO4, 255), (134, b"\x40\x00\x07\x08" + b"\x00" * 8, 255),
+                          (135, ZERO4 + a6(cli6), 255), (136, b"\x60\x00\x00\x00" + a6(srv6), 255),
+                          (137, ZERO4 + a6(srv6) + a6(cli6), 255), (139, b"\x00\x03\x00\x00" + b"\x00" * 8 + a6(cli6), 64),
+                          (140, b"\x00\x03\x00\x00" + b"\x00" * 8, 64), (143, ZERO4, 1), (200, echo_rest(1, 1), 64)):
+        c.add(ip6(srv6, cli6, ICMP6, icmp6(srv6, cli6, typ, 0, body[:4], body[4:]), hlim=hl))
+
+    c = case(504, "inner-tcp-64", "ICMPv6 error quoting a whole TCP header: inner TCP checksum updated; quoting 8 "
+             "octets of TCP: copied", "7915 5.3, 5.5", config=CFG_POOL6)
+    raw = tcp(51000, 443, 7000, 8000, "A", pattern(40, 6))
+    seg6, seg4 = with6(cli6, srv6, TCP_P, raw), with4(cli4, srv4, TCP_P, raw)
+    p6 = ip6(cli6, srv6, TCP_P, seg6, hlim=60)
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 0, ZERO4, p6),
+          err64(c, rtr4, cli4, 64, 3, 1, ZERO4, lambda: inner64(c, cli4, srv4, TCP_P, seg4, 60, 0, len(seg6))))
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 0, ZERO4, p6[:48]),
+          err64(c, rtr4, cli4, 64, 3, 1, ZERO4, lambda: inner64(c, cli4, srv4, TCP_P, seg6[:8], 60, 0, len(seg6))))
+
+    c = case(505, "inner-echo-64", "ICMPv6 Time Exceeded quoting an Echo Request: the inner becomes ICMPv4 8 with "
+             "its checksum updated (type, pseudo-header removed), whole or truncated to 8 octets", "7915 5.2, 5.3",
+             config=CFG_POOL6)
+    seg6, seg4 = echo64(cli6, srv6, cli4, srv4, 128, 0x99, 4, pattern(32, 7))
+    p6 = ip6(cli6, srv6, ICMP6, seg6, hlim=1)
+    c.add(icmp_err6(rtr6, cli6, 64, 3, 0, ZERO4, p6),
+          err64(c, rtr4, cli4, 64, 11, 0, ZERO4, lambda: inner64(c, cli4, srv4, ICMP4, seg4, 1, 0, len(seg6))))
+    assert translate_l4_ck_64(ICMP6, seg6[:8], cli6, srv6, cli4, srv4, len(seg6)) == seg4[:8]
+    c.add(icmp_err6(rtr6, cli6, 64, 3, 0, ZERO4, p6[:48]),
+          err64(c, rtr4, cli4, 64, 11, 0, ZERO4, lambda: inner64(c, cli4, srv4, ICMP4, seg4[:8], 1, 0, len(seg6))))
+
+    c = case(506, "nested-error-64", "an ICMPv6 error quoting an ICMPv6 error is dropped", "7915 5.3",
+             config=CFG_ICMP)
+    p6, _ = inner(c)
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 0, ZERO4, icmp_err6(cli6, srv6, 60, 1, 4, ZERO4, p6)))
+
+    c = case(507, "icmpv6-error-bad-checksum-64", "an ICMPv6 error with a wrong checksum is dropped", "7915 5.3; "
+             "translation-choices", config=CFG_ICMP)
+    p6, _ = inner(c)
+    good = icmp_err6(rtr6, cli6, 64, 1, 4, ZERO4, p6)
+    c.add(set16(good, 42, get16(good, 42) ^ 0x0101))
+
+    c = case(508, "icmp-error-cap-576-64", "a 1280-byte ICMPv6 error is truncated to 576 bytes after translation; the "
+             "inner total length still says the original length", "7915 5.3; 1812 4.3.2.3", config=CFG_POOL6)
+    p6, make4 = inner(c, 1184)
+    assert len(p6) == 1232
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 4, ZERO4, p6), err64(c, rtr4, cli4, 64, 3, 3, ZERO4, make4))
+
+    c = case(509, "packet-too-big-64", "ICMPv6 Packet Too Big -> ICMPv4 3/4 with MTU = min(MTU - 20, ipv4-mtu, "
+             "ipv6-mtu - 20): 1400 -> 1380, 1280 -> 1260, 9000 -> 1480; the quoted 1480-byte packet gets DF=1, ID 0",
+             "7915 5.2 (Packet Too Big)", config=CFG_POOL6)
+    seg6, seg4 = udp64(cli6, srv6, 40000, 53, pattern(1452, 3), cli4, srv4)
+    p6 = ip6(cli6, srv6, UDP, seg6, hlim=60)[:1232]
+    for mtu6, mtu4 in ((1400, 1380), (1280, 1260), (9000, 1480)):
+        c.add(icmp_err6(rtr6, cli6, 64, 2, 0, u32(mtu6), p6),
+              err64(c, rtr4, cli4, 64, 3, 4, struct.pack("!HH", 0, mtu4),
+                    lambda: inner64(c, cli4, srv4, UDP, seg4, 60, 0, len(seg6))))
+
+    ext = extension([(1, 1, struct.pack("!I", (16002 << 12) | 0x1FF))])
+    c = case(510, "rfc4884-extension-64", "ICMPv6 Destination Unreachable with a 128-byte original datagram (length "
+             "16) and an extension: the translated datagram (108 bytes) is zero-padded to 128, length = 32, the "
+             "extension copied behind it", "7915 5.2 (ICMP Error Payload); 4884 4.1, 5", config=CFG_POOL6)
+    p6, make4 = inner(c, 252)
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([16, 0, 0, 0]), p6[:128] + ext),
+          err64(c, rtr4, cli4, 64, 3, 3, bytes([0, 32, 0, 0]), lambda: pad_to(make4()[:108], 4, 128) + ext))
+
+    big_ext = extension([(250, 1, pattern(92, 10))])
+    c = case(511, "rfc4884-extension-dropped-64", "translated datagram (492 bytes) plus a 100-byte extension exceeds "
+             "576: the extension is dropped and the length set to 0", "7915 5.2 (ICMP Error Payload); 4884 5",
+             config=CFG_POOL6)
+    p6, make4 = inner(c, 952)
+    assert len(big_ext) == 100
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([64, 0, 0, 0]), p6[:512] + big_ext),
+          err64(c, rtr4, cli4, 64, 3, 3, ZERO4, lambda: make4()[:492]))

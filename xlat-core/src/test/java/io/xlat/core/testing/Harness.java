@@ -51,7 +51,7 @@ public final class Harness {
         send(packet);
         if (forward.size() != 1 || !back.isEmpty()) {
             throw new AssertionError("expected one forwarded packet, got " + forward.size() + " forward and "
-                + back.size() + " back; drops=" + counters.totalDrops());
+                + back.size() + " back; drops: " + dropSummary());
         }
         return forward.get(0);
     }
@@ -76,6 +76,17 @@ public final class Harness {
         if (!forward.isEmpty() || !back.isEmpty()) {
             throw new AssertionError("expected nothing, got " + forward.size() + " forward and " + back.size() + " back");
         }
+    }
+
+    /** The nonzero drop counters, for failure messages. */
+    public String dropSummary() {
+        final StringBuilder sb = new StringBuilder();
+        for (final io.xlat.core.drop.DropReason r : io.xlat.core.drop.DropReason.values()) {
+            if (counters.drops(r) != 0) {
+                sb.append(r.label()).append('=').append(counters.drops(r)).append(' ');
+            }
+        }
+        return sb.toString();
     }
 
     private static byte[] copy(DirectBuffer b, int o, int l) {
