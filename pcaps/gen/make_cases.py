@@ -373,11 +373,12 @@ class Case:
     def expected_count(self):
         return sum(len(o) for _, _, o in self.items)
 
-    def mark_bad(self, *nth_output_of_last_input):
-        """Marks outputs of the most recent input as intentionally bad (e.g. a checksum that must stay wrong)."""
+    def mark_bad(self, reason, *nth_output_of_last_input):
+        """Marks outputs of the most recent input as flagged by tshark on purpose (e.g. a checksum that must stay
+        wrong), with the reason written next to the packet number in allowed-bad.txt."""
         base = self.expected_count() - len(self.items[-1][2])
         for k in nth_output_of_last_input:
-            self.allowed_bad.append(base + k + 1)
+            self.allowed_bad.append((base + k + 1, reason))
 
 
 CASES = []
@@ -421,9 +422,9 @@ def write_case(c):
                 f.write("  %s: %s\n" % (k, yaml_value(v)))
     if c.allowed_bad:
         with open(os.path.join(folder, "allowed-bad.txt"), "w") as f:
-            f.write("# expected.pcap packet numbers (1-based) that are bad on purpose: %s\n" % c.why)
-            for n in c.allowed_bad:
-                f.write("%d\n" % n)
+            f.write("# expected.pcap packet numbers (1-based) that tshark flags on purpose\n")
+            for n, reason in c.allowed_bad:
+                f.write("%d  # %s\n" % (n, reason))
 
 
 README_HEAD = """# Golden pcap corpus
@@ -751,7 +752,8 @@ def cases_ttl_and_headers():
     c = case(204, "source-route-46", "an unexpired LSRR or SSRR option (pointer <= length) drops the packet with "
              "ICMPv4 3/5 Source Route Failed", "7915 4.1 (IPv4 options), 4.4", choice=OWN4_ID_CHOICE,
              config=CFG_ICMP)
-    seg4, _ = udp46(s4, d4, 40000, 53, pattern(16))
+    # the sender computes the UDP checksum with the final destination, the last address of the route (RFC 768/791)
+    seg4 = with4(s4, "203.0.113.9", UDP, udp(40000, 53, pattern(16)))
     lsrr = bytes([131, 11, 4]) + a4("203.0.113.7") + a4("203.0.113.9") + b"\x00"
     p = ip4(s4, d4, UDP, seg4, ident=0x2401, options=lsrr)
     c.add(p, own_icmp4(c, p, 3, 5))
@@ -762,11 +764,15 @@ def cases_ttl_and_headers():
     c = case(205, "routing-header-64", "a Routing header with Segments Left != 0 drops the packet with ICMPv6 "
              "Parameter Problem 4/0 whose pointer is the Segments Left octet (43, or 51 behind an 8-byte Hop-by-Hop "
              "header)", "7915 5.1 (Routing header), 5.4; 8200 4.4", config=CFG_ICMP)
-    seg6, _ = udp64(d6, s6, 53, 40000, pattern(16), d4, s4)
+    # RFC 8200 8.1: with a Routing header the pseudo-header holds the final destination (the last address)
+    seg6 = with6(d6, "2001:db8:64::c633:6499", UDP, udp(53, 40000, pattern(16)))
     p = ip6(d6, s6, 43, routing0(UDP, 1, ["2001:db8:64::c633:6499"]) + seg6)
     c.add(p, own_icmp6(p, 4, 0, u32(43)))
+    c.mark_bad(TSHARK_QUOTED_RH, 0)
+    seg6 = with6(d6, "2001:db8:64::c633:649a", UDP, udp(53, 40000, pattern(16)))
     p = ip6(d6, s6, 0, hbh(43) + routing0(UDP, 2, ["2001:db8:64::c633:6499", "2001:db8:64::c633:649a"]) + seg6)
     c.add(p, own_icmp6(p, 4, 0, u32(51)))
+    c.mark_bad(TSHARK_QUOTED_RH, 0)
 
     c = case(206, "no-error-in-reply-to-error", "an ICMP error whose TTL/hop limit expires is dropped without an "
              "ICMP error; an expiring Echo Request does get one", "7915 4.4, 5.4; 1812 4.3.2.7; 4443 2.4(e)",
@@ -1093,7 +1099,7 @@ def cases_icmp46():
         p6 = ip6(srv6, cli6, UDP, seg6, hlim=60)[:48]
         c.add(icmp_err4(rtr4, srv4, 64, 3, 4, ZERO4, p4), err46(rtr4, srv4, 64, 2, 0, u32(mtu6), p6))
 
-    ext = extension([(1, 1, struct.pack("!I", (16001 << 12) | 0x1FF)), (2, 1, a4("198.51.100.1"))])
+    ext = extension([(1, 1, struct.pack("!I", (16001 << 12) | 0x1FF)), (2, 1, u32(1500))])   # MPLS; interface MTU
     c = case(412, "rfc4884-extension-46", "ICMPv4 Time Exceeded with a 128-byte original datagram (length 32) and "
              "an extension: the translated datagram is zero-padded to 152 bytes (multiple of 8), length = 19, the "
              "extension copied behind it", "7915 4.2 (ICMP Error Payload); 4884 4.1, 5", config=CFG_POOL6)
@@ -1102,13 +1108,13 @@ def cases_icmp46():
           err46(rtr4, srv4, 64, 3, 0, bytes([19, 0, 0, 0]), pad_to(p6[:148], 8, 128) + ext))
 
     big_ext = extension([(250, 1, pattern(192, 9))])
-    c = case(413, "rfc4884-extension-dropped-46", "the translated datagram (1048 bytes) plus a 200-byte extension "
-             "exceeds 1280: the extension is dropped and the length set to 0", "7915 4.2 (ICMP Error Payload); 4884 5",
-             config=CFG_POOL6)
+    c = case(413, "rfc4884-extension-dropped-46", "a 1020-byte original datagram (length 255) translated to 1040 "
+             "bytes plus a 200-byte extension exceeds 1280: the extension is dropped and the length set to 0",
+             "7915 4.2 (ICMP Error Payload); 4884 5", config=CFG_POOL6)
     p4, p6 = pair(1372, ttl=1)
-    assert len(big_ext) == 200 and 20 + 8 + 1028 + 200 <= 1500
-    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 1028 // 4, 0, 0]), p4[:1028] + big_ext),
-          err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:1048]))
+    assert len(big_ext) == 200 and 48 + 1040 + 200 > 1280
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 255, 0, 0]), p4[:1020] + big_ext),
+          err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:1040]))
 
     c = case(414, "illegal-inner-source-46", "an ICMPv4 error quoting a packet with an illegal source (127.0.0.1) is "
              "translated, the inner source mapped like any other", "7915 4.1 (Source Address), 4.3",
@@ -1233,3 +1239,263 @@ def cases_icmp64():
     assert len(big_ext) == 100
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([64, 0, 0, 0]), p6[:512] + big_ext),
           err64(c, rtr4, cli4, 64, 3, 3, ZERO4, lambda: make4()[:492]))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6xx: checksums
+# ---------------------------------------------------------------------------------------------------------------
+WRONG_STAYS_WRONG = "the input checksum is wrong and must stay wrong (RFC 1624 update)"
+TSHARK_QUOTED_RH = ("tshark checks the quoted UDP checksum against the quoted IPv6 Destination, not the Routing "
+                    "header's final destination that RFC 8200 8.1 puts in the pseudo-header")
+
+
+def spoil(seg, off):
+    bad = get16(seg, off) ^ 0x5A5A
+    assert bad not in (0, 0xFFFF)
+    return set16(seg, off, bad)
+
+
+def payload_for_zero_checksum(pseudo, sport, dport, n):
+    """A UDP payload of n bytes whose checksum computed with `pseudo` is 0 (so it must be sent as 0xFFFF)."""
+    base = pattern(n - 2, 21)
+    for w in range(0x10000):
+        payload = base + struct.pack("!H", w)
+        if checksum(pseudo + udp(sport, dport, payload)) == 0:
+            return payload
+    raise AssertionError("no payload found")
+
+
+def cases_checksums():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+
+    c = case(601, "bad-checksum-stays-bad-46", "UDP, TCP and ICMP Echo with a wrong checksum are translated with the "
+             "checksum updated incrementally (RFC 1624), so it stays exactly as wrong", "7915 4.5; 1624 3",
+             how="scapy; expected checksum = RFC 1624 eqn. 3 applied to the wrong input checksum", config=CFG_POOL6)
+    seg4, _ = udp46(s4, d4, 40000, 53, pattern(30))
+    bad = spoil(seg4, 6)
+    c.add(ip4(s4, d4, UDP, bad, ident=0x6011),
+          ip6(s6, d6, UDP, translate_l4_ck_46(UDP, bad, s4, d4, s6, d6, len(bad)), hlim=63))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+    seg4, _ = tcp46(s4, d4, s6, d6, 51000, 443, 1, 1, "PA", pattern(30))
+    bad = spoil(seg4, 16)
+    c.add(ip4(s4, d4, TCP_P, bad, ident=0x6012),
+          ip6(s6, d6, TCP_P, translate_l4_ck_46(TCP_P, bad, s4, d4, s6, d6, len(bad)), hlim=63))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+    seg4, _ = echo46(s4, d4, s6, d6, 8, 1, 1, pattern(30))
+    bad = spoil(seg4, 2)
+    c.add(ip4(s4, d4, ICMP4, bad, ident=0x6013),
+          ip6(s6, d6, ICMP6, translate_l4_ck_46(ICMP4, bad, s4, d4, s6, d6, len(bad)), hlim=63))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+
+    c = case(602, "bad-checksum-stays-bad-64", "UDP, TCP and ICMPv6 Echo with a wrong checksum stay exactly as wrong",
+             "7915 5.5; 1624 3", how="scapy; expected checksum = RFC 1624 eqn. 3 applied to the wrong input checksum",
+             config=CFG_POOL6)
+    seg6, _ = udp64(d6, s6, 53, 40000, pattern(30), d4, s4)
+    bad = spoil(seg6, 6)
+    c.add(ip6(d6, s6, UDP, bad),
+          ip4(d4, s4, UDP, translate_l4_ck_64(UDP, bad, d6, s6, d4, s4, len(bad)), ttl=63, ident=c.ids.next(d4, s4)))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+    raw = tcp(443, 51000, 1, 1, "PA", pattern(30))
+    bad = spoil(with6(d6, s6, TCP_P, raw), 16)
+    c.add(ip6(d6, s6, TCP_P, bad),
+          ip4(d4, s4, TCP_P, translate_l4_ck_64(TCP_P, bad, d6, s6, d4, s4, len(bad)), ttl=63, ident=c.ids.next(d4, s4)))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+    seg6, _ = echo64(d6, s6, d4, s4, 129, 1, 1, pattern(30))
+    bad = spoil(seg6, 2)
+    c.add(ip6(d6, s6, ICMP6, bad),
+          ip4(d4, s4, ICMP4, translate_l4_ck_64(ICMP6, bad, d6, s6, d4, s4, len(bad)), ttl=63, ident=c.ids.next(d4, s4)))
+    c.mark_bad(WRONG_STAYS_WRONG, 0)
+
+    c = case(603, "udp-checksum-ffff-46", "a UDP datagram whose translated checksum computes to 0 carries 0xFFFF "
+             "(0 would mean 'no checksum')", "7915 4.5; 768; 8200 8.1", config=CFG_POOL6)
+    payload = payload_for_zero_checksum(pseudo6(s6, d6, UDP, 8 + 40), 40000, 53, 40)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, payload)
+    assert get16(seg6, 6) == 0xFFFF and get16(seg4, 6) not in (0, 0xFFFF)
+    c.add(ip4(s4, d4, UDP, seg4, ident=0x6031), ip6(s6, d6, UDP, seg6, hlim=63))
+
+    c = case(604, "udp-checksum-ffff-64", "an IPv4 UDP checksum that computes to 0 is sent as 0xFFFF",
+             "7915 5.5; 768", config=CFG_POOL6)
+    payload = payload_for_zero_checksum(pseudo4(d4, s4, UDP, 8 + 40), 53, 40000, 40)
+    seg6, seg4 = udp64(d6, s6, 53, 40000, payload, d4, s4)
+    assert get16(seg4, 6) == 0xFFFF and get16(seg6, 6) not in (0, 0xFFFF)
+    c.add(ip6(d6, s6, UDP, seg6), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+
+    c = case(605, "bad-ipv4-header-checksum-46", "an IPv4 header with a wrong checksum is dropped silently",
+             "1812 5.2.2; translation-choices", config=CFG_ICMP)
+    seg4, _ = udp46(s4, d4, 40000, 53, pattern(20))
+    good = ip4(s4, d4, UDP, seg4, ident=0x6051)
+    c.add(set16(good, 10, get16(good, 10) ^ 0x0001))
+    c.add(set16(ip4(s4, d4, UDP, seg4, ident=0x6052, ttl=1), 10, 0x1234))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7xx: addresses (RFC 6052 prefixes, well-known prefix, RFC 7757 EAM, RFC 6791 pools, no mapping)
+# ---------------------------------------------------------------------------------------------------------------
+def both_ways(c, s4, d4, s6, d6):
+    """One UDP packet 4->6 (s4 -> d4) and one 6->4 back (d6 -> s6)."""
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(24, 1), s6, d6)
+    c.add(ip4(s4, d4, UDP, seg4, ident=0x7001), ip6(s6, d6, UDP, seg6, hlim=63))
+    seg6, seg4 = udp64(d6, s6, 53, 40000, pattern(24, 2), d4, s4)
+    c.add(ip6(d6, s6, UDP, seg6), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+
+
+def cases_addresses():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    for num, prefix in ((701, "2001:db8::/32"), (702, "2001:db8:100::/40"), (703, "2001:db8:122::/48"),
+                        (704, "2001:db8:122:300::/56"), (705, "2001:db8:122:344::/64"), (706, "2001:db8:122:344::/96")):
+        plen = prefix.split("/")[1]
+        c = case(num, "rfc6052-prefix-%s" % plen, "pool6 %s: both addresses embedded/extracted as in RFC 6052 "
+                 "Figure 1 (bits 64-71 skipped), e.g. %s = %s" % (prefix, d4, rfc6052(prefix, d4)),
+                 "6052 2.2; 7915 4.1, 5.1", config={"pool6": prefix})
+        both_ways(c, s4, d4, rfc6052(prefix, s4), rfc6052(prefix, d4))
+
+    c = case(707, "wkp-non-global", "with the Well-Known Prefix 64:ff9b::/96, non-global IPv4 addresses (here all "
+             "documentation addresses) are not translated, either way", "6052 3.1; 7915 4.1, 5.1",
+             config={"pool6": "64:ff9b::/96"})
+    seg4, _ = udp46(s4, d4, 40000, 53, pattern(8), rfc6052("64:ff9b::/96", s4), rfc6052("64:ff9b::/96", d4))
+    c.add(ip4(s4, d4, UDP, seg4, ident=0x7071))
+    w_s6, w_d6 = rfc6052("64:ff9b::/96", s4), rfc6052("64:ff9b::/96", d4)
+    c.add(ip6(w_d6, w_s6, UDP, with6(w_d6, w_s6, UDP, udp(53, 40000, pattern(8)))))
+
+    eam = {"ipv4": "192.0.2.0/24", "ipv6": "2001:db8:6::/120"}
+    c = case(708, "eam-46-64", "an EAM entry 192.0.2.0/24 <-> 2001:db8:6::/120 maps the IPv6 host both ways and "
+             "takes precedence over pool6 (192.0.2.33 -> 2001:db8:6::21, not 2001:db8:64::c000:221); the pool6 form "
+             "of the same host still translates 6->4", "7757 3.2, 3.3", config=dict(CFG_POOL6, eamt=[eam]))
+    both_ways(c, s4, d4, v6(s4), "2001:db8:6::21")
+    seg6, seg4 = udp64(v6(d4), v6(s4), 53, 40000, pattern(12), d4, s4)
+    c.add(ip6(v6(d4), v6(s4), UDP, seg6), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+
+    eams = [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8:6::/120"},
+            {"ipv4": "192.0.2.128/25", "ipv6": "2001:db8:7::/121"},
+            {"ipv4": "203.0.113.0/24", "ipv6": "2001:db8:8::/120"},
+            {"ipv4": "198.51.100.64/32", "ipv6": "2001:db8:8::5/128"}]
+    c = case(709, "eam-overlap", "overlapping EAM entries use the longest prefix in both directions: 192.0.2.200 "
+             "(inside 192.0.2.128/25) <-> 2001:db8:7::48 while 192.0.2.33 <-> 2001:db8:6::21; 2001:db8:8::5 "
+             "(inside 2001:db8:8::/120 but also a /128 entry) -> 198.51.100.64, while 203.0.113.5 -> 2001:db8:8::5",
+             "7757 3.2", config=dict(CFG_POOL6, eamt=eams))
+    both_ways(c, s4, "192.0.2.200", v6(s4), "2001:db8:7::48")
+    both_ways(c, s4, "192.0.2.33", v6(s4), "2001:db8:6::21")
+    seg6, seg4 = udp64("2001:db8:8::5", v6(s4), 53, 40000, pattern(12), "198.51.100.64", s4)
+    c.add(ip6("2001:db8:8::5", v6(s4), UDP, seg6),
+          ip4("198.51.100.64", s4, UDP, seg4, ttl=63, ident=c.ids.next("198.51.100.64", s4)))
+    seg4, seg6 = udp46(s4, "203.0.113.5", 40000, 53, pattern(12), v6(s4), "2001:db8:8::5")
+    c.add(ip4(s4, "203.0.113.5", UDP, seg4, ident=0x7091), ip6(v6(s4), "2001:db8:8::5", UDP, seg6, hlim=63))
+
+    c = case(710, "eam-unequal-suffix", "EAM 192.0.2.0/24 <-> 2001:db8:6::/64 (8 vs 64 suffix bits): 192.0.2.33 "
+             "<-> 2001:db8:6:0:2100::", "7757 3.2",
+             choice="the IPv4 suffix bits follow the IPv6 prefix directly (left-aligned), the remaining bits are 0; "
+             "6->4 takes the first 8 suffix bits", config=dict(CFG_POOL6, eamt=[{"ipv4": "192.0.2.0/24",
+                                                                                "ipv6": "2001:db8:6::/64"}]))
+    mapped = eam46(d4, "192.0.2.0/24", "2001:db8:6::/64")
+    assert mapped == "2001:db8:6:0:2100::"
+    both_ways(c, s4, d4, v6(s4), mapped)
+
+    cfg_eam_only = {"eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8:6::/120"},
+                             {"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:c6::/120"}],
+                    "ipv4-address": OWN4, "ipv6-address": OWN6}
+    c = case(711, "no-mapping-46", "EAM only: a packet to or from an IPv4 address without mapping is dropped with "
+             "ICMPv4 3/13; a mapped one passes; an ICMPv4 error to an unmapped address gets nothing",
+             "7915 4.4; 7757 3.2", choice=OWN4_ID_CHOICE, config=cfg_eam_only)
+    seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(12), "2001:db8:c6::a", "2001:db8:6::21")
+    c.add(ip4(s4, d4, UDP, seg4, ident=0x7111), ip6("2001:db8:c6::a", "2001:db8:6::21", UDP, seg6, hlim=63))
+    seg4, _ = udp46(s4, "203.0.113.50", 40000, 53, pattern(12), "2001:db8:c6::a", "2001:db8::1")
+    p = ip4(s4, "203.0.113.50", UDP, seg4, ident=0x7112)
+    c.add(p, own_icmp4(c, p, 3, 13))
+    seg4, _ = udp46("203.0.113.60", d4, 40000, 53, pattern(12), "2001:db8::1", "2001:db8:6::21")
+    p = ip4("203.0.113.60", d4, UDP, seg4, ident=0x7113)
+    c.add(p, own_icmp4(c, p, 3, 13))
+    inner4, _ = inner_udp_pair("203.0.113.50", d4, 53, 40000, pattern(8), ttl=5, src6="2001:db8::1",
+                               dst6="2001:db8:6::21")
+    c.add(icmp_err4(V4_ROUTER, "203.0.113.50", 64, 3, 3, ZERO4, inner4))
+
+    c = case(712, "no-mapping-64", "a packet to or from an IPv6 address outside pool6 (and every EAM) is dropped with "
+             "ICMPv6 1/1; an ICMPv6 error from such a source to such a destination gets nothing", "7915 5.4",
+             config=CFG_ICMP)
+    s6, d6 = v6(s4), v6(d4)
+    seg6 = with6(d6, "2001:db8:99::1", UDP, udp(53, 40000, pattern(12)))
+    p = ip6(d6, "2001:db8:99::1", UDP, seg6)
+    c.add(p, own_icmp6(p, 1, 1))
+    seg6 = with6("2001:db8:99::2", s6, UDP, udp(53, 40000, pattern(12)))
+    p = ip6("2001:db8:99::2", s6, UDP, seg6)
+    c.add(p, own_icmp6(p, 1, 1))
+    c.add(icmp_err6(d6, "2001:db8:99::2", 64, 1, 4, ZERO4, p))
+
+    cli4, srv4 = V4_CLIENT, V6_SERVER4
+    cli6, srv6 = v6(cli4), v6(srv4)
+    native_router = "2001:db8:aaaa::1"
+
+    def pool6791_v4_case(num, name, why, src4, config, choice=""):
+        c = case(num, name, why, "6791 2, 3; 7915 5.3", choice=choice, config=config)
+        p6, make4 = inner_udp64(c, cli6, srv6, cli4, srv4, 40000, 53, pattern(20), 3)
+        c.add(icmp_err6(native_router, cli6, 64, 3, 0, ZERO4, p6),
+              err64(c, src4, cli4, 64, 11, 0, ZERO4, make4))
+        return c
+
+    pool6791_v4_case(713, "pool6791v4", "an ICMPv6 error from a router without a mapping (2001:db8:aaaa::1) is "
+                     "translated with a source from pool6791v4 (a single address, so the hash cannot matter)",
+                     "203.0.113.8", dict(CFG_ICMP, pool6791v4=["203.0.113.8/32"]))
+    pool6791_v4_case(714, "pool6791v4-fallback-own-address", "without pool6791v4 the translated error's source is "
+                     "ipv4-address", OWN4, CFG_ICMP)
+    c = case(715, "pool6791-none", "without pool6791v4 and ipv4-address, an ICMPv6 error from an unmapped router "
+             "cannot be translated and is dropped", "6791 2; 7915 5.3", choice="dropped (no source left)",
+             config=CFG_POOL6)
+    p6, _ = inner_udp64(c, cli6, srv6, cli4, srv4, 40000, 53, pattern(20), 3)
+    c.add(icmp_err6(native_router, cli6, 64, 3, 0, ZERO4, p6))
+
+    c = case(716, "pool6791v6", "EAM only: an ICMPv4 error from a router without a mapping (203.0.113.254) is "
+             "translated with a source from pool6791v6", "6791 2, 3; 7915 4.3",
+             config=dict(cfg_eam_only, pool6791v6=["2001:db8:6791::1/128"]))
+    p4, p6 = inner_udp_pair(srv4, cli4, 53, 40000, pattern(20), ttl=1, src6="2001:db8:6::21", dst6="2001:db8:c6::a")
+    c.add(icmp_err4("203.0.113.254", srv4, 64, 11, 0, ZERO4, p4),
+          err46("203.0.113.254", srv4, 64, 3, 0, ZERO4, p6, router6="2001:db8:6791::1", dst6="2001:db8:6::21"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 8xx: the translator's own ICMP errors: rate limit
+# ---------------------------------------------------------------------------------------------------------------
+def cases_rate():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    c = case(801, "icmp-rate-limit", "icmp-rate: 2: of five TTL-expired packets within 5 ms only the first two get "
+             "Time Exceeded (burst = one second's worth); a sixth 1.5 s later gets one again", "7915 4.4; 1812 4.3.2.8",
+             choice="the replay clock is the pcap timestamp and the bucket starts full; " + OWN4_ID_CHOICE,
+             config=dict(CFG_ICMP, **{"icmp-rate": 2}))
+    for i in range(6):
+        seg4, _ = udp46(s4, d4, 40000 + i, 33434, pattern(8, i))
+        p = ip4(s4, d4, UDP, seg4, ttl=1, ident=0x8010 + i)
+        ts = T0 * 1_000_000 + (i * 1000 if i < 5 else 1_500_000)
+        if i in (0, 1, 5):
+            c.add(p, own_icmp4(c, p, 11, 0), ts_us=ts)
+        else:
+            c.add(p, ts_us=ts)
+
+    c = case(802, "icmp-rate-zero", "icmp-rate: 0 never sends an ICMP error (TTL expiry 4->6 and 6->4)",
+             "7915 4.4, 5.4", config=dict(CFG_ICMP, **{"icmp-rate": 0}))
+    seg4, _ = udp46(s4, d4, 40000, 33434, pattern(8))
+    c.add(ip4(s4, d4, UDP, seg4, ttl=1, ident=0x8021))
+    seg6, _ = udp64(v6(d4), v6(s4), 53, 40000, pattern(8), d4, s4)
+    c.add(ip6(v6(d4), v6(s4), UDP, seg6, hlim=1))
+
+
+def main():
+    cases_basic()
+    cases_ttl_and_headers()
+    cases_fragments()
+    cases_icmp46()
+    cases_icmp64()
+    cases_checksums()
+    cases_addresses()
+    cases_rate()
+    if os.path.isdir(CASES_DIR):
+        shutil.rmtree(CASES_DIR)
+    os.makedirs(CASES_DIR)
+    for c in sorted(CASES, key=lambda x: x.num):
+        write_case(c)
+    CASES.sort(key=lambda x: x.num)
+    write_readme()
+    print("wrote %d cases, %d input and %d expected packets" % (
+        len(CASES), sum(len(c.items) for c in CASES), sum(c.expected_count() for c in CASES)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

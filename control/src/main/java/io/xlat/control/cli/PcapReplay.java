@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -90,20 +91,44 @@ final class PcapReplay {
     static Summary replay(Path input, Path output, Step step) throws IOException {
         final Summary summary = new Summary();
         final long start = System.nanoTime();
-        try (PcapReader reader = PcapReader.open(input)) {
-            final int linkType = reader.linkType();
-            if (!LinkType.isSupported(linkType)) {
-                throw new PcapFormatException(input + ": link type " + linkType + " is not supported (supported: "
-                    + LinkType.supportedList() + ")");
-            }
-            try (PcapWriter writer = PcapWriter.create(output, LinkType.RAW, reader.nanosecondPrecision())) {
+        try (PcapReader reader = open(input)) {
+            final PcapWriter writer = PcapWriter.create(output, LinkType.RAW, reader.nanosecondPrecision());
+            boolean complete = false;
+            try {
                 loop(reader, writer, step, summary);
+                writer.close();
+                complete = true;
             } catch (UncheckedIOException e) {
                 throw new IOException(output + ": " + Main.describe(e.getCause()), e.getCause());
+            } finally {
+                if (!complete) {
+                    // a half-written capture looks like a complete one to the next tool: remove it
+                    closeQuietly(writer);
+                    Files.deleteIfExists(output);
+                }
             }
         }
         summary.nanos = System.nanoTime() - start;
         return summary;
+    }
+
+    /** Opens a capture and checks that its link type can be decoded, before anything is created or built. */
+    static PcapReader open(Path input) throws IOException {
+        final PcapReader reader = PcapReader.open(input);
+        if (!LinkType.isSupported(reader.linkType())) {
+            reader.close();
+            throw new PcapFormatException(input + ": link type " + reader.linkType() + " is not supported (supported: "
+                + LinkType.supportedList() + ")");
+        }
+        return reader;
+    }
+
+    private static void closeQuietly(PcapWriter writer) {
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the original failure is the one to report
+        }
     }
 
     private static void loop(PcapReader reader, PcapWriter writer, Step step, Summary summary) throws IOException {

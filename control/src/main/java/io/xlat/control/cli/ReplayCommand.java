@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
         "%nInput: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type "
             + "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276). "
             + "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
-        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason.",
+        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason. "
+            + "If the replay fails, OUT.pcap is removed rather than left half-written.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -83,6 +84,11 @@ final class ReplayCommand implements Callable<Integer> {
             err.println(name + ": error: " + input + ": no such file");
             return ExitCodes.FAILURE;
         }
+        try {
+            PcapReplay.open(input).close();
+        } catch (IOException e) {
+            return fail(name, describe(e), e);
+        }
         final DropCounters counters = new DropCounters();
         final Translator translator;
         try {
@@ -94,8 +100,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             summary = PcapReplay.replay(input, output, PcapReplay.translatorStep(translator));
         } catch (IOException e) {
-            final boolean removed = removePartialOutput();
-            return fail(name, describe(e) + (removed ? " (partial " + output + " removed)" : ""), e);
+            return fail(name, describe(e), e);
         }
         print(summary, counters, spec.commandLine().getOut());
         return ExitCodes.OK;
@@ -109,14 +114,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
         err.flush();
         return ExitCodes.FAILURE;
-    }
-
-    private boolean removePartialOutput() {
-        try {
-            return Files.deleteIfExists(output);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static boolean sameFile(Path a, Path b) {
@@ -152,29 +149,44 @@ final class ReplayCommand implements Callable<Integer> {
 
     static void print(PcapReplay.Summary s, DropCounters counters, PrintWriter out) {
         final double seconds = s.nanos / 1e9;
-        out.printf(Locale.ROOT, "packets in            %d%n", s.packetsIn);
-        out.printf(Locale.ROOT, "packets out           %d%n", s.packetsOut());
-        out.printf(Locale.ROOT, "  translated          %d%n", s.translatedOut);
-        out.printf(Locale.ROOT, "  icmp errors sent    %d%n", s.icmpErrorsOut);
-        out.printf(Locale.ROOT, "skipped               %d%n", s.skipped());
+        line(out, "packets in", s.packetsIn);
+        line(out, "packets out", s.packetsOut());
+        line(out, "  translated", s.translatedOut);
+        line(out, "  icmp errors sent", s.icmpErrorsOut);
+        line(out, "skipped", s.skipped());
         if (s.skippedNotIp > 0) {
-            out.printf(Locale.ROOT, "  not-ip              %d%n", s.skippedNotIp);
+            line(out, "  not-ip", s.skippedNotIp);
         }
         if (s.skippedTruncatedLinkHeader > 0) {
-            out.printf(Locale.ROOT, "  truncated-link      %d%n", s.skippedTruncatedLinkHeader);
+            line(out, "  truncated-link", s.skippedTruncatedLinkHeader);
         }
         if (s.skippedTooLong > 0) {
-            out.printf(Locale.ROOT, "  too-long            %d%n", s.skippedTooLong);
+            line(out, "  too-long", s.skippedTooLong);
         }
-        out.printf(Locale.ROOT, "dropped               %d%n", counters.totalDrops());
+        line(out, "dropped", counters.totalDrops());
         for (final DropReason reason : DropReason.values()) {
             final long n = counters.drops(reason);
             if (n > 0) {
-                out.printf(Locale.ROOT, "  %-19s %d%n", reason.label(), n);
+                line(out, "  " + reason.label(), n);
             }
         }
-        out.printf(Locale.ROOT, "time                  %.3f s (%.0f packets/s)%n", seconds,
+        out.printf(Locale.ROOT, "%-" + LABEL_WIDTH + "s %.3f s (%.0f packets/s)%n", "time", seconds,
             seconds > 0 ? s.packetsIn / seconds : 0.0);
         out.flush();
+    }
+
+    /** Wide enough for the longest drop label, so that the numbers line up. */
+    static final int LABEL_WIDTH = labelWidth();
+
+    private static int labelWidth() {
+        int width = 20;
+        for (final DropReason reason : DropReason.values()) {
+            width = Math.max(width, reason.label().length() + 3);
+        }
+        return width;
+    }
+
+    private static void line(PrintWriter out, String label, long value) {
+        out.printf(Locale.ROOT, "%-" + LABEL_WIDTH + "s %d%n", label, value);
     }
 }

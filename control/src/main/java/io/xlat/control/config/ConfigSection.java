@@ -13,9 +13,6 @@ public interface ConfigSection<T> {
     /** The top-level key, e.g. {@code translator}. */
     String key();
 
-    /** One line for {@code xlat check --help}. */
-    String description();
-
     /** The value when the section is absent. */
     T defaults();
 

@@ -1,9 +1,11 @@
 package io.xlat.control.config;
 
 import io.xlat.core.addr.EamEntry;
+import io.xlat.core.addr.Eamt;
 import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
+import io.xlat.core.addr.Rfc6052;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.config.TranslatorConfig.Hairpin;
 import io.xlat.core.config.TranslatorConfig.TrafficClass;
@@ -65,11 +67,6 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
     @Override
     public String key() {
         return KEY;
-    }
-
-    @Override
-    public String description() {
-        return "address mapping (pool6, eamt, RFC 6791 pools) and RFC 7915 behaviour";
     }
 
     @Override
@@ -163,9 +160,10 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
         if (prefix == null) {
             return null;
         }
-        final String problem = Pool6Check.problem(prefix);
+        // the core's own check, so that what the loader accepts is exactly what the translator can use
+        final String problem = Rfc6052.validatePool6(prefix);
         if (problem != null) {
-            problems.error(node, m.path(POOL6) + ": " + problem);
+            problems.error(node, m.path(POOL6) + ": " + (problem.startsWith("pool6 ") ? problem.substring(6) : problem));
             return null;
         }
         return prefix;
@@ -178,9 +176,10 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
             return List.of();
         }
         final List<EamEntry> entries = new ArrayList<>(items.size());
+        // item index (as the user counts, including items rejected above) of each accepted entry
+        final List<Integer> itemIndexes = new ArrayList<>(items.size());
         final Map<Ipv4Prefix, Integer> byIpv4 = new HashMap<>();
         final Map<Ipv6Prefix, Integer> byIpv6 = new HashMap<>();
-        final List<Node> nodes = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             final Node item = items.get(i);
             final String itemPath = path + "[" + i + "]";
@@ -188,19 +187,13 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
             if (!(item instanceof MappingNode) && !YamlValues.isNull(item)) {
                 continue; // already reported as "expected a mapping"
             }
-            Ipv4Prefix ipv4 = null;
-            Ipv6Prefix ipv6 = null;
             for (final String key : EAM_KEYS) {
                 if (!e.has(key)) {
                     problems.error(item, itemPath + ": missing key '" + key + "' (an entry is {ipv4: PREFIX, ipv6: PREFIX})");
                 }
             }
-            if (e.has("ipv4")) {
-                ipv4 = YamlValues.ipv4Prefix(e.value("ipv4"), e.path("ipv4"), problems);
-            }
-            if (e.has("ipv6")) {
-                ipv6 = YamlValues.ipv6Prefix(e.value("ipv6"), e.path("ipv6"), problems);
-            }
+            final Ipv4Prefix ipv4 = e.has("ipv4") ? YamlValues.ipv4Prefix(e.value("ipv4"), e.path("ipv4"), problems) : null;
+            final Ipv6Prefix ipv6 = e.has("ipv6") ? YamlValues.ipv6Prefix(e.value("ipv6"), e.path("ipv6"), problems) : null;
             if (ipv4 == null || ipv6 == null) {
                 continue;
             }
@@ -213,27 +206,22 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
                     + ": several IPv4 addresses would map to one IPv6 address");
                 continue;
             }
+            // the same prefix twice in one family would make the longest match ambiguous
             final Integer sameIpv4 = byIpv4.get(ipv4);
             final Integer sameIpv6 = byIpv6.get(ipv6);
             if (sameIpv4 != null && sameIpv4.equals(sameIpv6)) {
-                problems.error(item, itemPath + ": duplicate of " + path + "[" + sameIpv4 + "] (line "
-                    + line(nodes.get(sameIpv4)) + ")");
+                problems.error(item, itemPath + ": duplicate of " + earlier(path, itemIndexes.get(sameIpv4), items));
                 continue;
             }
-            boolean conflict = false;
             if (sameIpv4 != null) {
                 problems.error(e.value("ipv4"), e.path("ipv4") + ": " + ipv4 + " is already mapped to "
-                    + entries.get(sameIpv4).ipv6() + " by " + path + "[" + sameIpv4 + "] (line "
-                    + line(nodes.get(sameIpv4)) + ")");
-                conflict = true;
+                    + entries.get(sameIpv4).ipv6() + " by " + earlier(path, itemIndexes.get(sameIpv4), items));
             }
             if (sameIpv6 != null) {
                 problems.error(e.value("ipv6"), e.path("ipv6") + ": " + ipv6 + " is already mapped to "
-                    + entries.get(sameIpv6).ipv4() + " by " + path + "[" + sameIpv6 + "] (line "
-                    + line(nodes.get(sameIpv6)) + ")");
-                conflict = true;
+                    + entries.get(sameIpv6).ipv4() + " by " + earlier(path, itemIndexes.get(sameIpv6), items));
             }
-            if (conflict) {
+            if (sameIpv4 != null || sameIpv6 != null) {
                 continue;
             }
             // Prefixes that merely overlap are allowed: the EAMT lookup takes the longest match, which is how a
@@ -241,9 +229,17 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
             byIpv4.put(ipv4, entries.size());
             byIpv6.put(ipv6, entries.size());
             entries.add(entry);
-            nodes.add(item);
+            itemIndexes.add(i);
+        }
+        // The core's own rules as a backstop: anything it would refuse at start-up must be refused here.
+        for (final String problem : Eamt.validate(entries)) {
+            problems.error(m.value(EAMT), path + ": " + problem);
         }
         return entries;
+    }
+
+    private static String earlier(String path, int index, List<Node> items) {
+        return path + "[" + index + "] (line " + line(items.get(index)) + ")";
     }
 
     private static int line(Node node) {

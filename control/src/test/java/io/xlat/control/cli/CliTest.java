@@ -190,4 +190,19 @@ class CliTest {
         assertTrue(run.err().contains("must differ"), run.err());
         assertEquals(24, Files.size(in));
     }
+
+    @Test
+    void shouldExit1WithOneLineAndLeaveExistingOutputAloneWhenInputIsNotAPcap() throws Exception {
+        final Path in = dir.resolve("notes.txt");
+        Files.writeString(in, "these are not packets\n");
+        final Path out = dir.resolve("out.pcap");
+        Files.writeString(out, "precious");
+        final CliRun run = CliRun.of("replay", in.toString(), out.toString());
+        assertEquals(ExitCodes.FAILURE, run.exitCode());
+        assertOneLine(run);
+        assertTrue(run.err().startsWith("xlat replay: error: " + in + ": not a pcap file"), run.err());
+        assertEquals("precious", Files.readString(out));
+        final CliRun verbose = CliRun.of("replay", "-v", in.toString(), out.toString());
+        assertTrue(verbose.err().contains("\tat io.xlat.tunio.pcap.PcapReader"), verbose.err());
+    }
 }

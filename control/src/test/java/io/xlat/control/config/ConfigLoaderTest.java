@@ -251,8 +251,8 @@ class ConfigLoaderTest {
     @Test
     void shouldRejectPool6WhoseUOctetIsSet() {
         assertSingleError(translator("pool6: 2001:db8:0:0:ff00::/96"),
-            "t.yaml:2:10: translator.pool6: bits 64-71 (the u-octet) of 2001:db8:0:0:ff00::/96 must be zero "
-                + "(RFC 6052 section 2.2), got 0xff");
+            "t.yaml:2:10: translator.pool6: 2001:db8:0:0:ff00::/96: bits 64-71 (the RFC 6052 u-octet) must be "
+                + "zero in a /96 prefix");
         assertEquals(96, parse(translator("pool6: 2001:db8:0:0:ff::/96")).pool6().length());
     }
 
@@ -262,8 +262,8 @@ class ConfigLoaderTest {
             final String prefix = length == 0 ? "::/0" : length == 72 || length == 95 || length == 128
                 ? "\"2001:db8::/" + length + "\"" : length == 16 ? "2001::/16" : "2001:db8::/" + length;
             final List<String> e = errors(translator("pool6: " + prefix));
-            assertEquals(List.of("t.yaml:2:10: translator.pool6: RFC 6052 allows prefix lengths 32, 40, 48, 56, 64 "
-                + "and 96 only, got /" + length), e, prefix);
+            assertEquals(List.of("t.yaml:2:10: translator.pool6: " + Ipv6Prefix.parse(prefix.replace("\"", ""))
+                + ": RFC 6052 section 2.2 allows only the prefix lengths 32, 40, 48, 56, 64 and 96"), e, prefix);
         }
         for (final int length : new int[] {32, 40, 48, 56, 64, 96}) {
             assertEquals(length, parse(translator("pool6: 2001:db8::/" + length)).pool6().length());
@@ -352,6 +352,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldNameTheEarlierEntryByItsPositionInTheFileWhenEarlierItemsWereInvalid() {
+        assertEquals(List.of(
+            "t.yaml:3:7: translator.eamt[0]: expected a mapping of keys, got 'junk'",
+            "t.yaml:5:7: translator.eamt[2]: duplicate of translator.eamt[1] (line 4)"),
+            errors(translator("""
+                eamt:
+                  - junk
+                  - {ipv4: 10.0.0.0/24, ipv6: "2001:db8:2::/120"}
+                  - {ipv4: 10.0.0.0/24, ipv6: "2001:db8:2::/120"}
+                """)));
+    }
+
+    @Test
     void shouldRejectIncompleteOrMalformedEamEntries() {
         assertEquals(List.of(
             "t.yaml:3:7: translator.eamt[0]: missing key 'ipv6' (an entry is {ipv4: PREFIX, ipv6: PREFIX})",
@@ -413,7 +426,8 @@ class ConfigLoaderTest {
             "t.yaml:3:13: translator.ipv4-mtu: must be between 68 and 65535, got 10",
             "t.yaml:4:8: translator.tos: must be between 0 and 255, got 300",
             "t.yaml:5:12: translator.hairpin: must be one of off, simple, intrinsic; got 'maybe'",
-            "t.yaml:6:10: translator.pool6: RFC 6052 allows prefix lengths 32, 40, 48, 56, 64 and 96 only, got /41"),
+            "t.yaml:6:10: translator.pool6: 2001:db8::/41: RFC 6052 section 2.2 allows only the prefix lengths 32, "
+                + "40, 48, 56, 64 and 96"),
             e);
     }
 

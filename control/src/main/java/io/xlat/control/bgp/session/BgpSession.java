@@ -394,8 +394,8 @@ public final class BgpSession {
         final Capability.ExtendedNextHop enh = open.capability(Capability.ExtendedNextHop.class);
         final boolean extendedNextHop = ipv4 && config.extendedNextHop() && enh != null
             && enh.supports(Bgp.AFI_IPV4, Bgp.SAFI_UNICAST, Bgp.AFI_IPV6);
-        // RFC 4271 section 4.2: "the calculated value ... MUST be the smaller of its configured Hold Time and
-        // the Hold Time received in the OPEN message"
+        // RFC 4271 section 4.2: the Hold Timer is calculated "by using the smaller of its configured Hold Time
+        // and the Hold Time received in the OPEN message"
         final int holdTime = Math.min(config.holdTime(), open.holdTime());
         return new Negotiated(holdTime, open.capability(Capability.FourOctetAs.class) != null, ipv4, ipv6,
             extendedNextHop, open.capability(Capability.RouteRefresh.class) != null, peerAsn,

@@ -6,7 +6,7 @@ public record Community(int value) {
     /** RFC 1997: "All routes received carrying a communities attribute containing this value MUST NOT be advertised outside a BGP confederation boundary". */
     public static final Community NO_EXPORT = new Community(0xFFFFFF01);
     public static final Community NO_ADVERTISE = new Community(0xFFFFFF02);
-    /** RFC 8326 section 4.1: GRACEFUL_SHUTDOWN, for draining a speaker before maintenance. */
+    /** RFC 8326: GRACEFUL_SHUTDOWN, for draining a speaker before maintenance. */
     public static final Community GRACEFUL_SHUTDOWN = new Community(0xFFFF0000);
 
     /** Parses {@code 64496:100}, or one of {@code no-export}, {@code no-advertise}, {@code graceful-shutdown}. */

@@ -245,7 +245,7 @@ final class UpdateReader {
                 return new PathAttribute.CommunitiesAttribute(communities);
             }
             case PathAttribute.LARGE_COMMUNITIES: {
-                // RFC 8092 section 5: malformed "if its length is not a non-zero multiple of 12": treat-as-withdraw
+                // RFC 8092: malformed "if its length is not a non-zero multiple of 12": treat-as-withdraw
                 if (length == 0 || length % 12 != 0) {
                     treatAsWithdraw(OPTIONAL_ATTRIBUTE_ERROR, "LARGE_COMMUNITIES length " + length);
                     return null;

@@ -1,0 +1,134 @@
+package io.xlat.control.bgp;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.xlat.control.bgp.session.RouteSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The originate-only BGP-4 speaker: it pins the translator's prefixes to the fabric and withdraws them on
+ * failure or shutdown.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ * <li><b>Three layers.</b> {@code wire} is the RFC 4271 codec (immutable messages, a Netty framer that checks
+ *     the header before buffering a body, RFC 7606 error classification). {@code session} is the RFC 4271 FSM,
+ *     {@link io.xlat.control.bgp.session.BgpSession}, driven by events and a clock, with no sockets or threads:
+ *     all protocol decisions live there and are unit-tested with a manual clock. This package is the thin Netty
+ *     wiring: {@link BgpPeerConnection} turns channel events into session events.</li>
+ * <li><b>Threads.</b> One event loop thread (epoll when available, else NIO) owns every session and channel;
+ *     public methods of this class hand work to it, so sessions need no locks.</li>
+ * <li><b>Active only.</b> We connect to each configured peer (port 179) and never listen, so connection
+ *     collisions (RFC 4271 section 6.8) cannot happen. Link-local peers are given with their zone
+ *     ({@code fe80::1%eth0}); TCP-MD5 uses Linux TCP_MD5SIG through {@code EpollChannelOption.TCP_MD5SIG}.</li>
+ * <li><b>What is sent.</b> The caller owns the desired {@link RouteSet} (from {@code xlat routes}, coupled to
+ *     data-plane health) and replaces it with {@link #routes}; each session sends only the delta to what its
+ *     peer holds. Nothing received is installed: UPDATEs are validated structurally and dropped.</li>
+ * <li><b>Shutdown order.</b> {@link #withdrawAll()} first (the fabric moves traffic to other translators),
+ *     then the caller stops the data plane, then {@link #stop} sends Cease with an RFC 8203 message.</li>
+ * </ul>
+ *
+ * <h2>Requirements and where they are tested</h2>
+ * <ul>
+ * <li>RFC 4271 4.1/6.1 framing, header errors: {@code MessageHeaderCodecTest}; 4.2/6.2 OPEN and capabilities
+ *     (RFC 5492, 4760, 6793, 8950, 2918, 4724, 9072): {@code OpenMessageCodecTest}.</li>
+ * <li>RFC 4271 4.3/6.3 UPDATE and attributes (RFC 1997, 8092, 2545, 6793 AS4_PATH): {@code UpdateMessageCodecTest};
+ *     RFC 7606 session reset / treat-as-withdraw / attribute discard: {@code UpdateErrorHandlingTest}.</li>
+ * <li>RFC 4271 8 FSM, 4.4/6.5 hold and keepalive timers, 10 jitter, backoff, deltas, route refresh, RFC 8203 stop:
+ *     {@code BgpSessionTest}; UPDATE packing within 4096 octets: {@code UpdatePlannerTest}.</li>
+ * <li>Netty wiring over loopback: {@code BgpSpeakerTest}; interop with BIRD 2 (RFC 8950 next hop, 4-octet AS,
+ *     communities, MED, Cease message, withdrawal within 1 s): {@code BirdInteropIT}.</li>
+ * <li>Not done yet: FRR and GoBGP interop, TCP-MD5 and link-local sessions against a real daemon, ECMP of two
+ *     speakers, health coupling (the caller's job through {@link #routes}).</li>
+ * </ul>
+ */
+public final class BgpSpeaker implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final List<BgpPeerConnection> connections = new ArrayList<>();
+    private volatile RouteSet routes = RouteSet.EMPTY;
+
+    public BgpSpeaker(List<BgpPeer> peers) {
+        epoll = Epoll.isAvailable();
+        for (final BgpPeer peer : peers) {
+            if (peer.password() != null && !epoll) {
+                throw new IllegalStateException("TCP-MD5 for " + peer.address() + " needs the epoll transport: "
+                    + Epoll.unavailabilityCause());
+            }
+        }
+        final DefaultThreadFactory threads = new DefaultThreadFactory("xlat-bgp", true);
+        group = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+        for (final BgpPeer peer : peers) {
+            connections.add(new BgpPeerConnection(peer, group.next(), epoll));
+        }
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public boolean usesEpoll() {
+        return epoll;
+    }
+
+    /** Starts every session (connects, announces {@link #routes} once Established). */
+    public void start() {
+        for (final BgpPeerConnection c : connections) {
+            c.start(routes);
+        }
+    }
+
+    /** Replaces the desired route set; sessions send the difference. Thread-safe. */
+    public void routes(RouteSet desired) {
+        routes = desired;
+        for (final BgpPeerConnection c : connections) {
+            c.routes(desired);
+        }
+    }
+
+    /** Withdraws everything from every peer and keeps the sessions up; completes once the UPDATEs are written. */
+    public CompletableFuture<Void> withdrawAll() {
+        final List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (final BgpPeerConnection c : connections) {
+            all.add(c.withdrawAll());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Announces the desired set again after {@link #withdrawAll()}. */
+    public CompletableFuture<Void> resumeAnnouncing() {
+        final List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (final BgpPeerConnection c : connections) {
+            all.add(c.resumeAnnouncing());
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Withdraws, sends Cease/Administrative Shutdown with {@code message} and closes every session. */
+    public CompletableFuture<Void> stop(String message) {
+        final List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (final BgpPeerConnection c : connections) {
+            all.add(c.stop(message));
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** One snapshot per peer, in configuration order. Blocks: never call it from the BGP event loop. */
+    public List<BgpPeerStatus> status() {
+        final List<BgpPeerStatus> out = new ArrayList<>();
+        for (final BgpPeerConnection c : connections) {
+            out.add(c.status().join());
+        }
+        return out;
+    }
+
+    /** Stops the event loop; call {@link #stop} first for a clean Cease. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
