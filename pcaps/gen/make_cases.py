@@ -575,20 +575,21 @@ def icmp_err6(router6, dst6, hlim, typ, code, rest, inner6, tc=0):
     return ip6(router6, dst6, ICMP6, icmp6(router6, dst6, typ, code, rest, inner6), hlim=hlim, tc=tc)
 
 
+INNER_ID_CHOICE = ("the IPv4 header inside a translated ICMPv6 error gets Identification 0 (the original IPv4 ID is "
+                   "not recoverable) and DF by the 1260-byte rule; it does not advance the ID counter")
+
+
 def inner64(c, src4, dst4, proto, seg4, hlim, tc, plen):
-    """The IPv4 translation of a packet inside an ICMPv6 error: translated "just like a normal IP packet" (RFC 7915
-    section 5.3), so the DF/Identification rule of an unfragmented packet applies to it too (choice), hop limit copied
-    to TTL untouched, total length = payload length + 20, header checksum computed."""
+    """The IPv4 translation of a packet inside an ICMPv6 error (RFC 7915 section 5.3): hop limit copied to TTL
+    untouched, total length = payload length + 20, DF by the 1260-byte rule, Identification 0 (INNER_ID_CHOICE),
+    header checksum computed."""
     total = plen + 20
-    df = total > 1260
-    ident = 0 if df else c.ids.next(src4, dst4)
-    return ip4(src4, dst4, proto, seg4, ttl=hlim, tos=tc, ident=ident, df=df, total_len=total)
+    return ip4(src4, dst4, proto, seg4, ttl=hlim, tos=tc, ident=0, df=total > 1260, total_len=total)
 
 
 def err64(c, src4, dst4, hlim, typ, code, rest, make_inner, tc=0):
     """The translation of an ICMPv6 error: outer TTL = hop limit - 1, DF=0 with a generated Identification (the
-    result is <= 576 <= 1260 bytes), ICMPv4 checksum computed, capped at 576 bytes. The outer Identification is
-    generated before the inner one (choice: wire order)."""
+    result is <= 576 <= 1260 bytes), ICMPv4 checksum computed, capped at 576 bytes."""
     ident = c.ids.next(src4, dst4)
     inner = make_inner()
     body = icmp4(typ, code, rest, inner[:576 - 28])
@@ -1136,8 +1137,7 @@ def cases_icmp64():
     c = case(501, "icmpv6-errors-64", "every translatable ICMPv6 error: Destination Unreachable 1/0,1/2,1/3 -> 3/1, "
              "1/1 -> 3/10, 1/4 -> 3/3; Time Exceeded 3/0, 3/1 -> 11/0, 11/1; inner IPv6 packet translated (TTL "
              "untouched, header checksum computed, UDP checksum updated)", "7915 5.2, 5.3",
-             choice="the inner IPv4 header gets DF/Identification like an unfragmented 6->4 packet (generated ID, "
-             "outer ID first, then inner)", config=CFG_POOL6)
+             choice=INNER_ID_CHOICE, config=CFG_POOL6)
     for i, ((t6, c6), (t4, c4)) in enumerate([((1, 0), (3, 1)), ((1, 1), (3, 10)), ((1, 2), (3, 1)),
                                               ((1, 3), (3, 1)), ((1, 4), (3, 3)), ((3, 0), (11, 0)),
                                               ((3, 1), (11, 1))]):
@@ -1148,7 +1148,8 @@ def cases_icmp64():
     c = case(502, "parameter-problem-64", "ICMPv6 Parameter Problem 4/0 -> ICMPv4 12/0 with the pointer mapped by RFC "
              "7915 Figure 6 (0->0, 1->1, 4,5->2, 6->9, 7->8, 8-23->12, 24-39->16); pointers 2, 3, 40 dropped; 4/1 "
              "-> 3/2; 4/2 dropped", "7915 5.2 (Parameter Problem, Figure 6)",
-             choice="a pointer beyond the IPv6 header (40) has no counterpart and is dropped", config=CFG_POOL6)
+             choice="a pointer beyond the IPv6 header (40) has no counterpart and is dropped; " + INNER_ID_CHOICE,
+             config=CFG_POOL6)
     table = {0: 0, 1: 1, 4: 2, 5: 2, 6: 9, 7: 8, 8: 12, 23: 12, 24: 16, 39: 16}
     for ptr in (0, 1, 2, 3, 4, 5, 6, 7, 8, 23, 24, 39, 40):
         p6, make4 = inner(c)
@@ -1168,15 +1169,17 @@ def cases_icmp64():
     for typ, code, rest in ((1, 5, ZERO4), (1, 6, ZERO4), (1, 7, ZERO4), (4, 3, ZERO4), (5, 0, ZERO4),
                             (100, 0, ZERO4)):
         c.add(icmp_err6(rtr6, cli6, 64, typ, code, rest, p6))
-    for typ, body, hl in ((130, struct.pack("!HH", 1000, 0) + b"\x00" * 16, 1), (131, ZERO4 + a6("ff0e::1"), 1),
-                          (132, ZERO4 + a6("ff0e::1"), 1), (133, ZERO4, 255), (134, b"\x40\x00\x07\x08" + b"\x00" * 8, 255),
+    # MLD is sent with hop limit 1; here it carries 64 so that only the type decides (whether an expiring MLD
+    # message gets Time Exceeded before its type is looked at is an open question, see the report)
+    for typ, body, hl in ((130, struct.pack("!HH", 1000, 0) + b"\x00" * 16, 64), (131, ZERO4 + a6("ff0e::1"), 64),
+                          (132, ZERO4 + a6("ff0e::1"), 64), (133, ZERO4, 255), (134, b"\x40\x00\x07\x08" + b"\x00" * 8, 255),
                           (135, ZERO4 + a6(cli6), 255), (136, b"\x60\x00\x00\x00" + a6(srv6), 255),
                           (137, ZERO4 + a6(srv6) + a6(cli6), 255), (139, b"\x00\x03\x00\x00" + b"\x00" * 8 + a6(cli6), 64),
-                          (140, b"\x00\x03\x00\x00" + b"\x00" * 8, 64), (143, ZERO4, 1), (200, echo_rest(1, 1), 64)):
+                          (140, b"\x00\x03\x00\x00" + b"\x00" * 8, 64), (143, ZERO4, 64), (200, echo_rest(1, 1), 64)):
         c.add(ip6(srv6, cli6, ICMP6, icmp6(srv6, cli6, typ, 0, body[:4], body[4:]), hlim=hl))
 
     c = case(504, "inner-tcp-64", "ICMPv6 error quoting a whole TCP header: inner TCP checksum updated; quoting 8 "
-             "octets of TCP: copied", "7915 5.3, 5.5", config=CFG_POOL6)
+             "octets of TCP: copied", "7915 5.3, 5.5", choice=INNER_ID_CHOICE, config=CFG_POOL6)
     raw = tcp(51000, 443, 7000, 8000, "A", pattern(40, 6))
     seg6, seg4 = with6(cli6, srv6, TCP_P, raw), with4(cli4, srv4, TCP_P, raw)
     p6 = ip6(cli6, srv6, TCP_P, seg6, hlim=60)
@@ -1187,7 +1190,7 @@ def cases_icmp64():
 
     c = case(505, "inner-echo-64", "ICMPv6 Time Exceeded quoting an Echo Request: the inner becomes ICMPv4 8 with "
              "its checksum updated (type, pseudo-header removed), whole or truncated to 8 octets", "7915 5.2, 5.3",
-             config=CFG_POOL6)
+             choice=INNER_ID_CHOICE, config=CFG_POOL6)
     seg6, seg4 = echo64(cli6, srv6, cli4, srv4, 128, 0x99, 4, pattern(32, 7))
     p6 = ip6(cli6, srv6, ICMP6, seg6, hlim=1)
     c.add(icmp_err6(rtr6, cli6, 64, 3, 0, ZERO4, p6),
@@ -1208,14 +1211,14 @@ def cases_icmp64():
     c.add(set16(good, 42, get16(good, 42) ^ 0x0101))
 
     c = case(508, "icmp-error-cap-576-64", "a 1280-byte ICMPv6 error is truncated to 576 bytes after translation; the "
-             "inner total length still says the original length", "7915 5.3; 1812 4.3.2.3", config=CFG_POOL6)
+             "inner total length still says the original length", "7915 5.3; 1812 4.3.2.3", choice=INNER_ID_CHOICE, config=CFG_POOL6)
     p6, make4 = inner(c, 1184)
     assert len(p6) == 1232
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, ZERO4, p6), err64(c, rtr4, cli4, 64, 3, 3, ZERO4, make4))
 
     c = case(509, "packet-too-big-64", "ICMPv6 Packet Too Big -> ICMPv4 3/4 with MTU = min(MTU - 20, ipv4-mtu, "
              "ipv6-mtu - 20): 1400 -> 1380, 1280 -> 1260, 9000 -> 1480; the quoted 1480-byte packet gets DF=1, ID 0",
-             "7915 5.2 (Packet Too Big)", config=CFG_POOL6)
+             "7915 5.2 (Packet Too Big)", choice=INNER_ID_CHOICE, config=CFG_POOL6)
     seg6, seg4 = udp64(cli6, srv6, 40000, 53, pattern(1452, 3), cli4, srv4)
     p6 = ip6(cli6, srv6, UDP, seg6, hlim=60)[:1232]
     for mtu6, mtu4 in ((1400, 1380), (1280, 1260), (9000, 1480)):
@@ -1226,7 +1229,7 @@ def cases_icmp64():
     ext = extension([(1, 1, struct.pack("!I", (16002 << 12) | 0x1FF))])
     c = case(510, "rfc4884-extension-64", "ICMPv6 Destination Unreachable with a 128-byte original datagram (length "
              "16) and an extension: the translated datagram (108 bytes) is zero-padded to 128, length = 32, the "
-             "extension copied behind it", "7915 5.2 (ICMP Error Payload); 4884 4.1, 5", config=CFG_POOL6)
+             "extension copied behind it", "7915 5.2 (ICMP Error Payload); 4884 4.1, 5", choice=INNER_ID_CHOICE, config=CFG_POOL6)
     p6, make4 = inner(c, 252)
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([16, 0, 0, 0]), p6[:128] + ext),
           err64(c, rtr4, cli4, 64, 3, 3, bytes([0, 32, 0, 0]), lambda: pad_to(make4()[:108], 4, 128) + ext))
@@ -1234,7 +1237,7 @@ def cases_icmp64():
     big_ext = extension([(250, 1, pattern(92, 10))])
     c = case(511, "rfc4884-extension-dropped-64", "translated datagram (492 bytes) plus a 100-byte extension exceeds "
              "576: the extension is dropped and the length set to 0", "7915 5.2 (ICMP Error Payload); 4884 5",
-             config=CFG_POOL6)
+             choice=INNER_ID_CHOICE, config=CFG_POOL6)
     p6, make4 = inner(c, 952)
     assert len(big_ext) == 100
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([64, 0, 0, 0]), p6[:512] + big_ext),
@@ -1350,6 +1353,15 @@ def cases_addresses():
                  "6052 2.2; 7915 4.1, 5.1", config={"pool6": prefix})
         both_ways(c, s4, d4, rfc6052(prefix, s4), rfc6052(prefix, d4))
 
+    c = case(717, "rfc6052-nonzero-suffix-64", "pool6 2001:db8:122:344::/64: an IPv6 source whose suffix bits "
+             "(104-127) are not zero is extracted as if they were zero", "6052 2.2", config={"pool6": "2001:db8:122:344::/64"})
+    p64 = "2001:db8:122:344::/64"
+    odd = bytearray(a6(rfc6052(p64, d4)))
+    odd[13:16] = b"\x01\x02\x99"
+    odd6 = str(ipaddress.IPv6Address(bytes(odd)))
+    seg6, seg4 = udp64(odd6, rfc6052(p64, s4), 53, 40000, pattern(16), d4, s4)
+    c.add(ip6(odd6, rfc6052(p64, s4), UDP, seg6), ip4(d4, s4, UDP, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+
     c = case(707, "wkp-non-global", "with the Well-Known Prefix 64:ff9b::/96, non-global IPv4 addresses (here all "
              "documentation addresses) are not translated, either way", "6052 3.1; 7915 4.1, 5.1",
              config={"pool6": "64:ff9b::/96"})
@@ -1426,7 +1438,7 @@ def cases_addresses():
     native_router = "2001:db8:aaaa::1"
 
     def pool6791_v4_case(num, name, why, src4, config, choice=""):
-        c = case(num, name, why, "6791 2, 3; 7915 5.3", choice=choice, config=config)
+        c = case(num, name, why, "6791 2, 3; 7915 5.3", choice=choice or INNER_ID_CHOICE, config=config)
         p6, make4 = inner_udp64(c, cli6, srv6, cli4, srv4, 40000, 53, pattern(20), 3)
         c.add(icmp_err6(native_router, cli6, 64, 3, 0, ZERO4, p6),
               err64(c, src4, cli4, 64, 11, 0, ZERO4, make4))

@@ -61,7 +61,7 @@ import java.util.List;
  * pseudo-random int (e.g. a per-worker xorshift). Passing a hash of the original source instead gives every
  * source a stable address, a deliberate deviation (Jool's {@code randomize-rfc6791-addresses false}).
  */
-public final class AddressMapping {
+public final class AddressMapping implements Mapping {
 
     /** Returned by the 6-&gt;4 lookups when an address has no mapping. */
     public static final long NO_MAPPING = -1L;
@@ -170,6 +170,7 @@ public final class AddressMapping {
      *
      * @return true when mapped; false (nothing written) when the address is untranslatable.
      */
+    @Override
     public boolean map46(int ipv4, MutableDirectBuffer buffer, int offset) {
         final int entry = eamt.find4(ipv4);
         if (entry != Eamt.NOT_FOUND) {
@@ -203,6 +204,7 @@ public final class AddressMapping {
      *
      * @return the IPv4 address in the low 32 bits (0..2^32-1), or {@link #NO_MAPPING}.
      */
+    @Override
     public long map64(long hi, long lo) {
         final int entry = eamt.find6(hi, lo);
         if (entry != Eamt.NOT_FOUND) {

@@ -10,6 +10,8 @@ public final class DropCounters {
     private final long[] drops = new long[DropReason.MAX_ID + 1];
     private long translated46;
     private long translated64;
+    private long bytes46;
+    private long bytes64;
     private long icmpErrorsSent;
     private long icmpErrorsRateLimited;
     private long icmpErrorsNoSource;
@@ -30,14 +32,40 @@ public final class DropCounters {
         return total;
     }
 
-    /** One input packet translated IPv4 to IPv6 (however many fragments it became). */
-    public void translated46() {
+    /** One input packet of {@code bytes} translated IPv4 to IPv6 (however many fragments it became). */
+    public void translated46(int bytes) {
         translated46++;
+        bytes46 += bytes;
     }
 
-    /** One input packet translated IPv6 to IPv4. */
-    public void translated64() {
+    /** One input packet of {@code bytes} translated IPv6 to IPv4. */
+    public void translated64(int bytes) {
         translated64++;
+        bytes64 += bytes;
+    }
+
+    /** IPv4 bytes in of the packets translated to IPv6. */
+    public long bytes46() {
+        return bytes46;
+    }
+
+    /** IPv6 bytes in of the packets translated to IPv4. */
+    public long bytes64() {
+        return bytes64;
+    }
+
+    /** Adds another set of counters into this one (for totals over workers or tenants). */
+    public void add(DropCounters other) {
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] += other.drops[i];
+        }
+        translated46 += other.translated46;
+        translated64 += other.translated64;
+        bytes46 += other.bytes46;
+        bytes64 += other.bytes64;
+        icmpErrorsSent += other.icmpErrorsSent;
+        icmpErrorsRateLimited += other.icmpErrorsRateLimited;
+        icmpErrorsNoSource += other.icmpErrorsNoSource;
     }
 
     public void icmpErrorSent() {

@@ -33,10 +33,15 @@ public enum DropReason {
     ICMP_NESTED_ERROR(43, "icmp-nested-error", "RFC 7915 4.3/5.3", "ICMP error inside an ICMP error (no recursion beyond one level)"),
     ICMP_PARAMETER_PROBLEM_POINTER(44, "icmp-pointer", "RFC 7915 4.2/5.2", "Parameter Problem pointer has no counterpart field"),
     // --- protocols --------------------------------------------------------------------------------
-    ICMP_IN_WRONG_FAMILY(50, "icmp-wrong-family", "RFC 7915 4.1/5.1", "ICMPv4 in IPv6 or ICMPv6 in IPv4 (protocol 1/58 mismatch)");
+    ICMP_IN_WRONG_FAMILY(50, "icmp-wrong-family", "RFC 7915 4.1/5.1", "ICMPv4 in IPv6 or ICMPv6 in IPv4 (protocol 1/58 mismatch)"),
+    // --- tenant isolation -------------------------------------------------------------------------
+    TENANT_SPOOFED_SOURCE(70, "tenant-spoofed-source", "xlat tenants", "IPv4 source outside the tenant's ipv4 ranges (anti-spoofing)"),
+    TENANT_FOREIGN_SOURCE(71, "tenant-foreign-source", "xlat tenants", "IPv6 source neither in the tenant's prefix nor one of its services (isolation)"),
+    TENANT_DESTINATION_NOT_LOCAL(72, "tenant-destination-not-local", "xlat tenants", "destination in the tenant's prefix but outside its ipv4 ranges on this host"),
+    TENANT_NOT_IPV4(73, "tenant-not-ipv4", "xlat tenants", "a packet on a tenant's IPv4 device that is not IPv4");
 
     /** The largest id in use: counter arrays are sized MAX_ID + 1. */
-    public static final int MAX_ID = 50;
+    public static final int MAX_ID = 73;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];
 

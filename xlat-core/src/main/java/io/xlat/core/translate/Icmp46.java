@@ -2,7 +2,6 @@ package io.xlat.core.translate;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.checksum.Checksum;
-import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
@@ -26,17 +25,17 @@ final class Icmp46 {
     /** RFC 4884 §4: the original datagram field, when an extension follows, is at least 128 bytes. */
     private static final int RFC4884_MIN_ORIGINAL = 128;
 
-    private final AddressMapping mapping;
-    private final DropCounters counters;
+    private final AddressMapping global;
+    private final Context ctx;
     private final MtuMath mtuMath;
     private final boolean trafficClassZero;
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
     /** Mapped inner addresses: source at 0, destination at 16. */
     private final UnsafeBuffer inner = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
 
-    Icmp46(AddressMapping mapping, DropCounters counters, MtuMath mtuMath, boolean trafficClassZero) {
-        this.mapping = mapping;
-        this.counters = counters;
+    Icmp46(AddressMapping global, Context ctx, MtuMath mtuMath, boolean trafficClassZero) {
+        this.global = global;
+        this.ctx = ctx;
         this.mtuMath = mtuMath;
         this.trafficClassZero = trafficClassZero;
     }
@@ -160,9 +159,9 @@ final class Icmp46 {
         if (innerProtocol == IpProtocol.ICMPV6) {
             return drop(DropReason.ICMP_INNER_INVALID);
         }
-        final boolean innerDstMapped = hairpinRules ? mapping.map46Pool6(innerDst, inner, 16)
-            : mapping.map46(innerDst, inner, 16);
-        if (!mapping.map46(innerSrc, inner, 0) || !innerDstMapped) {
+        final boolean innerDstMapped = hairpinRules ? global.map46Pool6(innerDst, inner, 16)
+            : ctx.mapping.map46(innerDst, inner, 16);
+        if (!ctx.mapping.map46(innerSrc, inner, 0) || !innerDstMapped) {
             return drop(DropReason.ICMP_INNER_INVALID);
         }
         if (newType == IcmpHeader.V6_PACKET_TOO_BIG) {
@@ -229,13 +228,13 @@ final class Icmp46 {
             + IpProtocol.ICMPV6;
         out.putShort(OUT_ICMP + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.finish(Checksum.sum(out, OUT_ICMP, messageLength, pseudo)), BIG_ENDIAN);
-        counters.translated46();
+        ctx.counters.translated46(total);
         forward.emit(out, 0, Ipv6Header.LENGTH + messageLength);
         return 1;
     }
 
     private int drop(DropReason reason) {
-        counters.drop(reason);
+        ctx.counters.drop(reason);
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package io.xlat.core.translate;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.checksum.Checksum;
-import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
@@ -24,17 +23,15 @@ final class Icmp64 {
     private static final int OUT_INNER = OUT_ICMP + IcmpHeader.LENGTH;
     private static final int RFC4884_MIN_ORIGINAL = 128;
 
-    private final AddressMapping mapping;
-    private final DropCounters counters;
+    private final Context ctx;
     private final MtuMath mtuMath;
     private final IdentificationGenerator ids;
     private final int fixedTos;
     private final ExtensionHeaders innerChain = new ExtensionHeaders();
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(BASE + 2048));
 
-    Icmp64(AddressMapping mapping, DropCounters counters, MtuMath mtuMath, IdentificationGenerator ids, int fixedTos) {
-        this.mapping = mapping;
-        this.counters = counters;
+    Icmp64(Context ctx, MtuMath mtuMath, IdentificationGenerator ids, int fixedTos) {
+        this.ctx = ctx;
         this.mtuMath = mtuMath;
         this.ids = ids;
         this.fixedTos = fixedTos;
@@ -174,8 +171,8 @@ final class Icmp64 {
         final long iSrcLo = b.getLong(original + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
         final long iDstHi = b.getLong(original + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN);
         final long iDstLo = b.getLong(original + Ipv6Header.DESTINATION_OFFSET + 8, BIG_ENDIAN);
-        final long iSrc4 = mapping.map64(iSrcHi, iSrcLo);
-        final long iDst4 = mapping.map64(iDstHi, iDstLo);
+        final long iSrc4 = ctx.mapping.map64(iSrcHi, iSrcLo);
+        final long iDst4 = ctx.mapping.map64(iDstHi, iDstLo);
         if (iSrc4 == AddressMapping.NO_MAPPING || iDst4 == AddressMapping.NO_MAPPING) {
             return drop(DropReason.ICMP_INNER_INVALID);
         }
@@ -232,12 +229,12 @@ final class Icmp64 {
         final int total = Ipv4Header.MIN_LENGTH + messageLength;
         Ipv4Header.write(out, BASE, tos, total, ids.next(src4, dst4), 0, ttl, IpProtocol.ICMP, src4, dst4);
         Ipv4Header.computeChecksum(out, BASE, Ipv4Header.MIN_LENGTH);
-        counters.translated64();
+        ctx.counters.translated64(icmp - off + icmpLength);
         return total;
     }
 
     private int drop(DropReason reason) {
-        counters.drop(reason);
+        ctx.counters.drop(reason);
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package io.xlat.core.translate;
 
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.checksum.Checksum;
-import io.xlat.core.drop.DropCounters;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
 import io.xlat.core.packet.Ipv4Header;
@@ -32,7 +31,7 @@ final class IcmpErrorSender {
 
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(IPV6_ERROR_MAX));
     private final TokenBucket bucket;
-    private final DropCounters counters;
+    private final Context ctx;
     private final IdentificationGenerator ids;
     private final boolean hasIpv4Source;
     private final int ipv4Source;
@@ -40,10 +39,10 @@ final class IcmpErrorSender {
     private final long ipv6SourceHi;
     private final long ipv6SourceLo;
 
-    IcmpErrorSender(TokenBucket bucket, DropCounters counters, IdentificationGenerator ids,
+    IcmpErrorSender(TokenBucket bucket, Context ctx, IdentificationGenerator ids,
         boolean hasIpv4Source, int ipv4Source, boolean hasIpv6Source, long ipv6SourceHi, long ipv6SourceLo) {
         this.bucket = bucket;
-        this.counters = counters;
+        this.ctx = ctx;
         this.ids = ids;
         this.hasIpv4Source = hasIpv4Source;
         this.ipv4Source = ipv4Source;
@@ -68,11 +67,11 @@ final class IcmpErrorSender {
             return 0;
         }
         if (!hasIpv4Source) {
-            counters.icmpErrorNoSource();
+            ctx.counters.icmpErrorNoSource();
             return 0;
         }
         if (!bucket.tryAcquire(nowNanos)) {
-            counters.icmpErrorRateLimited();
+            ctx.counters.icmpErrorRateLimited();
             return 0;
         }
         final int quoted = Math.min(length, IPV4_ERROR_MAX - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH);
@@ -88,7 +87,7 @@ final class IcmpErrorSender {
         out.putBytes(icmp + IcmpHeader.LENGTH, buffer, offset, quoted);
         out.putShort(icmp + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.compute(out, icmp, IcmpHeader.LENGTH + quoted), BIG_ENDIAN);
-        counters.icmpErrorSent();
+        ctx.counters.icmpErrorSent();
         back.emit(out, 0, total);
         return 1;
     }
@@ -106,11 +105,11 @@ final class IcmpErrorSender {
             return 0;
         }
         if (!hasIpv6Source) {
-            counters.icmpErrorNoSource();
+            ctx.counters.icmpErrorNoSource();
             return 0;
         }
         if (!bucket.tryAcquire(nowNanos)) {
-            counters.icmpErrorRateLimited();
+            ctx.counters.icmpErrorRateLimited();
             return 0;
         }
         final int quoted = Math.min(length, IPV6_ERROR_MAX - Ipv6Header.LENGTH - IcmpHeader.LENGTH);
@@ -127,7 +126,7 @@ final class IcmpErrorSender {
             + icmpLength + IpProtocol.ICMPV6;
         out.putShort(icmp + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.finish(Checksum.sum(out, icmp, icmpLength, pseudo)), BIG_ENDIAN);
-        counters.icmpErrorSent();
+        ctx.counters.icmpErrorSent();
         back.emit(out, 0, Ipv6Header.LENGTH + icmpLength);
         return 1;
     }

@@ -4,20 +4,35 @@ import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.packet.Ipv6Header;
+import io.xlat.core.tenant.Tenant;
+import io.xlat.core.tenant.TenantTable;
 import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
  * The entry point of the translation core (RFC 7915): one per worker thread, since it owns scratch buffers,
- * cursors and the single-writer counters. Construction allocates; {@link #translate} never does.
+ * cursors and single-writer counters. Construction and {@link #tenants(TenantTable)} allocate;
+ * the translate methods never do.
+ *
+ * <p>Two address worlds live side by side: the global one (pool6, EAMT: plain SIIT and DC-SIIT front ends) and
+ * tenant instances, each with its own IPv6 prefix prepended to both IPv4 addresses. IPv4 arrives either on
+ * the global path ({@link #translate}) or from a known tenant ({@link #translateFromTenant}); IPv6 is
+ * demultiplexed by destination: a tenant's instance prefix first, the global mapping otherwise.
  */
 public final class Translator {
 
     /** Bytes a caller must leave free in front of {@code offset}: IPv4 to IPv6 grows the header in place. */
     public static final int HEADROOM = 64;
 
+    private final Context ctx = new Context();
+    private final AddressMapping global;
+    private final DropCounters counters;
     private final Translator46 translator46;
     private final Translator64 translator64;
-    private final DropCounters counters;
+    private TenantTable tenants = TenantTable.empty();
+    private DropCounters[] tenantCounters = new DropCounters[0];
 
     /** A translator with deterministic IPv4 identifications (key 0, counter 0), as replay needs. */
     public Translator(TranslatorConfig config, DropCounters counters) {
@@ -30,7 +45,9 @@ public final class Translator {
      */
     public Translator(TranslatorConfig config, AddressMapping mapping, DropCounters counters, int idKey,
         int idCounter) {
+        this.global = mapping;
         this.counters = counters;
+        ctx.global(mapping, counters);
         final IdentificationGenerator ids = new IdentificationGenerator(idKey, idCounter);
         final MtuMath mtuMath = new MtuMath(config.mtuPlateaus(), config.ipv4Mtu(), config.ipv6Mtu());
         final boolean hasIpv4 = config.ipv4Address() != null || !config.pool6791v4().isEmpty();
@@ -41,21 +58,51 @@ public final class Translator {
             : hasIpv6 ? config.pool6791v6().get(0).hi() : 0;
         final long ipv6Lo = config.ipv6Address() != null ? config.ipv6Address().lo()
             : hasIpv6 ? config.pool6791v6().get(0).lo() : 0;
-        final IcmpErrorSender errors = new IcmpErrorSender(new TokenBucket(config.icmpRate()), counters, ids,
+        final IcmpErrorSender errors = new IcmpErrorSender(new TokenBucket(config.icmpRate()), ctx, ids,
             hasIpv4, ipv4, hasIpv6, ipv6Hi, ipv6Lo);
-        this.translator46 = new Translator46(config, mapping, counters, errors, mtuMath);
-        this.translator64 = new Translator64(config, mapping, counters, errors, ids, mtuMath, translator46);
+        this.translator46 = new Translator46(config, mapping, ctx, errors, mtuMath);
+        this.translator64 = new Translator64(config, mapping, ctx, errors, ids, mtuMath, translator46);
     }
 
     /**
-     * Translates one IP packet (IPv4 or IPv6, chosen by the version nibble). The buffer is modified in place;
-     * {@link #HEADROOM} bytes before {@code offset} may be overwritten.
+     * Installs a new tenant table (a configuration generation). Tenants that keep their name keep their
+     * counters, so a reload that adds or removes one tenant leaves the others' numbers running. Call it from
+     * the thread that translates, between packets.
+     */
+    public void tenants(TenantTable table) {
+        final DropCounters[] next = new DropCounters[table.size()];
+        for (int i = 0; i < next.length; i++) {
+            final Tenant previous = tenants.byName(table.get(i).name());
+            next[i] = previous != null ? tenantCounters[previous.index()] : new DropCounters();
+        }
+        tenants = table;
+        tenantCounters = next;
+    }
+
+    public TenantTable tenants() {
+        return tenants;
+    }
+
+    /** The counters of the tenant at {@code index} of the current table. */
+    public DropCounters tenantCounters(int index) {
+        return tenantCounters[index];
+    }
+
+    /** The counters of the global path (packets that belong to no tenant). */
+    public DropCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Translates one IP packet on the global path, or, for IPv6 whose destination lies in a tenant's instance
+     * prefix, for that tenant. The buffer is modified in place; {@link #HEADROOM} bytes before {@code offset}
+     * may be overwritten.
      *
      * @param nowNanos a monotonic clock reading (the pcap timestamp in replay) for the ICMP error rate limit
      * @param forward  receives the translated packet(s): several when an IPv4 packet is fragmented for IPv6
      * @param back     receives what goes back to the side the packet came from, in its own family: ICMP errors
      *                 the translator originates, and IPv6 packets hairpinned by RFC 7757 §4.2
-     * @return the number of packets emitted (forward and back); drops are counted in the DropCounters
+     * @return the number of packets emitted (forward and back); drops are counted in the counters
      */
     public int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
         PacketSink back) {
@@ -65,16 +112,38 @@ public final class Translator {
         }
         final int version = (buffer.getByte(offset) >> 4) & 0xF;
         if (version == 4) {
+            ctx.global(global, counters);
             return translator46.translate(buffer, offset, length, nowNanos, forward, back);
         }
         if (version == 6) {
+            final Tenant tenant = length >= Ipv6Header.LENGTH && tenants.size() > 0
+                ? tenants.lookup(buffer.getLong(offset + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN),
+                    buffer.getLong(offset + Ipv6Header.DESTINATION_OFFSET + 8, BIG_ENDIAN))
+                : null;
+            if (tenant == null) {
+                ctx.global(global, counters);
+            } else {
+                ctx.tenant(tenant, tenantCounters[tenant.index()]);
+            }
             return translator64.translate(buffer, offset, length, nowNanos, forward, back);
         }
         counters.drop(DropReason.BAD_VERSION);
         return 0;
     }
 
-    public DropCounters counters() {
-        return counters;
+    /**
+     * Translates an IPv4 packet that arrived from tenant {@code tenantIndex} (known from its device or queue):
+     * the tenant's prefix is prepended to both addresses, or its service mapping used for the destination.
+     */
+    public int translateFromTenant(int tenantIndex, MutableDirectBuffer buffer, int offset, int length,
+        long nowNanos, PacketSink forward, PacketSink back) {
+        final Tenant tenant = tenants.get(tenantIndex);
+        final DropCounters c = tenantCounters[tenantIndex];
+        if (length < 1 || ((buffer.getByte(offset) >> 4) & 0xF) != 4) {
+            c.drop(DropReason.TENANT_NOT_IPV4);
+            return 0;
+        }
+        ctx.tenant(tenant, c);
+        return translator46.translate(buffer, offset, length, nowNanos, forward, back);
     }
 }

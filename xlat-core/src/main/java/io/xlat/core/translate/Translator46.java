@@ -4,7 +4,6 @@ import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.checksum.Checksum;
 import io.xlat.core.config.TranslatorConfig;
-import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
@@ -32,8 +31,8 @@ final class Translator46 {
     private static final int OPTION_SSRR = 137;
     private static final PacketSink DISCARD = (buffer, offset, length) -> { };
 
-    private final AddressMapping mapping;
-    private final DropCounters counters;
+    private final AddressMapping global;
+    private final Context ctx;
     private final IcmpErrorSender errors;
     private final Icmp46 icmp;
     private final int ipv6Mtu;
@@ -49,10 +48,10 @@ final class Translator46 {
     private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
     private final UnsafeBuffer fragments = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
 
-    Translator46(TranslatorConfig config, AddressMapping mapping, DropCounters counters, IcmpErrorSender errors,
+    Translator46(TranslatorConfig config, AddressMapping global, Context ctx, IcmpErrorSender errors,
         MtuMath mtuMath) {
-        this.mapping = mapping;
-        this.counters = counters;
+        this.global = global;
+        this.ctx = ctx;
         this.errors = errors;
         this.ipv6Mtu = config.ipv6Mtu();
         this.lowestIpv6Mtu = config.lowestIpv6Mtu();
@@ -64,11 +63,11 @@ final class Translator46 {
         this.wellKnownPool6 = config.pool6() != null && config.pool6().length() == 96
             && config.pool6().hi() == 0x0064_ff9b_0000_0000L && config.pool6().lo() == 0;
         this.simpleHairpin = config.hairpin() == TranslatorConfig.Hairpin.SIMPLE;
-        this.icmp = new Icmp46(mapping, counters, mtuMath, trafficClassZero);
+        this.icmp = new Icmp46(global, ctx, mtuMath, trafficClassZero);
     }
 
     int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
-        return translate(b, off, len, nowNanos, forward, back, simpleHairpin);
+        return translate(b, off, len, nowNanos, forward, back, simpleHairpin && ctx.tenant == null);
     }
 
     /**
@@ -113,6 +112,11 @@ final class Translator46 {
         if (Ipv4Addresses.isIllegalSource(dst)) {
             return drop(DropReason.ILLEGAL_DESTINATION);
         }
+        // A tenant may only speak from its own addresses: otherwise it could reach the fabric as any IPv4
+        // address of its prefix, including ones another host serves.
+        if (ctx.tenant != null && !ctx.tenant.isLocal(src)) {
+            return drop(DropReason.TENANT_SPOOFED_SOURCE);
+        }
         final int flags = b.getShort(off + Ipv4Header.FLAGS_FRAGMENT_OFFSET, BIG_ENDIAN) & 0xFFFF;
         final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
@@ -150,16 +154,16 @@ final class Translator46 {
             return drop(DropReason.ICMP_IN_WRONG_FAMILY);
         }
 
-        if (!mapping.map46(dst, addresses, 16)) {
+        if (!ctx.mapping.map46(dst, addresses, 16)) {
             drop(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_DESTINATION);
             return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
         }
         final boolean sourceMapped = hairpinRules && (!icmpError || src == innerDestination(b, l4, l4Length))
-            ? mapping.map46Pool6(src, addresses, 0) : mapping.map46(src, addresses, 0);
+            ? global.map46Pool6(src, addresses, 0) : ctx.mapping.map46(src, addresses, 0);
         if (!sourceMapped) {
             // RFC 6791 §4 (applied on the IPv6 side too): an ICMP error from an IPv4 router whose address has no
             // mapping still reaches the IPv6 node, from a pool address, so that traceroute and PMTUD work.
-            if (!icmpError || !(mapping.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
+            if (!icmpError || !(global.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
                 drop(refusedByWellKnownPrefix(src) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_SOURCE);
                 return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
             }
@@ -213,7 +217,7 @@ final class Translator46 {
         }
         final int identification = b.getShort(off + Ipv4Header.IDENTIFICATION_OFFSET, BIG_ENDIAN) & 0xFFFF;
         if (addFragmentHeader && outLength > lowestIpv6Mtu && !dontFragment) {
-            counters.translated46();
+            ctx.counters.translated46(total);
             return fragment(b, l4, l4Length, trafficClass, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo,
                 fragmentOffset, moreFragments, identification, forward);
         }
@@ -228,7 +232,7 @@ final class Translator46 {
         } else {
             Ipv6Header.write(b, out, trafficClass, l4Length, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo);
         }
-        counters.translated46();
+        ctx.counters.translated46(total);
         forward.emit(b, out, outLength);
         return 1;
     }
@@ -324,7 +328,7 @@ final class Translator46 {
 
     /** RFC 6052 §3.1: the Well-Known Prefix "MUST NOT be used to represent non-global IPv4 addresses". */
     private boolean refusedByWellKnownPrefix(int ipv4) {
-        return wellKnownPool6 && Ipv4Addresses.isNonGlobal(ipv4) && !mapping.isEamIpv4(ipv4);
+        return ctx.tenant == null && wellKnownPool6 && Ipv4Addresses.isNonGlobal(ipv4) && !global.isEamIpv4(ipv4);
     }
 
     private boolean ownIpv6(MutableDirectBuffer target, int offset) {
@@ -372,7 +376,7 @@ final class Translator46 {
     }
 
     private int drop(DropReason reason) {
-        counters.drop(reason);
+        ctx.counters.drop(reason);
         return 0;
     }
 }

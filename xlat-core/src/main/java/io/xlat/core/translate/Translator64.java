@@ -5,7 +5,6 @@ import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.checksum.Checksum;
 import io.xlat.core.config.TranslatorConfig;
-import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
@@ -26,8 +25,8 @@ final class Translator64 {
     /** RFC 7915 §5.1: DF is set only when the IPv4 packet is larger than 1260 bytes. */
     static final int DF_THRESHOLD = 1260;
 
-    private final AddressMapping mapping;
-    private final DropCounters counters;
+    private final AddressMapping global;
+    private final Context ctx;
     private final IcmpErrorSender errors;
     private final IdentificationGenerator ids;
     private final Icmp64 icmp;
@@ -39,17 +38,17 @@ final class Translator64 {
     private final Translator46 translator46;
     private final boolean intrinsicHairpin;
 
-    Translator64(TranslatorConfig config, AddressMapping mapping, DropCounters counters, IcmpErrorSender errors,
+    Translator64(TranslatorConfig config, AddressMapping global, Context ctx, IcmpErrorSender errors,
         IdentificationGenerator ids, MtuMath mtuMath, Translator46 translator46) {
-        this.mapping = mapping;
-        this.counters = counters;
+        this.global = global;
+        this.ctx = ctx;
         this.errors = errors;
         this.ids = ids;
         this.ipv4Mtu = config.ipv4Mtu();
         this.fixedTos = config.tos();
         this.hasOwnIpv4 = config.ipv4Address() != null;
         this.ownIpv4 = hasOwnIpv4 ? config.ipv4Address() : 0;
-        this.icmp = new Icmp64(mapping, counters, mtuMath, ids, fixedTos);
+        this.icmp = new Icmp64(ctx, mtuMath, ids, fixedTos);
         this.translator46 = translator46;
         this.intrinsicHairpin = config.hairpin() == TranslatorConfig.Hairpin.INTRINSIC;
     }
@@ -110,7 +109,7 @@ final class Translator64 {
             return drop(DropReason.ICMP_IN_WRONG_FAMILY);
         }
 
-        final long dst4 = mapping.map64(dstHi, dstLo);
+        final long dst4 = ctx.mapping.map64(dstHi, dstLo);
         if (dst4 == AddressMapping.NO_MAPPING) {
             drop(DropReason.NO_MAPPING_DESTINATION);
             return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
@@ -118,15 +117,23 @@ final class Translator64 {
         if (Ipv4Addresses.isIllegalSource((int) dst4)) {
             return drop(DropReason.ILLEGAL_DESTINATION);
         }
-        long src4 = mapping.map64(srcHi, srcLo);
+        if (ctx.tenant != null && !ctx.tenant.isLocal((int) dst4)) {
+            return drop(DropReason.TENANT_DESTINATION_NOT_LOCAL);
+        }
+        long src4 = ctx.mapping.map64(srcHi, srcLo);
         if (src4 == AddressMapping.NO_MAPPING) {
             // RFC 6791 §4: "... the translator SHOULD use an IPv4 address from a pool ... as the source of the
             // translated ICMP error"; without a pool, the translator's own IPv4 address.
             if (icmpError) {
-                src4 = mapping.pool6791v4(Hashing.hash(srcHi, srcLo));
+                src4 = global.pool6791v4(Hashing.hash(srcHi, srcLo));
                 if (src4 == AddressMapping.NO_MAPPING && hasOwnIpv4) {
                     src4 = ownIpv4 & 0xFFFF_FFFFL;
                 }
+            }
+            if (src4 == AddressMapping.NO_MAPPING && ctx.tenant != null) {
+                // Tenants never leak into each other: a source in another tenant's prefix (or anywhere but this
+                // tenant's prefix and services) is dropped silently, without even an error that would answer it.
+                return drop(DropReason.TENANT_FOREIGN_SOURCE);
             }
             if (src4 == AddressMapping.NO_MAPPING) {
                 drop(DropReason.NO_MAPPING_SOURCE);
@@ -153,8 +160,8 @@ final class Translator64 {
                 }
                 // RFC 7757 §4.2 intrinsic hairpinning, condition B: the packet inside the error came from an IPv6
                 // node reached through an EAM'd IPv4 address, so the error goes back to IPv6.
-                if (intrinsicHairpin && l4Length >= IcmpHeader.LENGTH + Ipv6Header.LENGTH
-                    && mapping.isHairpinTarget64(b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN),
+                if (intrinsicHairpin && ctx.tenant == null && l4Length >= IcmpHeader.LENGTH + Ipv6Header.LENGTH
+                    && global.isHairpinTarget64(b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN),
                         b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN))) {
                     return translator46.translateHairpin(icmp.buffer(), Icmp64.BASE, length, nowNanos, back);
                 }
@@ -204,10 +211,10 @@ final class Translator64 {
         final int out = l4 - Ipv4Header.MIN_LENGTH;
         Ipv4Header.write(b, out, tos, ipv4Length, identification, flags, ttl, ipv4Protocol, (int) src4, (int) dst4);
         Ipv4Header.computeChecksum(b, out, Ipv4Header.MIN_LENGTH);
-        counters.translated64();
+        ctx.counters.translated64(totalLength);
         // RFC 7757 §4.2 intrinsic hairpinning, condition A: an IPv6 node talking to another IPv6 node through its
         // EAM'd IPv4 address; the IPv4 packet would only route back in, so it goes back to IPv6 at once.
-        if (intrinsicHairpin && mapping.isHairpinTarget64(dstHi, dstLo)) {
+        if (intrinsicHairpin && ctx.tenant == null && global.isHairpinTarget64(dstHi, dstLo)) {
             return translator46.translateHairpin(b, out, ipv4Length, nowNanos, back);
         }
         forward.emit(b, out, ipv4Length);
@@ -248,7 +255,7 @@ final class Translator64 {
     }
 
     private int drop(DropReason reason) {
-        counters.drop(reason);
+        ctx.counters.drop(reason);
         return 0;
     }
 }

@@ -1,0 +1,177 @@
+package io.xlat.core.tenant;
+
+import io.xlat.core.addr.Ipv6Prefix;
+import io.xlat.core.addr.Rfc6052;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tenant instances of one configuration generation, immutable, swapped as a whole on reload. IPv6 to tenant
+ * demultiplexing is a longest-prefix match over the at most six RFC 6052 prefix lengths present: one
+ * open-addressing hash probe per length, so it costs the same with one tenant or a hundred thousand.
+ */
+public final class TenantTable {
+    private static final TenantTable EMPTY = new TenantTable(List.of());
+
+    private final Tenant[] tenants;
+    private final Map<String, Tenant> byName = new HashMap<>();
+    /** Prefix lengths present, longest first. */
+    private final int[] lengths;
+    private final long[][] keyHi;
+    private final long[][] keyLo;
+    private final int[][] value;
+    private final int[] mask;
+
+    public TenantTable(List<TenantConfig> configs) {
+        final List<String> errors = validate(configs);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        tenants = new Tenant[configs.size()];
+        final int[] countByLength = new int[129];
+        for (int i = 0; i < tenants.length; i++) {
+            tenants[i] = new Tenant(i, configs.get(i));
+            byName.put(configs.get(i).name(), tenants[i]);
+            countByLength[configs.get(i).prefix().length()]++;
+        }
+        int distinct = 0;
+        for (final int c : countByLength) {
+            distinct += c > 0 ? 1 : 0;
+        }
+        lengths = new int[distinct];
+        keyHi = new long[distinct][];
+        keyLo = new long[distinct][];
+        value = new int[distinct][];
+        mask = new int[distinct];
+        int t = 0;
+        for (int length = 128; length >= 0; length--) {
+            if (countByLength[length] == 0) {
+                continue;
+            }
+            final int capacity = Integer.highestOneBit(Math.max(4, countByLength[length] * 2 - 1)) << 1;
+            lengths[t] = length;
+            keyHi[t] = new long[capacity];
+            keyLo[t] = new long[capacity];
+            value[t] = new int[capacity];
+            java.util.Arrays.fill(value[t], -1);
+            mask[t] = capacity - 1;
+            t++;
+        }
+        for (final Tenant tenant : tenants) {
+            final Ipv6Prefix p = tenant.config().prefix();
+            final int table = indexOfLength(p.length());
+            int slot = slot(p.hi(), p.lo(), mask[table]);
+            while (value[table][slot] >= 0) {
+                slot = (slot + 1) & mask[table];
+            }
+            keyHi[table][slot] = p.hi();
+            keyLo[table][slot] = p.lo();
+            value[table][slot] = tenant.index();
+        }
+    }
+
+    public static TenantTable empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Checks a tenant list as a whole: RFC 6052 prefix form, no two instance prefixes overlapping (a packet
+     * must belong to exactly one tenant), unique names and devices, at least one IPv4 range, services valid.
+     */
+    public static List<String> validate(List<TenantConfig> configs) {
+        final List<String> errors = new ArrayList<>();
+        final Map<String, Integer> names = new HashMap<>();
+        final Map<String, Integer> tuns = new HashMap<>();
+        for (int i = 0; i < configs.size(); i++) {
+            final TenantConfig c = configs.get(i);
+            final String who = "tenant '" + c.name() + "'";
+            if (c.name() == null || c.name().isEmpty()) {
+                errors.add("tenant #" + (i + 1) + ": name is missing");
+            } else if (names.putIfAbsent(c.name(), i) != null) {
+                errors.add(who + ": name used twice");
+            }
+            if (c.tun() != null && tuns.putIfAbsent(c.tun(), i) != null) {
+                errors.add(who + ": tun '" + c.tun() + "' already used by tenant '"
+                    + configs.get(tuns.get(c.tun())).name() + "'");
+            }
+            final String prefixProblem = Rfc6052.validatePool6(c.prefix());
+            if (prefixProblem != null) {
+                errors.add(who + ": prefix " + prefixProblem);
+            }
+            if (Rfc6052.isWellKnownPrefix(c.prefix())) {
+                errors.add(who + ": prefix 64:ff9b::/96 cannot carry tenant (non-global) IPv4 (RFC 6052 3.1)");
+            }
+            if (c.ipv4().isEmpty()) {
+                errors.add(who + ": ipv4 must list at least one range");
+            }
+            for (int j = 0; j < i; j++) {
+                final TenantConfig other = configs.get(j);
+                if (c.prefix().overlaps(other.prefix())) {
+                    errors.add(who + ": prefix " + c.prefix() + " overlaps tenant '" + other.name() + "' ("
+                        + other.prefix() + ")");
+                }
+            }
+            for (final String problem : io.xlat.core.addr.Eamt.validate(c.services())) {
+                errors.add(who + ": services: " + problem);
+            }
+            for (final io.xlat.core.addr.EamEntry service : c.services()) {
+                if (c.prefix().overlaps(service.ipv6())) {
+                    errors.add(who + ": service " + service.ipv6() + " lies inside the tenant's own prefix");
+                }
+            }
+        }
+        return errors;
+    }
+
+    public int size() {
+        return tenants.length;
+    }
+
+    public Tenant get(int index) {
+        return tenants[index];
+    }
+
+    /** The tenant with this name, or null. */
+    public Tenant byName(String name) {
+        return byName.get(name);
+    }
+
+    /** The tenant whose instance prefix holds the address, or null. No allocation. */
+    public Tenant lookup(long hi, long lo) {
+        for (int t = 0; t < lengths.length; t++) {
+            final long h = hi & Ipv6Prefix.maskHi(lengths[t]);
+            final long l = lo & Ipv6Prefix.maskLo(lengths[t]);
+            final int[] values = value[t];
+            int slot = slot(h, l, mask[t]);
+            while (true) {
+                final int v = values[slot];
+                if (v < 0) {
+                    break;
+                }
+                if (keyHi[t][slot] == h && keyLo[t][slot] == l) {
+                    return tenants[v];
+                }
+                slot = (slot + 1) & mask[t];
+            }
+        }
+        return null;
+    }
+
+    private int indexOfLength(int length) {
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] == length) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no table for /" + length);
+    }
+
+    private static int slot(long hi, long lo, int mask) {
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        return (int) h & mask;
+    }
+}
