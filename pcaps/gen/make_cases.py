@@ -452,7 +452,9 @@ generator asserts both agree for every correct input). Regenerate with:
     /usr/bin/python3 pcaps/gen/make_cases.py
 
 `check_tshark.sh FILE [ALLOWED]` decodes a pcap with tshark (checksum validation on) and lists every packet with a
-warning or error; `GoldenTsharkIT` runs it on each `expected.pcap`.
+warning or error; `GoldenTsharkIT` runs it on each `expected.pcap`. `GoldenReplayTest` replays every case through
+`xlat replay` (the CLI entry point) and compares the output with `expected.pcap` byte by byte, naming the first
+differing packet, offset and header field.
 
 Common addresses: pool6 `2001:db8:64::/96`; IPv4 client 198.51.100.10; IPv4 router 198.51.100.1; IPv6 host
 `2001:db8:64::c000:221` (192.0.2.33); IPv6 router `2001:db8:64::c000:201` (192.0.2.1); translator `ipv4-address`

@@ -2,6 +2,7 @@ package io.xlat.core.translate;
 
 /** Packet Too Big / Fragmentation Needed MTU arithmetic of RFC 7915 sections 4.2 and 5.2. */
 final class MtuMath {
+    static final int IPV6_MINIMUM_MTU = 1280;
     private final int[] plateaus;
     private final int ipv4Mtu;
     private final int ipv6Mtu;
@@ -26,7 +27,9 @@ final class MtuMath {
             mtu = plateauBelow(innerTotalLength);
         }
         final int growth = innerIsFragment ? 28 : 20;
-        return Math.min(mtu + growth, Math.min(ipv6Mtu, ipv4Mtu + growth));
+        // RFC 7915 §5: "When translating an ICMPv4 "Fragmentation Needed" packet, the indicated MTU in the
+        // resulting ICMPv6 "Packet Too Big" will never be set to a value lower than 1280."
+        return Math.max(IPV6_MINIMUM_MTU, Math.min(mtu + growth, Math.min(ipv6Mtu, ipv4Mtu + growth)));
     }
 
     /**

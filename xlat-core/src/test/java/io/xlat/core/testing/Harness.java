@@ -38,6 +38,21 @@ public final class Harness {
         this(config().build());
     }
 
+    /** Installs tenants; {@link #fromTenant} then attributes IPv4 input to one of them. */
+    public Harness tenants(io.xlat.core.tenant.TenantTable table) {
+        translator.tenants(table);
+        return this;
+    }
+
+    /** Sends an IPv4 packet as if it came from tenant {@code index}'s device; returns the number emitted. */
+    public int sendFromTenant(int index, byte[] packet) {
+        forward.clear();
+        back.clear();
+        buffer.putBytes(Translator.HEADROOM, packet);
+        return translator.translateFromTenant(index, buffer, Translator.HEADROOM, packet.length, now, forwardSink,
+            backSink);
+    }
+
     /** Translates one packet; returns the number emitted. */
     public int send(byte[] packet) {
         buffer.putBytes(Translator.HEADROOM, packet);

@@ -106,6 +106,7 @@ class IcmpErrorTranslationTest {
         final byte[] out = harness.one(icmpv4Error(3, 4, 1400, quotedIpv4(20)));
         assertEquals(2, u8(out, 40));
         assertEquals(1420, u32(out, 44), "min(1400 + 20, ipv6-mtu 1500, ipv4-mtu 1500 + 20)");
+        assertEquals(1280, u32(harness.one(icmpv4Error(3, 4, 1000, quotedIpv4(20))), 44), "never below 1280");
         final Harness smallV6 = new Harness(Harness.config().ipv6Mtu(1400).build());
         assertEquals(1400, u32(smallV6.one(icmpv4Error(3, 4, 1450, quotedIpv4(20))), 44), "capped by ipv6-mtu");
     }
@@ -114,7 +115,7 @@ class IcmpErrorTranslationTest {
     void shouldUsePlateauWhenFragmentationNeededCarriesNoMtu46() {
         final byte[] quoted = quotedIpv4(1400); // total length 1428: plateau below is 1006
         final byte[] out = harness.one(icmpv4Error(3, 4, 0, java.util.Arrays.copyOf(quoted, 28)));
-        assertEquals(1006 + 20, u32(out, 44));
+        assertEquals(1280, u32(out, 44), "plateau 1006 + 20, raised to the IPv6 minimum (RFC 7915 5)");
     }
 
     @Test
