@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the YAML configuration file into an {@link XlatConfig}: all or nothing. The file is composed to
@@ -66,10 +68,20 @@ public final class ConfigLoader {
         }
         final YamlMapping top = YamlMapping.read(root, "", keys, problems);
         final Map<ConfigSection<?>, Object> values = new IdentityHashMap<>();
+        final Map<ConfigSection<?>, Node> nodes = new IdentityHashMap<>();
+        final Set<ConfigSection<?>> clean = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final ConfigSection<?> section : ConfigSections.ALL) {
             final Node node = top.value(section.key());
+            final int before = problems.size();
             values.put(section, node == null ? section.defaults() : section.parse(node, problems));
+            if (node != null) {
+                nodes.put(section, node);
+            }
+            if (problems.size() == before) {
+                clean.add(section);
+            }
         }
+        CrossSectionChecks.check(new XlatConfig(values), nodes, clean, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());
         }

@@ -35,6 +35,11 @@ public final class ConfigProblems {
         return errors.isEmpty();
     }
 
+    /** How many errors were recorded so far: a section compares counts to tell whether a part of it was clean. */
+    public int size() {
+        return errors.size();
+    }
+
     public String source() {
         return source;
     }

@@ -26,4 +26,12 @@ public interface ConfigSection<T> {
 
     /** Appends {@code key:} and every setting of {@code value} as YAML that {@link #parse} reads back. */
     void write(T value, StringBuilder out);
+
+    /**
+     * As {@link #write(Object, StringBuilder)}; secrets (BGP passwords) are left out, with a comment saying so,
+     * unless {@code showSecrets}.
+     */
+    default void write(T value, StringBuilder out, boolean showSecrets) {
+        write(value, out);
+    }
 }

@@ -7,7 +7,10 @@ public final class ConfigSections {
 
     /** Every top-level section in output order: adding a section is one entry here plus its class. */
     public static final List<ConfigSection<?>> ALL = List.of(
-        TranslatorSection.INSTANCE);
+        TranslatorSection.INSTANCE,
+        TenantsSection.INSTANCE,
+        DataplaneSection.INSTANCE,
+        BgpSection.INSTANCE);
 
     private ConfigSections() {
     }

@@ -1,7 +1,6 @@
 package io.xlat.control.config;
 
 import io.xlat.core.addr.EamEntry;
-import io.xlat.core.addr.Eamt;
 import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
@@ -10,14 +9,11 @@ import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.config.TranslatorConfig.Hairpin;
 import io.xlat.core.config.TranslatorConfig.TrafficClass;
 import io.xlat.core.config.TranslatorConfig.UdpZeroChecksum;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The {@code translator:} section: the address mapping and RFC 7915 knobs, producing a {@link TranslatorConfig}. */
 public final class TranslatorSection implements ConfigSection<TranslatorConfig> {
@@ -46,7 +42,6 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
         IPV4_MTU, IPV6_MTU, LOWEST_IPV6_MTU, UDP_ZERO_CHECKSUM, HAIRPIN, TRAFFIC_CLASS, TOS, MTU_PLATEAUS,
         ICMP_RATE);
 
-    private static final List<String> EAM_KEYS = List.of("ipv4", "ipv6");
     private static final List<String> UDP_ZERO_CHECKSUM_NAMES = List.of("drop", "compute");
     private static final UdpZeroChecksum[] UDP_ZERO_CHECKSUM_VALUES = {UdpZeroChecksum.DROP, UdpZeroChecksum.COMPUTE};
     private static final List<String> HAIRPIN_NAMES = List.of("off", "simple", "intrinsic");
@@ -170,80 +165,7 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
     }
 
     private static List<EamEntry> eamt(YamlMapping m, ConfigProblems problems) {
-        final String path = m.path(EAMT);
-        final List<Node> items = YamlValues.list(m.value(EAMT), path, problems);
-        if (items == null) {
-            return List.of();
-        }
-        final List<EamEntry> entries = new ArrayList<>(items.size());
-        // item index (as the user counts, including items rejected above) of each accepted entry
-        final List<Integer> itemIndexes = new ArrayList<>(items.size());
-        final Map<Ipv4Prefix, Integer> byIpv4 = new HashMap<>();
-        final Map<Ipv6Prefix, Integer> byIpv6 = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            final Node item = items.get(i);
-            final String itemPath = path + "[" + i + "]";
-            final YamlMapping e = YamlMapping.read(item, itemPath, EAM_KEYS, problems);
-            if (!(item instanceof MappingNode) && !YamlValues.isNull(item)) {
-                continue; // already reported as "expected a mapping"
-            }
-            for (final String key : EAM_KEYS) {
-                if (!e.has(key)) {
-                    problems.error(item, itemPath + ": missing key '" + key + "' (an entry is {ipv4: PREFIX, ipv6: PREFIX})");
-                }
-            }
-            final Ipv4Prefix ipv4 = e.has("ipv4") ? YamlValues.ipv4Prefix(e.value("ipv4"), e.path("ipv4"), problems) : null;
-            final Ipv6Prefix ipv6 = e.has("ipv6") ? YamlValues.ipv6Prefix(e.value("ipv6"), e.path("ipv6"), problems) : null;
-            if (ipv4 == null || ipv6 == null) {
-                continue;
-            }
-            final EamEntry entry = new EamEntry(ipv4, ipv6);
-            // EAM translation (RFC 7757 section 3) copies the suffix bits across; an IPv4 suffix longer than the
-            // IPv6 one would fold several IPv4 addresses onto one IPv6 address, and 6->4 could not undo that.
-            if (entry.ipv4SuffixLength() > entry.ipv6SuffixLength()) {
-                problems.error(item, itemPath + ": the IPv4 prefix " + ipv4 + " leaves " + entry.ipv4SuffixLength()
-                    + " suffix bits but the IPv6 prefix " + ipv6 + " only " + entry.ipv6SuffixLength()
-                    + ": several IPv4 addresses would map to one IPv6 address");
-                continue;
-            }
-            // the same prefix twice in one family would make the longest match ambiguous
-            final Integer sameIpv4 = byIpv4.get(ipv4);
-            final Integer sameIpv6 = byIpv6.get(ipv6);
-            if (sameIpv4 != null && sameIpv4.equals(sameIpv6)) {
-                problems.error(item, itemPath + ": duplicate of " + earlier(path, itemIndexes.get(sameIpv4), items));
-                continue;
-            }
-            if (sameIpv4 != null) {
-                problems.error(e.value("ipv4"), e.path("ipv4") + ": " + ipv4 + " is already mapped to "
-                    + entries.get(sameIpv4).ipv6() + " by " + earlier(path, itemIndexes.get(sameIpv4), items));
-            }
-            if (sameIpv6 != null) {
-                problems.error(e.value("ipv6"), e.path("ipv6") + ": " + ipv6 + " is already mapped to "
-                    + entries.get(sameIpv6).ipv4() + " by " + earlier(path, itemIndexes.get(sameIpv6), items));
-            }
-            if (sameIpv4 != null || sameIpv6 != null) {
-                continue;
-            }
-            // Prefixes that merely overlap are allowed: the EAMT lookup takes the longest match, which is how a
-            // more specific mapping carves an exception out of a larger one.
-            byIpv4.put(ipv4, entries.size());
-            byIpv6.put(ipv6, entries.size());
-            entries.add(entry);
-            itemIndexes.add(i);
-        }
-        // The core's own rules as a backstop: anything it would refuse at start-up must be refused here.
-        for (final String problem : Eamt.validate(entries)) {
-            problems.error(m.value(EAMT), path + ": " + problem);
-        }
-        return entries;
-    }
-
-    private static String earlier(String path, int index, List<Node> items) {
-        return path + "[" + index + "] (line " + line(items.get(index)) + ")";
-    }
-
-    private static int line(Node node) {
-        return node.getStartMark().getLine() + 1;
+        return EamEntries.parse(m.value(EAMT), m.path(EAMT), problems);
     }
 
     private static List<Ipv4Prefix> pool6791v4(YamlMapping m, List<EamEntry> eamt, ConfigProblems problems) {
@@ -387,15 +309,7 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
     public void write(TranslatorConfig c, StringBuilder out) {
         out.append(KEY).append(":\n");
         field(out, POOL6, c.pool6() == null ? "null" : YamlValues.quoted(c.pool6().toString()));
-        if (c.eamt().isEmpty()) {
-            field(out, EAMT, "[]");
-        } else {
-            field(out, EAMT, "");
-            for (final EamEntry e : c.eamt()) {
-                out.append("    - {ipv4: ").append(e.ipv4()).append(", ipv6: ")
-                    .append(YamlValues.quoted(e.ipv6().toString())).append("}\n");
-            }
-        }
+        EamEntries.write(out, "  ", EAMT, c.eamt());
         final List<String> v4 = new ArrayList<>();
         for (final Ipv4Prefix p : c.pool6791v4()) {
             v4.add(p.toString());

@@ -1,8 +1,10 @@
 package io.xlat.control.config;
 
 import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.tenant.TenantConfig;
 
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A whole validated configuration file: one value per {@link ConfigSections#ALL} section. Immutable. */
@@ -37,16 +39,39 @@ public final class XlatConfig {
         return section(TranslatorSection.INSTANCE);
     }
 
-    /** The effective configuration as YAML: every section and key, defaults filled in; {@link ConfigLoader} reads it back. */
+    /** The tenant instances, in file order (empty without a {@code tenants:} section). */
+    public List<TenantConfig> tenants() {
+        return section(TenantsSection.INSTANCE);
+    }
+
+    /** The data plane settings of {@code xlat run}. */
+    public DataplaneConfig dataplane() {
+        return section(DataplaneSection.INSTANCE);
+    }
+
+    /** The BGP speaker of {@code xlat run}; {@link BgpConfig#DISABLED} without a {@code bgp:} section. */
+    public BgpConfig bgp() {
+        return section(BgpSection.INSTANCE);
+    }
+
+    /**
+     * The effective configuration as YAML: every section and key, defaults filled in; {@link ConfigLoader} reads
+     * it back. Passwords are left out (a comment marks where), so that the output can be shown and shared.
+     */
     public String toYaml() {
+        return toYaml(false);
+    }
+
+    /** As {@link #toYaml()}, with the passwords when {@code showSecrets}: then it reads back to the same configuration. */
+    public String toYaml(boolean showSecrets) {
         final StringBuilder out = new StringBuilder();
         for (final ConfigSection<?> section : ConfigSections.ALL) {
-            write(section, out);
+            write(section, out, showSecrets);
         }
         return out.toString();
     }
 
-    private <T> void write(ConfigSection<T> section, StringBuilder out) {
-        section.write(section(section), out);
+    private <T> void write(ConfigSection<T> section, StringBuilder out, boolean showSecrets) {
+        section.write(section(section), out, showSecrets);
     }
 }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 final class YamlValues {
 
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+");
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    private static final List<String> YAML11_WORDS = List.of("y", "n", "yes", "no", "on", "off", "true", "false",
+        "null", "nan", "inf");
 
     private YamlValues() {
     }
@@ -68,6 +71,95 @@ final class YamlValues {
             return null;
         }
         return (int) value;
+    }
+
+    /** A plain decimal integer in [min, max] that may exceed an int (AS numbers). */
+    static Long longInteger(Node node, String path, long min, long max, ConfigProblems problems) {
+        if (!(node instanceof ScalarNode) || isNull(node) || !((ScalarNode) node).isPlain()
+            || !DECIMAL.matcher(((ScalarNode) node).getValue()).matches()) {
+            problems.error(node, path + ": expected an integer, got " + describe(node));
+            return null;
+        }
+        final String text = ((ScalarNode) node).getValue();
+        final long value = text.length() > 15 ? Long.MAX_VALUE : Long.parseLong(text);
+        if (value < min || value > max) {
+            problems.error(node, path + ": must be between " + min + " and " + max + ", got " + text);
+            return null;
+        }
+        return value;
+    }
+
+    /** {@code true} or {@code false}, plain; YAML 1.1's yes/no/on/off are refused as too easy to misread. */
+    static Boolean bool(Node node, String path, ConfigProblems problems) {
+        if (node instanceof ScalarNode && !isNull(node) && ((ScalarNode) node).isPlain()) {
+            final String text = ((ScalarNode) node).getValue();
+            if ("true".equals(text)) {
+                return Boolean.TRUE;
+            }
+            if ("false".equals(text)) {
+                return Boolean.FALSE;
+            }
+        }
+        problems.error(node, path + ": expected true or false, got " + describe(node));
+        return null;
+    }
+
+    /**
+     * A Linux network interface name, as the kernel's {@code dev_valid_name} accepts it: 1 to 15 bytes
+     * (IFNAMSIZ - 1), not "." or "..", no '/', ':' or white space; we also insist on printable ASCII.
+     */
+    static String interfaceName(Node node, String path, ConfigProblems problems) {
+        final String text = text(node, path, "an interface name such as xlat0", problems);
+        if (text == null) {
+            return null;
+        }
+        final String problem = interfaceNameProblem(text);
+        if (problem != null) {
+            problems.error(node, path + ": '" + text + "' " + problem);
+            return null;
+        }
+        return text;
+    }
+
+    /** Why a string is not a usable interface name, or null. */
+    static String interfaceNameProblem(String text) {
+        if (text.isEmpty() || text.length() > 15) {
+            return "is not a valid interface name: it must be 1 to 15 characters long";
+        }
+        if (".".equals(text) || "..".equals(text) || !printableWithout(text, "/:")) {
+            return "is not a valid interface name: no '/', ':', white space or non-ASCII characters, not . or ..";
+        }
+        return null;
+    }
+
+    /** A network namespace name as {@code ip netns} keeps it: a file name under /run/netns. */
+    static String namespaceName(Node node, String path, ConfigProblems problems) {
+        final String text = text(node, path, "a network namespace name", problems);
+        if (text == null) {
+            return null;
+        }
+        if (text.isEmpty() || text.length() > 255 || ".".equals(text) || "..".equals(text)
+            || !printableWithout(text, "/")) {
+            problems.error(node, path + ": '" + text + "' is not a valid network namespace name: 1 to 255 "
+                + "printable ASCII characters, no '/' or white space, not . or ..");
+            return null;
+        }
+        return text;
+    }
+
+    private static boolean printableWithout(String text, String forbidden) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c <= ' ' || c > '~' || forbidden.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The 1-based line of a node, as editors count. */
+    static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
     }
 
     /** One of the given names (case-sensitive, as written in the documentation). */
@@ -164,5 +256,30 @@ final class YamlValues {
     /** IPv6 text is always quoted: a trailing ':' or a leading "::" is not a valid plain scalar. */
     static String quoted(String text) {
         return '"' + text + '"';
+    }
+
+    /** Any text as a double-quoted YAML scalar, with the escapes YAML defines for '"', '\\' and control characters. */
+    static String escaped(String text) {
+        final StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < ' ' || c == 0x7F) {
+                sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
+     * A name for output: plain when YAML reads it back as the same string, quoted otherwise (YAML 1.1 would
+     * read a plain {@code off}, {@code yes} or {@code 0x1f} as a boolean or a number).
+     */
+    static String name(String text) {
+        return PLAIN_NAME.matcher(text).matches() && !YAML11_WORDS.contains(text.toLowerCase(java.util.Locale.ROOT))
+            ? text : escaped(text);
     }
 }

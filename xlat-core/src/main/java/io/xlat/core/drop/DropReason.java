@@ -34,6 +34,7 @@ public enum DropReason {
     ICMP_PARAMETER_PROBLEM_POINTER(44, "icmp-pointer", "RFC 7915 4.2/5.2", "Parameter Problem pointer has no counterpart field"),
     // --- protocols --------------------------------------------------------------------------------
     ICMP_IN_WRONG_FAMILY(50, "icmp-wrong-family", "RFC 7915 4.1/5.1", "ICMPv4 in IPv6 or ICMPv6 in IPv4 (protocol 1/58 mismatch)"),
+    IGMP(51, "igmp", "RFC 7915 4.2", "IGMP is single-hop and \"SHOULD be silently dropped by the translator\""),
     // --- tenant isolation -------------------------------------------------------------------------
     TENANT_SPOOFED_SOURCE(70, "tenant-spoofed-source", "xlat tenants", "IPv4 source outside the tenant's ipv4 ranges (anti-spoofing)"),
     TENANT_FOREIGN_SOURCE(71, "tenant-foreign-source", "xlat tenants", "IPv6 source neither in the tenant's prefix nor one of its services (isolation)"),

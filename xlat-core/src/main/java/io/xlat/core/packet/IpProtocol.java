@@ -4,6 +4,7 @@ package io.xlat.core.packet;
 public final class IpProtocol {
     public static final int HOP_BY_HOP = 0;
     public static final int ICMP = 1;
+    public static final int IGMP = 2;
     public static final int TCP = 6;
     public static final int UDP = 17;
     public static final int ROUTING = 43;

@@ -153,6 +153,11 @@ final class Translator46 {
         if (protocol == IpProtocol.ICMPV6) {
             return drop(DropReason.ICMP_IN_WRONG_FAMILY);
         }
+        // RFC 7915 §4.2: "all the "normal" IGMP messages are single-hop messages and SHOULD be silently dropped
+        // by the translator."
+        if (protocol == IpProtocol.IGMP) {
+            return drop(DropReason.IGMP);
+        }
 
         if (!ctx.mapping.map46(dst, addresses, 16)) {
             drop(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_DESTINATION);

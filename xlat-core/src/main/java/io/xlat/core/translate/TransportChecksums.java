@@ -32,7 +32,8 @@ final class TransportChecksums {
                 if (present >= TransportHeader.UDP_CHECKSUM_OFFSET + 2) {
                     final int at = l4 + TransportHeader.UDP_CHECKSUM_OFFSET;
                     final int checksum = b.getShort(at, BIG_ENDIAN) & 0xFFFF;
-                    // A zero (absent) IPv4 UDP checksum is left for the caller's udp-zero-checksum policy.
+                    // Zero means "no checksum": an IPv4 one is left for the caller's udp-zero-checksum policy, and
+                    // an IPv6 one (RFC 6935 tunnels) stays zero, which IPv4 reads the same way.
                     if (checksum != 0) {
                         // RFC 768: a computed zero is sent as all ones; in IPv6 zero means "no checksum" (invalid).
                         final int updated = Checksum.update(checksum, removedAddresses, addedAddresses);

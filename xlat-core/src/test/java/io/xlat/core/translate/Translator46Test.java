@@ -141,6 +141,12 @@ class Translator46Test {
     }
 
     @Test
+    void shouldSilentlyDropIgmp46() {
+        harness.nothing(ipv4().payload(2, bytes(8, 0)).build());
+        assertEquals(1, harness.counters.drops(DropReason.IGMP));
+    }
+
+    @Test
     void shouldDropIcmpv6CarriedInIpv4() {
         harness.nothing(ipv4().payload(58, bytes(8, 0)).build());
         assertEquals(1, harness.counters.drops(DropReason.ICMP_IN_WRONG_FAMILY));

@@ -67,6 +67,12 @@ class Translator64Test {
     }
 
     @Test
+    void shouldKeepAZeroUdpChecksumZero64() {
+        final byte[] in = ipv6().udp(udp(7, 8, bytes(20, 2))).rawTransportChecksum().build();
+        assertEquals(0, u16(harness.one(in), 26), "IPv4 reads zero as no checksum too");
+    }
+
+    @Test
     void shouldSendHopLimitExceededWhenHopLimitExpires64() {
         final byte[] in = ipv6().hopLimit(1).build();
         final byte[] err = harness.error(in);

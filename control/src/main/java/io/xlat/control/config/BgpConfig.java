@@ -1,0 +1,53 @@
+package io.xlat.control.config;
+
+import io.xlat.control.bgp.wire.Community;
+import io.xlat.control.bgp.wire.LargeCommunity;
+
+import java.util.List;
+
+/**
+ * The {@code bgp:} section: the originate-only speaker that announces what {@code xlat routes} prints. Offline
+ * commands read and check it; it takes effect with {@code xlat run}. {@link #DISABLED} when the section is absent.
+ *
+ * @param asn              {@code asn}: our AS number (1..4294967295), or 0 when BGP is not configured
+ * @param routerId         {@code router-id}: the BGP identifier, an IPv4 address in an int
+ * @param holdTime         {@code hold-time}: seconds, 0 or 3..65535 (RFC 4271 section 4.2)
+ * @param peers            {@code peers}: the neighbours to connect to
+ * @param communities      {@code communities}: RFC 1997 communities attached to every route
+ * @param largeCommunities {@code large-communities}: RFC 8092 large communities attached to every route
+ */
+public record BgpConfig(long asn, int routerId, int holdTime, List<Peer> peers, List<Community> communities,
+    List<LargeCommunity> largeCommunities) {
+
+    /** RFC 4271 section 10 suggests 90 s; a data-centre fabric wants failures noticed within seconds. */
+    public static final int DEFAULT_HOLD_TIME = 9;
+
+    public static final BgpConfig DISABLED = new BgpConfig(0, 0, DEFAULT_HOLD_TIME, List.of(), List.of(), List.of());
+
+    public BgpConfig {
+        peers = List.copyOf(peers);
+        communities = List.copyOf(communities);
+        largeCommunities = List.copyOf(largeCommunities);
+    }
+
+    public boolean enabled() {
+        return asn != 0;
+    }
+
+    /**
+     * One neighbour.
+     *
+     * @param address  {@code address}: an IPv4 or IPv6 literal; a link-local IPv6 one carries its interface as
+     *                 {@code fe80::1%eth0}
+     * @param asn      {@code asn}: the peer's AS number (equal to ours for iBGP)
+     * @param password {@code password}: the TCP-MD5 key (RFC 2385), or null
+     */
+    public record Peer(String address, long asn, String password) {
+
+        @Override
+        public String toString() {
+            // never print the password
+            return "Peer[" + address + " AS " + asn + (password == null ? "" : " md5") + "]";
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.xlat.control.config;
+
+/**
+ * The {@code dataplane:} section: the devices and workers of {@code xlat run}. Offline commands read and check
+ * it but do not use it.
+ *
+ * @param ipv6Tun      {@code ipv6-tun}: the host's IPv6 device that the tenants' instance prefixes are routed to, or null
+ * @param siitTun      {@code siit-tun}: one device carrying both families for plain SIIT / DC-SIIT, or null
+ * @param workers      {@code workers}: queues and threads per device; 0 (the default) means one per core
+ * @param manageRoutes {@code manage-routes}: whether xlat installs the kernel routes it needs and removes them on stop
+ * @param countersFile {@code counters-file}: the memory-mapped live counters that {@code xlat stats} reads
+ */
+public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
+
+    /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */
+    public static final String DEFAULT_COUNTERS_FILE = "/run/xlat/counters";
+
+    public static final DataplaneConfig DEFAULTS = new DataplaneConfig(null, null, 0, false, DEFAULT_COUNTERS_FILE);
+}

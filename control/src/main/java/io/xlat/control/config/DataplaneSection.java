@@ -1,0 +1,103 @@
+package io.xlat.control.config;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.util.List;
+
+/**
+ * The {@code dataplane:} section, read and checked now so that files written for {@code xlat run} validate;
+ * it takes effect with {@code xlat run}.
+ */
+public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
+
+    public static final DataplaneSection INSTANCE = new DataplaneSection();
+
+    static final String KEY = "dataplane";
+    static final String IPV6_TUN = "ipv6-tun";
+    static final String SIIT_TUN = "siit-tun";
+    static final String WORKERS = "workers";
+    static final String MANAGE_ROUTES = "manage-routes";
+    static final String COUNTERS_FILE = "counters-file";
+
+    /** The contract's keys, in the order they are documented and written. */
+    static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE);
+
+    /** More queues than a TUN device takes (the kernel's MAX_TAP_QUEUES is 256) would fail at start-up. */
+    static final int MAX_WORKERS = 256;
+
+    private DataplaneSection() {
+    }
+
+    @Override
+    public String key() {
+        return KEY;
+    }
+
+    @Override
+    public DataplaneConfig defaults() {
+        return DataplaneConfig.DEFAULTS;
+    }
+
+    @Override
+    public DataplaneConfig parse(Node node, ConfigProblems problems) {
+        final YamlMapping m = YamlMapping.read(node, KEY, KEYS, problems);
+        final DataplaneConfig d = DataplaneConfig.DEFAULTS;
+        final String ipv6Tun = present(m, IPV6_TUN)
+            ? YamlValues.interfaceName(m.value(IPV6_TUN), m.path(IPV6_TUN), problems) : d.ipv6Tun();
+        final String siitTun = present(m, SIIT_TUN)
+            ? YamlValues.interfaceName(m.value(SIIT_TUN), m.path(SIIT_TUN), problems) : d.siitTun();
+        if (ipv6Tun != null && ipv6Tun.equals(siitTun)) {
+            // the SIIT device takes IPv4 too; the tenant side's IPv6 device must stay IPv6-only
+            problems.error(m.value(SIIT_TUN), m.path(SIIT_TUN) + ": '" + siitTun + "' is also " + m.path(IPV6_TUN)
+                + "; the two roles need two devices");
+        }
+        Integer workers = null;
+        if (present(m, WORKERS)) {
+            workers = YamlValues.integer(m.value(WORKERS), m.path(WORKERS), 1, MAX_WORKERS, problems);
+        }
+        Boolean manageRoutes = null;
+        if (present(m, MANAGE_ROUTES)) {
+            manageRoutes = YamlValues.bool(m.value(MANAGE_ROUTES), m.path(MANAGE_ROUTES), problems);
+        }
+        String countersFile = null;
+        if (present(m, COUNTERS_FILE)) {
+            countersFile = countersFile(m, problems);
+        }
+        return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
+            manageRoutes != null ? manageRoutes : d.manageRoutes(), countersFile != null ? countersFile : d.countersFile());
+    }
+
+    private static boolean present(YamlMapping m, String key) {
+        return m.has(key) && !YamlValues.isNull(m.value(key));
+    }
+
+    /** An absolute path: the daemon and {@code xlat stats} run from different directories. */
+    private static String countersFile(YamlMapping m, ConfigProblems problems) {
+        final Node node = m.value(COUNTERS_FILE);
+        final String path = YamlValues.text(node, m.path(COUNTERS_FILE), "an absolute file path", problems);
+        if (path == null) {
+            return null;
+        }
+        if (!path.startsWith("/") || path.endsWith("/") || path.indexOf('\0') >= 0) {
+            problems.error(node, m.path(COUNTERS_FILE) + ": expected an absolute file path such as "
+                + DataplaneConfig.DEFAULT_COUNTERS_FILE + ", got '" + path + "'");
+            return null;
+        }
+        return path;
+    }
+
+    @Override
+    public void write(DataplaneConfig c, StringBuilder out) {
+        out.append(KEY).append(":\n");
+        field(out, IPV6_TUN, c.ipv6Tun() == null ? "null" : YamlValues.name(c.ipv6Tun()));
+        field(out, SIIT_TUN, c.siitTun() == null ? "null" : YamlValues.name(c.siitTun()));
+        // null reads back as the default, one worker per core of the machine that runs it
+        field(out, WORKERS, c.workers() == 0 ? "null" : Integer.toString(c.workers()));
+        field(out, MANAGE_ROUTES, Boolean.toString(c.manageRoutes()));
+        field(out, COUNTERS_FILE, YamlValues.escaped(c.countersFile()));
+    }
+
+    private static void field(StringBuilder out, String key, String value) {
+        out.append("  ").append(key).append(": ").append(value).append('\n');
+    }
+}
