@@ -177,4 +177,21 @@ final class PcapReplay {
     static Step translatorStep(Translator translator) {
         return translator::translate;
     }
+
+    /**
+     * IPv4 packets as if they had come in on tenant {@code tenantIndex}'s device; everything else (IPv6, which
+     * the core demultiplexes by destination prefix, and garbage) through the global entry point.
+     */
+    static Step tenantStep(Translator translator, int tenantIndex) {
+        return new Step() {
+            @Override
+            public int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
+                PacketSink back) {
+                if (length > 0 && ((buffer.getByte(offset) >> 4) & 0xF) == 4) {
+                    return translator.translateFromTenant(tenantIndex, buffer, offset, length, nowNanos, forward, back);
+                }
+                return translator.translate(buffer, offset, length, nowNanos, forward, back);
+            }
+        };
+    }
 }

@@ -2,9 +2,11 @@ package io.xlat.control.cli;
 
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
-import io.xlat.core.config.TranslatorConfig;
+import io.xlat.control.config.XlatConfig;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.tenant.Tenant;
+import io.xlat.core.tenant.TenantTable;
 import io.xlat.core.translate.Translator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +22,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -37,13 +41,18 @@ import java.util.concurrent.Callable;
         "%nInput: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type "
             + "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276). "
             + "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
-        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason. "
+        "%nTenants: IPv6 packets are given to the tenant whose instance prefix holds their destination, the "
+            + "others to the global translator (pool6, EAMT). IPv4 packets go to the global translator, or with "
+            + "--tenant NAME to tenant NAME, as if they had come in on its device.",
+        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason (all "
+            + "tenants and the global translator together), then the counters of each tenant that saw traffic. "
             + "If the replay fails, OUT.pcap is removed rather than left half-written.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
         "  xlat replay --config xlat.yaml capture.pcap translated.pcap",
         "  xlat replay -c xlat.yaml in.pcap out.pcap && tcpdump -nr out.pcap",
+        "  xlat replay -c tenants.yaml --tenant blue from-blue.pcap to-fabric.pcap",
         "",
         "Exit code 1 when a file cannot be read or written, 2 when the configuration is rejected."})
 final class ReplayCommand implements Callable<Integer> {
@@ -52,6 +61,12 @@ final class ReplayCommand implements Callable<Integer> {
         description = "The YAML configuration file. Default: built-in defaults, which map no address "
             + "(every packet is then dropped as no-mapping).")
     Path config;
+
+    @Option(names = {"-t", "--tenant"}, paramLabel = "NAME",
+        description = "Attribute the IPv4 packets of IN.pcap to this tenant of the configuration (its prefix is "
+            + "prepended to both addresses, its source ranges are enforced). IPv6 packets are attributed by "
+            + "destination prefix whatever this says.")
+    String tenant;
 
     @Parameters(index = "0", paramLabel = "IN.pcap", description = "The capture to translate.")
     Path input;
@@ -69,11 +84,23 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter err = spec.commandLine().getErr();
         final String name = spec.qualifiedName();
-        final TranslatorConfig translatorConfig;
+        final XlatConfig xlatConfig;
         try {
-            translatorConfig = config == null ? TranslatorConfig.defaults() : ConfigLoader.load(config).translator();
+            xlatConfig = config == null ? XlatConfig.defaults() : ConfigLoader.load(config);
         } catch (ConfigException e) {
             return ConfigErrors.report(name, e, err);
+        }
+        final TenantTable tenants;
+        try {
+            tenants = new TenantTable(xlatConfig.tenants());
+        } catch (RuntimeException e) {
+            return fail(name, "cannot build the tenant table: " + Main.describe(e), e);
+        }
+        final Tenant from = tenant == null ? null : tenants.byName(tenant);
+        if (tenant != null && from == null) {
+            err.println(name + ": " + unknownTenant(tenant, tenants, config));
+            err.flush();
+            return ExitCodes.USAGE;
         }
         if (sameFile(input, output)) {
             err.println(name + ": OUT.pcap must differ from IN.pcap (" + output + ")");
@@ -89,21 +116,36 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(name, describe(e), e);
         }
-        final DropCounters counters = new DropCounters();
         final Translator translator;
         try {
-            translator = new Translator(translatorConfig, counters);
+            translator = new Translator(xlatConfig.translator(), new DropCounters());
+            translator.tenants(tenants);
         } catch (RuntimeException e) {
             return fail(name, "cannot create the translator: " + Main.describe(e), e);
         }
         final PcapReplay.Summary summary;
         try {
-            summary = PcapReplay.replay(input, output, PcapReplay.translatorStep(translator));
+            summary = PcapReplay.replay(input, output, from == null ? PcapReplay.translatorStep(translator)
+                : PcapReplay.tenantStep(translator, from.index()));
         } catch (IOException e) {
             return fail(name, describe(e), e);
         }
-        print(summary, counters, spec.commandLine().getOut());
+        print(summary, translator, spec.commandLine().getOut());
         return ExitCodes.OK;
+    }
+
+    /** The message for a {@code --tenant} name the configuration does not have, listing the ones it has. */
+    static String unknownTenant(String tenant, TenantTable tenants, Path config) {
+        if (tenants.size() == 0) {
+            return "unknown tenant '" + tenant + "': " + (config == null ? "no --config given"
+                : config + " configures no tenants");
+        }
+        final List<String> names = new ArrayList<>();
+        for (int i = 0; i < tenants.size() && i < 10; i++) {
+            names.add(tenants.get(i).name());
+        }
+        return "unknown tenant '" + tenant + "' (" + config + " has " + String.join(", ", names)
+            + (tenants.size() > 10 ? " and " + (tenants.size() - 10) + " more" : "") + ")";
     }
 
     private int fail(String name, String message, Throwable e) {
@@ -147,6 +189,38 @@ final class ReplayCommand implements Callable<Integer> {
         return Main.describe(e);
     }
 
+    static void print(PcapReplay.Summary s, Translator translator, PrintWriter out) {
+        final DropCounters total = new DropCounters();
+        total.add(translator.counters());
+        final TenantTable tenants = translator.tenants();
+        for (int i = 0; i < tenants.size(); i++) {
+            total.add(translator.tenantCounters(i));
+        }
+        print(s, total, out);
+        for (int i = 0; i < tenants.size(); i++) {
+            final DropCounters c = translator.tenantCounters(i);
+            if (c.translated46Count() + c.translated64Count() + c.totalDrops() + c.icmpErrorsSentCount() == 0) {
+                continue; // thousands of tenants, a capture of one: print the ones that saw traffic
+            }
+            out.println("tenant " + tenants.get(i).name());
+            line(out, "  packets 4->6", c.translated46Count());
+            line(out, "  bytes 4->6", c.bytes46());
+            line(out, "  packets 6->4", c.translated64Count());
+            line(out, "  bytes 6->4", c.bytes64());
+            if (c.icmpErrorsSentCount() > 0) {
+                line(out, "  icmp errors sent", c.icmpErrorsSentCount());
+            }
+            line(out, "  dropped", c.totalDrops());
+            for (final DropReason reason : DropReason.values()) {
+                final long n = c.drops(reason);
+                if (n > 0) {
+                    line(out, "    " + reason.label(), n);
+                }
+            }
+        }
+        out.flush();
+    }
+
     static void print(PcapReplay.Summary s, DropCounters counters, PrintWriter out) {
         final double seconds = s.nanos / 1e9;
         line(out, "packets in", s.packetsIn);
@@ -175,13 +249,13 @@ final class ReplayCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Wide enough for the longest drop label, so that the numbers line up. */
+    /** Wide enough for the longest drop label under a tenant, so that the numbers line up. */
     static final int LABEL_WIDTH = labelWidth();
 
     private static int labelWidth() {
         int width = 20;
         for (final DropReason reason : DropReason.values()) {
-            width = Math.max(width, reason.label().length() + 3);
+            width = Math.max(width, reason.label().length() + 5);
         }
         return width;
     }
