@@ -20,6 +20,10 @@ import java.util.concurrent.Callable;
     description = {
         "%nValidate a configuration file and print the effective configuration as YAML: every section and key, "
             + "with defaults filled in. The output is itself a valid configuration file.",
+        "%nSections: translator (pool6, EAMT, RFC 7915 settings), tenants (instance prefixes), dataplane "
+            + "(devices and workers) and bgp (the speaker). dataplane and bgp are checked now and take effect with "
+            + "'xlat run'.",
+        "%nBGP passwords are left out of the output (a comment marks each) unless --show-secrets is given.",
         "%nOn errors, print every problem as FILE:LINE:COL: message, apply nothing and exit 2.",
         ""},
     footerHeading = "%nExamples:%n",
@@ -38,6 +42,10 @@ final class CheckCommand implements Callable<Integer> {
         description = "The YAML configuration file to check.")
     Path config;
 
+    @Option(names = "--show-secrets", description = "Print BGP passwords too, so that the output reads back to "
+        + "the same configuration.")
+    boolean showSecrets;
+
     @Spec
     CommandSpec spec;
 
@@ -50,7 +58,7 @@ final class CheckCommand implements Callable<Integer> {
             return ConfigErrors.report(spec.qualifiedName(), e, spec.commandLine().getErr());
         }
         spec.commandLine().getOut().print("# effective configuration of " + config + " (defaults filled in)\n"
-            + effective.toYaml());
+            + effective.toYaml(showSecrets));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -22,7 +22,8 @@ import java.util.Properties;
     synopsisSubcommandLabel = "COMMAND",
     header = "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
     commandListHeading = "%nCommands:%n",
-    subcommands = {CheckCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CheckCommand.class, ReplayCommand.class, ExplainCommand.class, RoutesCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -32,6 +33,8 @@ import java.util.Properties;
         "Examples:",
         "  xlat check --config /etc/xlat/xlat.yaml",
         "  xlat replay --config xlat.yaml in.pcap out.pcap",
+        "  xlat explain --config xlat.yaml 2001:db8:100:1::a00:2",
+        "  xlat routes --config xlat.yaml",
         "  xlat replay --help",
         "",
         "Run 'xlat COMMAND --help' for the options and examples of a command."})
@@ -46,7 +49,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay");
+        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes");
     }
 
     public static void main(String[] args) {

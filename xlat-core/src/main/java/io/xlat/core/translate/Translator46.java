@@ -249,8 +249,17 @@ final class Translator46 {
      */
     private DropReason updateTransport(MutableDirectBuffer b, int l4, int l4Length, int protocol, boolean isFragment,
         long srcHi, long srcLo, long dstHi, long dstLo, int src, int dst) {
-        final long removed = Checksum.sumIpv4(src) + Checksum.sumIpv4(dst);
-        final long added = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
+        final long removed;
+        final long added;
+        final long tenantDelta = ctx.tenant == null ? -1 : ctx.tenant.constantPseudoHeaderDelta();
+        if (tenantDelta >= 0 && protocol != IpProtocol.ICMP && ctx.tenant.inPrefix(dstHi, dstLo)) {
+            // The same prefix went in front of both addresses: the pseudo-header grew by a per-tenant constant.
+            removed = 0;
+            added = tenantDelta;
+        } else {
+            removed = Checksum.sumIpv4(src) + Checksum.sumIpv4(dst);
+            added = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
+        }
         switch (protocol) {
             case IpProtocol.TCP: {
                 if (l4Length < TransportHeader.TCP_MIN_LENGTH) {
@@ -274,7 +283,8 @@ final class Translator46 {
                     if (!udpZeroCompute) {
                         return DropReason.UDP_ZERO_CHECKSUM;
                     }
-                    final long pseudo = added + l4Length + IpProtocol.UDP;
+                    final long pseudo = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo) + l4Length
+                        + IpProtocol.UDP;
                     final int computed = Checksum.finish(Checksum.sum(b, l4, l4Length, pseudo));
                     b.putShort(at, (short) (computed == 0 ? 0xFFFF : computed), BIG_ENDIAN);
                     return null;

@@ -223,8 +223,17 @@ final class Translator64 {
 
     private DropReason updateTransport(MutableDirectBuffer b, int l4, int l4Length, int protocol, long srcHi,
         long srcLo, long dstHi, long dstLo, int src4, int dst4) {
-        final long removed = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
-        final long added = Checksum.sumIpv4(src4) + Checksum.sumIpv4(dst4);
+        final long removed;
+        final long added;
+        final long tenantDelta = ctx.tenant == null ? -1 : ctx.tenant.constantPseudoHeaderDelta();
+        if (tenantDelta >= 0 && protocol != IpProtocol.ICMPV6 && ctx.tenant.inPrefix(srcHi, srcLo)) {
+            // Both addresses lose the same tenant prefix: the pseudo-header shrinks by a per-tenant constant.
+            removed = tenantDelta;
+            added = 0;
+        } else {
+            removed = Checksum.sumIpv6(srcHi, srcLo) + Checksum.sumIpv6(dstHi, dstLo);
+            added = Checksum.sumIpv4(src4) + Checksum.sumIpv4(dst4);
+        }
         switch (protocol) {
             case IpProtocol.TCP:
                 if (l4Length < TransportHeader.TCP_MIN_LENGTH) {

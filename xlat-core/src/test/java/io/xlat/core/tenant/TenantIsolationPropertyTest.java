@@ -90,6 +90,9 @@ class TenantIsolationPropertyTest {
         final UnsafeBuffer v6 = new UnsafeBuffer(ipv6);
         assertTrue(tenant.inPrefix(v6.getLong(8, BIG_ENDIAN), v6.getLong(16, BIG_ENDIAN)), "source in the prefix");
         assertTrue(tenant.inPrefix(v6.getLong(24, BIG_ENDIAN), v6.getLong(32, BIG_ENDIAN)), "destination too");
+        if (ipv6[6] == 6 || ipv6[6] == 17 || ipv6[6] == 58) {
+            assertTrue(Packets.transportChecksumValid6(ipv6), "checksum valid on the fabric, not just after a round trip");
+        }
 
         final byte[] back = far.one(ipv6);
         for (int i = 0; i < table.size(); i++) {

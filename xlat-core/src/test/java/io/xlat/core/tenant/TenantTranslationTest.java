@@ -83,6 +83,7 @@ class TenantTranslationTest {
         final byte[] out = harness.one(in);
         assertEquals(Packets.v4("10.0.0.200"), (int) u32(out, 12));
         assertEquals(Packets.v4("10.0.0.1"), (int) u32(out, 16));
+        assertTrue(Packets.transportChecksumValid4(out));
         assertEquals(1, harness.translator.tenantCounters(1).translated64Count(), "attributed to red");
         assertEquals(0, harness.translator.tenantCounters(0).translated64Count());
     }
