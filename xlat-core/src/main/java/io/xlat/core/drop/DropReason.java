@@ -11,6 +11,7 @@ public enum DropReason {
     BAD_IPV4_HEADER(3, "bad-ipv4-header", "RFC 791", "IHL below 5 or total length below the header"),
     BAD_IPV4_CHECKSUM(4, "bad-ipv4-checksum", "RFC 1812 5.2.2", "IPv4 header checksum is wrong"),
     BAD_EXTENSION_HEADER(5, "bad-extension-header", "RFC 8200 4", "IPv6 extension header chain is malformed"),
+    EXTENSION_AFTER_FRAGMENT(6, "extension-after-fragment", "RFC 7915 5.1.1", "an extension header (AH included) follows the Fragment header"),
     // --- addresses --------------------------------------------------------------------------------
     ILLEGAL_SOURCE(10, "illegal-source", "RFC 7915 4.1/5.1", "source address may not be forwarded (RFC 1812 5.3.7, RFC 4291)"),
     NO_MAPPING_SOURCE(11, "no-mapping-source", "RFC 7915 4.1/5.1", "source address has no EAM or pool6 mapping"),

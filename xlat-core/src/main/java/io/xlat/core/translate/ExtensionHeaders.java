@@ -68,6 +68,12 @@ final class ExtensionHeaders {
                     fragmentHeader = pos;
                     next = b.getByte(pos) & 0xFF;
                     pos += Ipv6FragmentHeader.LENGTH;
+                    // RFC 7915 §5.1.1: "If the Next Header field of the Fragment Header is an extension header
+                    // (except ESP, but including the Authentication Header (AH)), then the packet SHOULD be dropped
+                    // and logged." Counted, not logged: the hot path never logs.
+                    if (isExtensionHeader(next)) {
+                        return DropReason.EXTENSION_AFTER_FRAGMENT;
+                    }
                     if ((b.getShort(pos - 6, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFF8) != 0) {
                         break walk; // a non-first fragment: what follows is payload, not headers
                     }
@@ -81,5 +87,12 @@ final class ExtensionHeaders {
         protocol = next;
         upperLayer = pos;
         return null;
+    }
+
+    /** The IANA IPv6 extension header types (RFC 7045 list) except ESP, which RFC 7915 lets through. */
+    static boolean isExtensionHeader(int type) {
+        return type == IpProtocol.HOP_BY_HOP || type == IpProtocol.ROUTING || type == IpProtocol.FRAGMENT
+            || type == IpProtocol.DESTINATION_OPTIONS || type == 51 || type == 135 || type == 139 || type == 140
+            || type == 253 || type == 254;
     }
 }

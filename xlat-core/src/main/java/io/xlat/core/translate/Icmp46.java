@@ -93,9 +93,6 @@ final class Icmp46 {
             case IcmpHeader.V4_TIME_EXCEEDED:
                 // RFC 7915 §4.2: "Time Exceeded (Type 11): Set the Type to 3, and adjust the ICMP checksum both to
                 // take the type change into account and to include the ICMPv6 pseudo-header. The Code is unchanged."
-                if (code > 1) {
-                    return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
-                }
                 newType = IcmpHeader.V6_TIME_EXCEEDED;
                 newCode = code;
                 break;

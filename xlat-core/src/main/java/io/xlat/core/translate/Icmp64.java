@@ -90,14 +90,11 @@ final class Icmp64 {
                 // exclude the ICMPv6 pseudo-header."
                 newType = IcmpHeader.V4_DEST_UNREACHABLE;
                 newCode = 4;
-                rest = mtuMath.fragmentationNeededMtu64(b.getInt(icmp + IcmpHeader.REST_OFFSET, BIG_ENDIAN) & 0xFFFF_FFFFL);
+                rest = -1; // computed below, once we know whether the packet in error carried a Fragment header
                 break;
             case IcmpHeader.V6_TIME_EXCEEDED:
                 // RFC 7915 §5.2: "Time Exceeded (Type 3): Set the Type to 11, and adjust the ICMPv4 checksum ...
                 // The Code is unchanged."
-                if (code > 1) {
-                    return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
-                }
                 newType = IcmpHeader.V4_TIME_EXCEEDED;
                 newCode = code;
                 sourceHasLength = true;
@@ -153,6 +150,10 @@ final class Icmp64 {
         final int innerFragmentOffset = innerHasFragment ? Ipv6FragmentHeader.fragmentOffset(b, innerChain.fragmentHeader) : 0;
         final boolean innerMore = innerHasFragment && Ipv6FragmentHeader.moreFragments(b, innerChain.fragmentHeader);
         final int innerPresent = innerEnd - innerL4;
+        if (newType == IcmpHeader.V4_DEST_UNREACHABLE && newCode == 4) {
+            rest = mtuMath.fragmentationNeededMtu64(b.getInt(icmp + IcmpHeader.REST_OFFSET, BIG_ENDIAN) & 0xFFFF_FFFFL,
+                innerHasFragment);
+        }
         if (innerProtocol == IpProtocol.ICMPV6 && innerFragmentOffset == 0 && innerPresent > 0) {
             final int innerType = b.getByte(innerL4) & 0xFF;
             // RFC 7915 §5.3: "... translate the IPv6 header inside the ICMPv6 packet ... MUST stop at the first

@@ -37,8 +37,11 @@ final class MtuMath {
      * the difference between the IPv4 and IPv6 header sizes, i.e., minimum(advertised MTU-20,
      * MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)." Clamped to the 16-bit ICMPv4 field.
      */
-    int fragmentationNeededMtu64(long advertisedMtu) {
-        final long mtu = Math.min(advertisedMtu - 20, Math.min(ipv4Mtu, ipv6Mtu - 20L));
+    int fragmentationNeededMtu64(long advertisedMtu, boolean innerHadFragmentHeader) {
+        // Like §4.2, the difference is 28 when the IPv6 packet in error carried a Fragment header, which its
+        // IPv4 form does not.
+        final int growth = innerHadFragmentHeader ? 28 : 20;
+        final long mtu = Math.min(advertisedMtu - growth, Math.min(ipv4Mtu, ipv6Mtu - (long) growth));
         return (int) Math.max(0, Math.min(0xFFFF, mtu));
     }
 

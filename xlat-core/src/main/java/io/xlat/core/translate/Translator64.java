@@ -258,8 +258,16 @@ final class Translator64 {
         return null;
     }
 
-    /** RFC 7915 §5.4: ICMPv6 Destination Unreachable, Communication Administratively Prohibited (1/1). */
+    /**
+     * RFC 7915 §5.4: "If the IPv6 packet is discarded, then the translator SHOULD send back an ICMPv6 error
+     * message to the original sender of the packet, unless the discarded packet is itself an ICMPv6 message."
+     * Destination Unreachable, Communication Administratively Prohibited (1/1). Errors a router owes anyway (Time
+     * Exceeded, Packet Too Big, Parameter Problem) still answer ICMPv6 echo: traceroute -I and mtr rely on them.
+     */
     private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
+        if (chain.protocol == IpProtocol.ICMPV6) {
+            return 0;
+        }
         return errors.sendIcmpv6(b, off, total, IcmpHeader.V6_DEST_UNREACHABLE, 1, 0, nowNanos, back);
     }
 

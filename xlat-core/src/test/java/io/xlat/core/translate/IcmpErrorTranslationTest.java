@@ -48,7 +48,7 @@ class IcmpErrorTranslationTest {
     @ParameterizedTest(name = "ICMPv4 {0}/{1} -> ICMPv6 {2}/{3}")
     @CsvSource({
         "3,0,1,0", "3,1,1,0", "3,3,1,4", "3,5,1,0", "3,6,1,0", "3,7,1,0", "3,8,1,0", "3,9,1,1", "3,10,1,1",
-        "3,11,1,0", "3,12,1,0", "3,13,1,1", "3,15,1,1", "11,0,3,0", "11,1,3,1",
+        "3,11,1,0", "3,12,1,0", "3,13,1,1", "3,15,1,1", "11,0,3,0", "11,1,3,1", "11,5,3,5",
     })
     void shouldMapIcmpv4ErrorTypeAndCode46(int type, int code, int newType, int newCode) {
         final byte[] out = harness.one(icmpv4Error(type, code, 0, quotedIpv4(20)));
@@ -58,7 +58,7 @@ class IcmpErrorTranslationTest {
     }
 
     @ParameterizedTest(name = "ICMPv4 {0}/{1} dropped")
-    @CsvSource({"3,14", "3,16", "4,0", "5,0", "5,1", "11,2", "12,1", "12,3", "30,0"})
+    @CsvSource({"3,14", "3,16", "4,0", "5,0", "5,1", "12,1", "12,3", "30,0"})
     void shouldSilentlyDropIcmpv4ErrorsWithoutCounterpart46(int type, int code) {
         harness.nothing(icmpv4Error(type, code, 0, quotedIpv4(20)));
         assertEquals(1, harness.counters.drops(DropReason.ICMP_UNTRANSLATABLE_TYPE));
@@ -175,7 +175,7 @@ class IcmpErrorTranslationTest {
     }
 
     @ParameterizedTest(name = "ICMPv6 {0}/{1} -> ICMPv4 {2}/{3}")
-    @CsvSource({"1,0,3,1", "1,1,3,10", "1,2,3,1", "1,3,3,1", "1,4,3,3", "3,0,11,0", "3,1,11,1", "4,1,3,2"})
+    @CsvSource({"1,0,3,1", "1,1,3,10", "1,2,3,1", "1,3,3,1", "1,4,3,3", "3,0,11,0", "3,1,11,1", "3,7,11,7", "4,1,3,2"})
     void shouldMapIcmpv6ErrorTypeAndCode64(int type, int code, int newType, int newCode) {
         final byte[] out = harness.one(icmpv6Error(type, code, 0, quotedIpv6(20)));
         assertEquals(newType, u8(out, 20));
@@ -185,7 +185,7 @@ class IcmpErrorTranslationTest {
     }
 
     @ParameterizedTest(name = "ICMPv6 {0}/{1} dropped")
-    @CsvSource({"1,5", "1,6", "3,2", "4,2", "100,0"})
+    @CsvSource({"1,5", "1,6", "4,2", "100,0"})
     void shouldSilentlyDropIcmpv6ErrorsWithoutCounterpart64(int type, int code) {
         harness.nothing(icmpv6Error(type, code, 0, quotedIpv6(20)));
         assertEquals(1, harness.counters.drops(DropReason.ICMP_UNTRANSLATABLE_TYPE));
@@ -213,6 +213,9 @@ class IcmpErrorTranslationTest {
         assertEquals(4, u8(out, 21));
         assertEquals(1380, u16(out, 26), "min(1400 - 20, ipv4-mtu 1500, ipv6-mtu 1500 - 20)");
         assertEquals(1480, u16(harness.one(icmpv6Error(2, 0, 9000, quotedIpv6(20))), 26), "capped by ipv6-mtu - 20");
+        final byte[] fragment = ipv6().src("2001:db8:64::c633:6402").dst("2001:db8:64::c000:201")
+            .fragment(0, true, 9).udp(udp(5000, 53, bytes(20, 4))).build();
+        assertEquals(1372, u16(harness.one(icmpv6Error(2, 0, 1400, fragment)), 26), "28 when the packet had a Fragment header");
     }
 
     @Test
@@ -261,6 +264,40 @@ class IcmpErrorTranslationTest {
         assertEquals("2001:db8:b::1", Packets.formatV6(out, 24), "destination: B through its EAM");
         assertEquals(8, u8(out, 7), "two translations, two hops");
         assertTrue(Packets.transportChecksumValid6(out));
+    }
+
+    @Test
+    void shouldHairpinAnErrorAboutAHairpinnedPacketBackToItsSender() {
+        // B's side answers A's hairpinned packet (A as pool6(192.0.2.10) -> B) with Time Exceeded from a router.
+        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
+            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
+            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final byte[] sent = ipv6().src("2001:db8:64::c000:20a").dst("2001:db8:b::1").hopLimit(1).build();
+        final byte[] error = ipv6().src("2001:db8:ffff::fe").dst("2001:db8:64::c000:20a")
+            .icmpv6(icmp(3, 0, 0, sent)).build();
+        hairpin.forward.clear();
+        hairpin.back.clear();
+        hairpin.send(error);
+        assertEquals(0, hairpin.forward.size(), hairpin.dropSummary());
+        final byte[] out = hairpin.back.get(0);
+        assertEquals("2001:db8:a::1", Packets.formatV6(out, 24), "to A itself");
+        assertEquals(3, u8(out, 40), "Time Exceeded");
+        assertEquals("2001:db8:a::1", Packets.formatV6(out, 48 + 8), "inner: what A sent, from A");
+        assertEquals("2001:db8:64::c000:214", Packets.formatV6(out, 48 + 24), "to B's IPv4 form, as A addressed it");
+        assertTrue(Packets.transportChecksumValid6(out));
+    }
+
+    @Test
+    void shouldMapTheSourceByPool6OnlyInSimpleHairpinMode() {
+        final Harness simple = new Harness(Harness.config().hairpin(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE)
+            .eamt(List.of(
+                new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
+                new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final byte[] out = simple.one(ipv4().src("192.0.2.10").dst("192.0.2.20").build());
+        assertEquals("2001:db8:64::c000:20a", Packets.formatV6(out, 8), "A's IPv4 form, not A's EAM");
+        assertEquals("2001:db8:b::1", Packets.formatV6(out, 24));
+        assertEquals(4, u8(simple.one(ipv6().src("2001:db8:a::1").dst("2001:db8:64::c000:214").build()), 0) >> 4,
+            "simple mode loops nothing itself");
     }
 
     @Test

@@ -32,10 +32,11 @@ class SupportTest {
     @Test
     void shouldTakeTheMinimumOfTheThreeMtus64() {
         final MtuMath math = new MtuMath(PLATEAUS, 1400, 1500);
-        assertEquals(1280, math.fragmentationNeededMtu64(1300));
-        assertEquals(1400, math.fragmentationNeededMtu64(9000), "ipv4-mtu");
-        assertEquals(1480, new MtuMath(PLATEAUS, 9000, 1500).fragmentationNeededMtu64(9000), "ipv6-mtu - 20");
-        assertEquals(0xFFFF, new MtuMath(PLATEAUS, 100_000, 100_000).fragmentationNeededMtu64(1L << 31), "16-bit field");
+        assertEquals(1280, math.fragmentationNeededMtu64(1300, false));
+        assertEquals(1272, math.fragmentationNeededMtu64(1300, true), "28 with a Fragment header in the packet in error");
+        assertEquals(1400, math.fragmentationNeededMtu64(9000, false), "ipv4-mtu");
+        assertEquals(1480, new MtuMath(PLATEAUS, 9000, 1500).fragmentationNeededMtu64(9000, false), "ipv6-mtu - 20");
+        assertEquals(0xFFFF, new MtuMath(PLATEAUS, 100_000, 100_000).fragmentationNeededMtu64(1L << 31, false), "16-bit field");
     }
 
     @Test

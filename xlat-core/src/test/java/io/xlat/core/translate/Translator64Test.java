@@ -106,6 +106,18 @@ class Translator64Test {
     }
 
     @Test
+    void shouldDropAnExtensionHeaderAfterTheFragmentHeader64() {
+        harness.nothing(ipv6().fragment(0, true, 1).extension(60, 0).build());
+        assertEquals(1, harness.counters.drops(DropReason.EXTENSION_AFTER_FRAGMENT));
+    }
+
+    @Test
+    void shouldNotAnswerAnIcmpv6MessageItCannotTranslate64() {
+        harness.nothing(ipv6().dst("2001:db8:99::1").icmpv6(Packets.icmp(128, 0, 1, bytes(8, 1))).build());
+        assertEquals(1, harness.counters.drops(DropReason.NO_MAPPING_DESTINATION));
+    }
+
+    @Test
     void shouldDropHopByHopThatIsNotFirst64() {
         harness.nothing(ipv6().extension(60, 0).extension(0, 0).build());
         assertEquals(1, harness.counters.drops(DropReason.BAD_EXTENSION_HEADER));

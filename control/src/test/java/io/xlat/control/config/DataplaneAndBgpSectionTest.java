@@ -1,0 +1,232 @@
+package io.xlat.control.config;
+
+import io.xlat.control.bgp.wire.Community;
+import io.xlat.control.bgp.wire.LargeCommunity;
+import io.xlat.core.addr.Ipv4Addresses;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The sections that {@code xlat run} will use: checked now so that files written for it validate. */
+class DataplaneAndBgpSectionTest {
+
+    /** The contract example of issue 4. */
+    static final String DATAPLANE_EXAMPLE = """
+        dataplane:
+          ipv6-tun: xlat6          # host side, IPv6 (tenants' instance prefixes are routed here)
+          siit-tun: xlat0          # optional: one device for plain SIIT, both families
+          workers: 2               # queues/threads per device; default = cores
+          manage-routes: true      # install the kernel routes xlat needs (instance prefixes -> ipv6-tun, tenant
+                                   # default routes inside tenant namespaces), and remove them on stop
+          counters-file: /run/xlat/counters   # memory-mapped live counters
+        """;
+
+    /** The contract example of issue 5. */
+    static final String BGP_EXAMPLE = """
+        bgp:
+          asn: 4200000001
+          router-id: 192.0.2.11
+          hold-time: 9
+          peers:
+            - {address: "2001:db8:ffff::1", asn: 64496, password: "s3cret"}
+            - {address: "fe80::1%eth0", asn: 64496}
+          communities: ["64496:100"]
+          large-communities: ["4200000001:1:1"]
+        """;
+
+    private static XlatConfig parse(String yaml) {
+        try {
+            return ConfigLoader.parse(yaml, "t.yaml");
+        } catch (ConfigException e) {
+            return fail("unexpected errors:\n" + e.getMessage());
+        }
+    }
+
+    private static List<String> errors(String yaml) {
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
+        final List<String> lines = new ArrayList<>();
+        for (final ConfigError error : e.errors()) {
+            lines.add(error.toString());
+        }
+        return lines;
+    }
+
+    private static void assertSingleError(String yaml, String expected) {
+        assertEquals(List.of(expected), errors(yaml));
+    }
+
+    /** A valid bgp section with one line replaced (matched by its key). */
+    private static String bgpWith(String key, String line) {
+        final StringBuilder sb = new StringBuilder();
+        boolean replacing = false;
+        for (final String l : BGP_EXAMPLE.split("\n")) {
+            if (l.startsWith("  " + key + ":")) {
+                sb.append(line).append('\n');
+                replacing = true;
+            } else if (!(replacing && l.startsWith("    "))) {
+                // the items of a replaced list go with it
+                sb.append(l).append('\n');
+                replacing = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- dataplane -------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldParseTheDataplaneContractExample() {
+        final DataplaneConfig d = parse(DATAPLANE_EXAMPLE).dataplane();
+        assertEquals(new DataplaneConfig("xlat6", "xlat0", 2, true, "/run/xlat/counters"), d);
+    }
+
+    @Test
+    void shouldUseDataplaneDefaultsWhenAbsent() {
+        final DataplaneConfig d = parse("").dataplane();
+        assertNull(d.ipv6Tun());
+        assertNull(d.siitTun());
+        assertEquals(0, d.workers(), "0: one worker per core");
+        assertFalse(d.manageRoutes());
+        assertEquals(DataplaneConfig.DEFAULT_COUNTERS_FILE, d.countersFile());
+        assertEquals(d, parse("dataplane:\n  workers: null\n").dataplane());
+    }
+
+    @Test
+    void shouldRejectBadDataplaneValues() {
+        assertSingleError("dataplane:\n  workers: 0\n", "t.yaml:2:12: dataplane.workers: must be between 1 and 256, got 0");
+        assertSingleError("dataplane:\n  manage-routes: yes\n",
+            "t.yaml:2:18: dataplane.manage-routes: expected true or false, got 'yes'");
+        assertSingleError("dataplane:\n  counters-file: counters\n",
+            "t.yaml:2:18: dataplane.counters-file: expected an absolute file path such as /run/xlat/counters, got "
+                + "'counters'");
+        assertSingleError("dataplane:\n  ipv6-tun: \"xlat 6\"\n", "t.yaml:2:13: dataplane.ipv6-tun: 'xlat 6' is not a "
+            + "valid interface name: no '/', ':', white space or non-ASCII characters, not . or ..");
+        assertSingleError("dataplane:\n  ipv6-tun: x0\n  siit-tun: x0\n",
+            "t.yaml:3:13: dataplane.siit-tun: 'x0' is also dataplane.ipv6-tun; the two roles need two devices");
+        assertSingleError("dataplane:\n  workerz: 2\n", "t.yaml:2:3: unknown key 'workerz' in dataplane; expected one "
+            + "of: ipv6-tun, siit-tun, workers, manage-routes, counters-file");
+    }
+
+    // ---- bgp -------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldParseTheBgpContractExample() {
+        final BgpConfig b = parse(BGP_EXAMPLE).bgp();
+        assertTrue(b.enabled());
+        assertEquals(4_200_000_001L, b.asn());
+        assertEquals(Ipv4Addresses.parse("192.0.2.11"), b.routerId());
+        assertEquals(9, b.holdTime());
+        assertEquals(List.of(new BgpConfig.Peer("2001:db8:ffff::1", 64496, "s3cret"),
+            new BgpConfig.Peer("fe80::1%eth0", 64496, null)), b.peers());
+        assertEquals(List.of(Community.parse("64496:100")), b.communities());
+        assertEquals(List.of(LargeCommunity.parse("4200000001:1:1")), b.largeCommunities());
+    }
+
+    @Test
+    void shouldRunWithoutBgpWhenTheSectionIsAbsentOrNull() {
+        assertFalse(parse("").bgp().enabled());
+        assertFalse(parse("bgp:\n").bgp().enabled());
+        assertEquals(BgpConfig.DEFAULT_HOLD_TIME, parse(bgpWith("hold-time", "")).bgp().holdTime());
+    }
+
+    @Test
+    void shouldAcceptIpv4PeersAndCanonicaliseAddresses() {
+        final BgpConfig b = parse(bgpWith("peers", "  peers:\n    - {address: 192.0.2.1, asn: 65000}\n"
+            + "    - {address: \"2001:DB8:0::0:1\", asn: 65001}")).bgp();
+        assertEquals("192.0.2.1", b.peers().get(0).address());
+        assertEquals("2001:db8::1", b.peers().get(1).address());
+    }
+
+    @Test
+    void shouldRejectMissingKeysOfAnEnabledSection() {
+        assertEquals(List.of(
+            "t.yaml:1:6: bgp: missing key 'asn' (or remove the section to run without BGP)",
+            "t.yaml:1:6: bgp: missing key 'router-id' (or remove the section to run without BGP)",
+            "t.yaml:1:6: bgp: missing key 'peers' (or remove the section to run without BGP)"), errors("bgp: {}\n"));
+    }
+
+    @Test
+    void shouldRejectBadAsnsRouterIdsAndHoldTimes() {
+        assertSingleError(bgpWith("asn", "  asn: 23456"),
+            "t.yaml:2:8: bgp.asn: 23456 is AS_TRANS (RFC 6793) and cannot be configured");
+        assertSingleError(bgpWith("asn", "  asn: 4294967296"),
+            "t.yaml:2:8: bgp.asn: must be between 1 and 4294967295, got 4294967296");
+        assertSingleError(bgpWith("router-id", "  router-id: 0.0.0.0"),
+            "t.yaml:3:14: bgp.router-id: must not be 0.0.0.0 (RFC 6286)");
+        assertSingleError(bgpWith("hold-time", "  hold-time: 2"),
+            "t.yaml:4:14: bgp.hold-time: must be 0 or at least 3 seconds (RFC 4271 section 4.2), got 2");
+        assertEquals(0, parse(bgpWith("hold-time", "  hold-time: 0")).bgp().holdTime());
+    }
+
+    @Test
+    void shouldRejectBadPeers() {
+        assertSingleError(bgpWith("peers", "  peers: []"),
+            "t.yaml:5:10: bgp.peers: must list at least one peer (or remove the section to run without BGP)");
+        assertSingleError(bgpWith("peers", "  peers:\n    - {address: \"fe80::1\", asn: 64496}"),
+            "t.yaml:6:17: bgp.peers[0].address: 'fe80::1' is link-local: name the interface as in \"fe80::1%eth0\"");
+        assertSingleError(bgpWith("peers", "  peers:\n    - {address: \"2001:db8::1%eth0\", asn: 64496}"),
+            "t.yaml:6:17: bgp.peers[0].address: '2001:db8::1%eth0': only link-local addresses (fe80::/10) take an "
+                + "interface");
+        assertSingleError(bgpWith("peers", "  peers:\n    - {address: peer.example, asn: 64496}"),
+            "t.yaml:6:17: bgp.peers[0].address: not an IPv4 address: 'peer.example'");
+        assertSingleError(bgpWith("peers", "  peers:\n    - {address: 192.0.2.1}"),
+            "t.yaml:6:7: bgp.peers[0]: missing key 'asn' (a peer is {address: ADDRESS, asn: NUMBER, password: TEXT})");
+        assertSingleError(bgpWith("peers", "  peers:\n    - {address: 192.0.2.1, asn: 1}\n"
+                + "    - {address: 192.0.2.01, asn: 2}"),
+            "t.yaml:7:17: bgp.peers[1].address: 192.0.2.1 is already bgp.peers[0] (line 6)");
+        final String longKey = "k".repeat(81);
+        final List<String> e = errors(bgpWith("peers", "  peers:\n    - {address: 192.0.2.1, asn: 1, password: "
+            + longKey + "}"));
+        assertEquals(List.of("t.yaml:6:46: bgp.peers[0].password: must be 1 to 80 octets, got 81"), e);
+        assertFalse(e.get(0).contains(longKey), "a password is never echoed");
+    }
+
+    @Test
+    void shouldRejectBadCommunities() {
+        assertSingleError(bgpWith("communities", "  communities: [\"64496:70000\"]"),
+            "t.yaml:8:17: bgp.communities[0]: value out of range 0..65535 in '64496:70000'");
+        assertSingleError(bgpWith("large-communities", "  large-communities: [\"1:2\"]"),
+            "t.yaml:9:23: bgp.large-communities[0]: large community must be GLOBAL:LOCAL1:LOCAL2: '1:2'");
+    }
+
+    @Test
+    void shouldLeavePasswordsOutOfTheEffectiveConfigurationUnlessAsked() throws ConfigException {
+        final XlatConfig c = parse(BGP_EXAMPLE);
+        final String shown = c.toYaml();
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("    - {address: \"2001:db8:ffff::1\", asn: 64496}  # password set, not shown\n"),
+            shown);
+        final String secret = c.toYaml(true);
+        assertTrue(secret.contains("    - {address: \"2001:db8:ffff::1\", asn: 64496, password: \"s3cret\"}\n"), secret);
+        assertEquals(c.bgp(), ConfigLoader.parse(secret, "effective.yaml").bgp());
+    }
+
+    @Test
+    void shouldReadBackEveryNewSectionItWrites() throws ConfigException {
+        final String yaml = DATAPLANE_EXAMPLE + BGP_EXAMPLE.replace("\"s3cret\"", "\"a \\\"quoted\\\" \\\\ key\"");
+        final XlatConfig first = parse(yaml);
+        assertEquals("a \"quoted\" \\ key", first.bgp().peers().get(0).password());
+        final String written = first.toYaml(true);
+        final XlatConfig second = ConfigLoader.parse(written, "effective.yaml");
+        assertEquals(first.dataplane(), second.dataplane());
+        assertEquals(first.bgp(), second.bgp());
+        assertEquals(written, second.toYaml(true));
+        for (final String key : DataplaneSection.KEYS) {
+            assertTrue(written.contains("\n  " + key + ":"), key + " missing from\n" + written);
+        }
+        for (final String key : BgpSection.KEYS) {
+            assertTrue(written.contains("\n  " + key + ":"), key + " missing from\n" + written);
+        }
+        final XlatConfig defaults = ConfigLoader.parse(XlatConfig.defaults().toYaml(), "defaults.yaml");
+        assertEquals(DataplaneConfig.DEFAULTS, defaults.dataplane());
+        assertFalse(defaults.bgp().enabled());
+    }
+}

@@ -1,0 +1,147 @@
+package io.xlat.tunio.agent;
+
+import io.xlat.core.translate.Translator;
+import io.xlat.tunio.counters.DeviceCounters;
+import io.xlat.tunio.counters.WorkerCounters;
+import io.xlat.tunio.tun.LinuxNative;
+import io.xlat.tunio.tun.PacketQueue;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One worker of a device that carries both families (plain SIIT): reads a batch of packets from its queue, one
+ * at a time into a single slot at {@link Translator#HEADROOM}, translates each in place and writes the result,
+ * and whatever the translator sends back, to the same queue. The kernel hashes a flow to one queue, and a worker
+ * handles its packets in order, so packets of one flow stay in order.
+ *
+ * <p>Owns its translator (translators are single-threaded) and its counters, which it publishes to the counters
+ * file at most every {@link #PUBLISH_INTERVAL_NANOS} while busy and once when it goes idle. {@link #doWork()}
+ * allocates nothing.
+ */
+public final class TunWorkerAgent implements Agent {
+
+    /** Packets read per {@link #doWork()} at most: enough to amortise the call, small enough to publish often. */
+    public static final int DEFAULT_BATCH = 64;
+    /** The largest IP packet (IPv4 Total Length and IPv6 Payload Length are 16 bits; no jumbograms on TUN). */
+    public static final int MAX_PACKET = 65535;
+    public static final long PUBLISH_INTERVAL_NANOS = 1_000_000L;
+
+    private final String roleName;
+    private final PacketQueue queue;
+    private final Translator translator;
+    private final NanoClock clock;
+    private final DeviceCounters deviceCounters;
+    private final WorkerCounters published;
+    private final DeviceErrorHandler errors;
+    private final QueueWriter writer;
+    private final int worker;
+    private final int batch;
+    private final UnsafeBuffer slot;
+    private long lastPublishNanos;
+    private boolean dirty;
+    private int lastReadErrno;
+    private boolean failed;
+
+    /**
+     * @param queue      the device queue this worker reads and writes
+     * @param worker     its index, for counters and messages
+     * @param translator this worker's own translator
+     * @param published  its counters in the counters file
+     */
+    public TunWorkerAgent(PacketQueue queue, int worker, Translator translator, DeviceCounters deviceCounters,
+        WorkerCounters published, DeviceErrorHandler errors, NanoClock clock, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        this.roleName = "xlat-" + queue.deviceName() + "-q" + worker;
+        this.queue = queue;
+        this.worker = worker;
+        this.translator = translator;
+        this.deviceCounters = deviceCounters;
+        this.published = published;
+        this.errors = errors;
+        this.clock = clock;
+        this.batch = batch;
+        this.writer = new QueueWriter(queue, deviceCounters, errors, worker);
+        // one slot: the translator's headroom, the largest packet, and cache-line alignment for the IP header
+        this.slot = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(Translator.HEADROOM + MAX_PACKET, 64), 64));
+    }
+
+    @Override
+    public int doWork() {
+        if (failed) {
+            return 0;
+        }
+        final long now = clock.nanoTime();
+        int packets = 0;
+        while (packets < batch) {
+            final int length = queue.read(slot, Translator.HEADROOM, MAX_PACKET);
+            if (length == 0) {
+                break;
+            }
+            if (length < 0) {
+                readFailed(-length);
+                break;
+            }
+            lastReadErrno = 0;
+            packets++;
+            deviceCounters.received(length);
+            translator.translate(slot, Translator.HEADROOM, length, now, writer, writer);
+        }
+        if (packets > 0) {
+            dirty = true;
+        }
+        if (dirty && (packets == 0 || now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS)) {
+            publish(now);
+        }
+        return packets;
+    }
+
+    private void readFailed(int errno) {
+        deviceCounters.readError();
+        dirty = true;
+        final boolean fatal = isFatal(errno);
+        if (fatal) {
+            failed = true;
+        }
+        if (errno != lastReadErrno || fatal) {
+            lastReadErrno = errno;
+            errors.onDeviceError(queue.deviceName(), worker, "read", errno, fatal);
+        }
+    }
+
+    /** Errors after which reading again cannot succeed: the device was deleted or the descriptor is broken. */
+    static boolean isFatal(int errno) {
+        return errno == LinuxNative.EBADFD || errno == LinuxNative.EBADF || errno == LinuxNative.ENODEV
+            || errno == LinuxNative.EIO || errno == LinuxNative.EFAULT || errno == LinuxNative.EINVAL;
+    }
+
+    private void publish(long now) {
+        published.publish(deviceCounters, translator.counters());
+        lastPublishNanos = now;
+        dirty = false;
+    }
+
+    /** Whether the worker gave up on its queue after a fatal read error (its counters stay). */
+    public boolean failed() {
+        return failed;
+    }
+
+    public PacketQueue queue() {
+        return queue;
+    }
+
+    @Override
+    public void onClose() {
+        publish(clock.nanoTime());
+    }
+
+    @Override
+    public String roleName() {
+        return roleName;
+    }
+}

@@ -1,0 +1,225 @@
+package io.xlat.tunio.counters;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+/**
+ * The live counters of one running xlat in a memory-mapped file: a header, then Agrona's counters metadata and
+ * values buffers. The daemon {@link #create}s it and holds an advisory lock on it while it runs; {@code xlat
+ * stats} {@link #read}s it from another process at any time.
+ *
+ * <pre>
+ * header (128 bytes, big-endian):
+ *   0 magic "XLCT" | 4 layout version | 8 metadata length | 12 values length
+ *  16 pid | 24 start time (ms since the epoch) | 32 state (1 running, 2 stopped)
+ * 128 metadata (Agrona CountersReader layout) | 128 + metadata length: values
+ * </pre>
+ */
+public final class CountersFile implements AutoCloseable {
+
+    public static final int MAGIC = 0x584C4354; // "XLCT"
+    public static final int VERSION = 1;
+    public static final long STATE_RUNNING = 1;
+    public static final long STATE_STOPPED = 2;
+
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int METADATA_LENGTH_OFFSET = 8;
+    static final int VALUES_LENGTH_OFFSET = 12;
+    static final int PID_OFFSET = 16;
+    static final int START_TIME_OFFSET = 24;
+    static final int STATE_OFFSET = 32;
+    static final int HEADER_LENGTH = 128;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer header;
+    private final CountersManager manager;
+    private boolean closed;
+
+    private CountersFile(Path path, FileChannel channel, FileLock lock, MappedByteBuffer mapped, UnsafeBuffer header,
+        CountersManager manager) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+        this.mapped = mapped;
+        this.header = header;
+        this.manager = manager;
+    }
+
+    /**
+     * Creates (or replaces) the counters file with room for {@code capacity} counters and locks it.
+     *
+     * @throws InUseException when another live process holds the file
+     */
+    public static CountersFile create(Path path, int capacity, long pid, long startTimeMillis) throws IOException {
+        final Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        final int valuesLength = capacity * CountersReader.COUNTER_LENGTH;
+        final int metadataLength = capacity * CountersReader.METADATA_LENGTH;
+        final long fileLength = (long) HEADER_LENGTH + metadataLength + valuesLength;
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        try {
+            final FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                throw new InUseException(path, ownerPid(channel));
+            }
+            if (lock == null) {
+                throw new InUseException(path, ownerPid(channel));
+            }
+            if (channel.size() > fileLength) {
+                channel.truncate(fileLength);
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
+            // zeroed in place rather than truncated to nothing: a reader that has the file mapped sees zeros, not SIGBUS
+            new UnsafeBuffer(mapped).setMemory(0, (int) fileLength, (byte) 0);
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+            final UnsafeBuffer metadata = new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength);
+            final UnsafeBuffer values = new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength);
+            header.putInt(VERSION_OFFSET, VERSION, BIG_ENDIAN);
+            header.putInt(METADATA_LENGTH_OFFSET, metadataLength, BIG_ENDIAN);
+            header.putInt(VALUES_LENGTH_OFFSET, valuesLength, BIG_ENDIAN);
+            header.putLong(PID_OFFSET, pid, BIG_ENDIAN);
+            header.putLong(START_TIME_OFFSET, startTimeMillis, BIG_ENDIAN);
+            header.putLong(STATE_OFFSET, STATE_RUNNING, BIG_ENDIAN);
+            // the magic last, after a fence: a reader that sees it sees a complete header
+            VarHandle.storeStoreFence();
+            header.putInt(MAGIC_OFFSET, MAGIC, BIG_ENDIAN);
+            final CountersManager manager = new CountersManager(metadata, values, StandardCharsets.US_ASCII);
+            return new CountersFile(path, channel, lock, mapped, header, manager);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static long ownerPid(FileChannel channel) {
+        try {
+            if (channel.size() >= HEADER_LENGTH) {
+                final MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_LENGTH);
+                final long pid = new UnsafeBuffer(m).getLong(PID_OFFSET, BIG_ENDIAN);
+                IoUtil.unmap(m);
+                return pid;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Where the counters are allocated (at start-up, before the workers run). */
+    public CountersManager manager() {
+        return manager;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Marks the file stopped and releases it; the counters stay readable as the last values. Call it after the
+     * workers that publish into it stopped: the mapping goes away.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        VarHandle.storeStoreFence(); // the workers' last values before the state that says they are final
+        header.putLong(STATE_OFFSET, STATE_STOPPED, BIG_ENDIAN);
+        mapped.force();
+        IoUtil.unmap(mapped);
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Maps an existing counters file read-only, as another process does. */
+    public static Snapshot read(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no counters file (is xlat running? "
+                + "it is created by 'xlat run')");
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            final long size = channel.size();
+            if (size < HEADER_LENGTH) {
+                throw new IOException(path + ": not an xlat counters file (" + size + " bytes)");
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+            final int magic = header.getInt(MAGIC_OFFSET, BIG_ENDIAN);
+            VarHandle.loadLoadFence();
+            if (magic != MAGIC) {
+                throw new IOException(path + ": not an xlat counters file (bad magic)");
+            }
+            final int version = header.getInt(VERSION_OFFSET, BIG_ENDIAN);
+            if (version != VERSION) {
+                throw new IOException(path + ": counters file layout " + version + ", this xlat reads " + VERSION);
+            }
+            final int metadataLength = header.getInt(METADATA_LENGTH_OFFSET, BIG_ENDIAN);
+            final int valuesLength = header.getInt(VALUES_LENGTH_OFFSET, BIG_ENDIAN);
+            if (metadataLength < 0 || valuesLength < 0 || HEADER_LENGTH + (long) metadataLength + valuesLength > size) {
+                throw new IOException(path + ": counters file is truncated or corrupt");
+            }
+            final CountersReader reader = new CountersReader(
+                new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
+                new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.US_ASCII);
+            return new Snapshot(path, header.getLong(PID_OFFSET, BIG_ENDIAN), header.getLong(START_TIME_OFFSET, BIG_ENDIAN),
+                header.getLong(STATE_OFFSET, BIG_ENDIAN), reader);
+        }
+    }
+
+    /**
+     * A read-only view of a counters file: the header's values as read, the counters live (each read of the
+     * reader sees the current value).
+     */
+    public record Snapshot(Path path, long pid, long startTimeMillis, long state, CountersReader reader) {
+
+        public boolean running() {
+            return state == STATE_RUNNING;
+        }
+    }
+
+    /** The counters file is locked by another process: two instances must not share one. */
+    public static final class InUseException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final long ownerPid;
+
+        InUseException(Path path, long ownerPid) {
+            super(path + ": in use by another running xlat" + (ownerPid > 0 ? " (pid " + ownerPid + ")" : ""));
+            this.ownerPid = ownerPid;
+        }
+
+        public long ownerPid() {
+            return ownerPid;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.xlat.tunio.tun;
+
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.xlat.tunio.tun.LinuxNative.EAGAIN;
+import static io.xlat.tunio.tun.LinuxNative.EINTR;
+import static io.xlat.tunio.tun.LinuxNative.EIO;
+import static io.xlat.tunio.tun.LinuxNative.LIBC;
+import static io.xlat.tunio.tun.LinuxNative.POLLERR;
+import static io.xlat.tunio.tun.LinuxNative.POLLFD_EVENTS_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.POLLFD_FD_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.POLLFD_LENGTH;
+import static io.xlat.tunio.tun.LinuxNative.POLLFD_REVENTS_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.POLLHUP;
+import static io.xlat.tunio.tun.LinuxNative.POLLIN;
+import static io.xlat.tunio.tun.LinuxNative.POLLNVAL;
+import static java.nio.ByteOrder.nativeOrder;
+
+/**
+ * A {@link PacketQueue} over a non-blocking, packet-oriented file descriptor: a TUN queue in production, a
+ * {@code SOCK_SEQPACKET} socket pair in tests. One thread uses it; {@link #close()} must wait until that thread
+ * stopped, since the kernel reuses a closed descriptor number at once.
+ *
+ * <p>Non-blocking reads plus {@code poll(2)} with a short timeout when idle, rather than blocking reads: a worker
+ * under load drains the queue without a wake-up per packet, an idle worker sleeps in the kernel and wakes on the
+ * first packet, and every timeout gives it a chance to see that it was asked to stop (a blocked {@code read(2)}
+ * does not notice a Java interrupt).
+ */
+public final class FdQueue implements PacketQueue, AutoCloseable {
+
+    private final int fd;
+    private final String deviceName;
+    private final UnsafeBuffer pollFd = new UnsafeBuffer(BufferUtil.allocateDirectAligned(POLLFD_LENGTH, 8));
+    /** Where packets from heap buffers are copied before a write; created on first use, which production never needs. */
+    private UnsafeBuffer staging;
+    private volatile boolean closed;
+
+    FdQueue(int fd, String deviceName) {
+        this.fd = fd;
+        this.deviceName = deviceName;
+        pollFd.putInt(POLLFD_FD_OFFSET, fd, nativeOrder());
+        pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
+    }
+
+    @Override
+    public String deviceName() {
+        return deviceName;
+    }
+
+    /** The file descriptor (for messages and tests). */
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public int read(MutableDirectBuffer buffer, int offset, int capacity) {
+        buffer.boundsCheck(offset, capacity); // the kernel would write past the buffer otherwise
+        final long address = address(buffer, offset);
+        while (true) {
+            final long n = LIBC.read(fd, address, capacity);
+            if (n >= 0) {
+                return (int) n;
+            }
+            final int errno = LinuxNative.errno();
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno == EAGAIN ? 0 : -errno;
+        }
+    }
+
+    @Override
+    public int write(DirectBuffer buffer, int offset, int length) {
+        buffer.boundsCheck(offset, length);
+        long address;
+        if (buffer.byteArray() != null) {
+            final UnsafeBuffer copy = staging(length);
+            copy.putBytes(0, buffer, offset, length);
+            address = copy.addressOffset();
+        } else {
+            address = buffer.addressOffset() + offset;
+        }
+        while (true) {
+            final long n = LIBC.write(fd, address, length);
+            if (n >= 0) {
+                return (int) n;
+            }
+            final int errno = LinuxNative.errno();
+            if (errno != EINTR) {
+                return -errno;
+            }
+        }
+    }
+
+    @Override
+    public int awaitReadable(int timeoutMillis) {
+        pollFd.putShort(POLLFD_REVENTS_OFFSET, (short) 0, nativeOrder());
+        final int n = LIBC.poll(pollFd.addressOffset(), 1, timeoutMillis);
+        if (n < 0) {
+            final int errno = LinuxNative.errno();
+            return errno == EINTR ? 0 : -errno;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        final int revents = pollFd.getShort(POLLFD_REVENTS_OFFSET, nativeOrder());
+        // POLLERR/POLLHUP: the device was deleted or the queue detached; POLLNVAL: the descriptor is closed
+        return (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (revents & POLLIN) == 0 ? -EIO : 1;
+    }
+
+    /** Closes the descriptor once; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LIBC.close(fd);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private static long address(MutableDirectBuffer buffer, int offset) {
+        if (buffer.byteArray() != null) {
+            throw new IllegalArgumentException("reads need a buffer in native memory (a direct ByteBuffer)");
+        }
+        return buffer.addressOffset() + offset;
+    }
+
+    private UnsafeBuffer staging(int length) {
+        if (staging == null || staging.capacity() < length) {
+            staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(length, 65536), 64));
+        }
+        return staging;
+    }
+}

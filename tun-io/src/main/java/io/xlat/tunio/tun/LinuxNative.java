@@ -1,0 +1,160 @@
+package io.xlat.tunio.tun;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Variadic;
+import jnr.ffi.types.intptr_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+import jnr.ffi.types.u_int64_t;
+
+import java.util.Locale;
+
+/**
+ * Every Linux system call, struct layout and constant the TUN data plane uses, in one place. The values are
+ * those of x86-64 and AArch64 (the asm-generic ioctl encoding and flag values); other architectures are refused
+ * when this class loads rather than passed wrong numbers.
+ *
+ * <p>Buffers cross into native code as raw addresses ({@code @intptr_t long}), never as jnr {@code Pointer} or
+ * array arguments, so that a call on the data path marshals nothing and allocates nothing.
+ */
+public final class LinuxNative {
+
+    // ---- fcntl.h: open(2) flags ---------------------------------------------------------------------
+    public static final int O_RDWR = 0x2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    // ---- sys/socket.h -------------------------------------------------------------------------------
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = O_NONBLOCK;
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
+
+    // ---- poll.h: struct pollfd { int fd; short events; short revents; } -----------------------------
+    public static final int POLLIN = 0x1;
+    public static final int POLLERR = 0x8;
+    public static final int POLLHUP = 0x10;
+    public static final int POLLNVAL = 0x20;
+    public static final int POLLFD_LENGTH = 8;
+    public static final int POLLFD_FD_OFFSET = 0;
+    public static final int POLLFD_EVENTS_OFFSET = 4;
+    public static final int POLLFD_REVENTS_OFFSET = 6;
+
+    // ---- linux/if_tun.h ------------------------------------------------------------------------------
+    /** {@code _IOW('T', 202, int)}. */
+    public static final long TUNSETIFF = 0x400454caL;
+    public static final int IFF_TUN = 0x0001;
+    /** No struct tun_pi in front of each packet: a read returns exactly one IP packet. */
+    public static final int IFF_NO_PI = 0x1000;
+    /** One file descriptor per queue; the kernel spreads flows over the queues by hash. */
+    public static final int IFF_MULTI_QUEUE = 0x0100;
+
+    // ---- linux/sockios.h: interface ioctls on any socket ---------------------------------------------
+    public static final long SIOCGIFFLAGS = 0x8913L;
+    public static final long SIOCSIFFLAGS = 0x8914L;
+    public static final long SIOCGIFMTU = 0x8921L;
+    public static final long SIOCSIFMTU = 0x8922L;
+
+    // ---- net/if.h: struct ifreq { char ifr_name[IFNAMSIZ]; union { short flags; int mtu; ... } } -----
+    public static final int IFF_UP = 0x1;
+    public static final int IFNAMSIZ = 16;
+    /** sizeof(struct ifreq) on LP64: the name and a 24-byte union (struct ifmap is the largest member). */
+    public static final int IFREQ_LENGTH = 40;
+    public static final int IFREQ_NAME_OFFSET = 0;
+    public static final int IFREQ_FLAGS_OFFSET = 16;
+    public static final int IFREQ_MTU_OFFSET = 16;
+
+    // ---- errno.h ------------------------------------------------------------------------------------
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EFAULT = 14;
+    public static final int EBUSY = 16;
+    public static final int ENODEV = 19;
+    public static final int EINVAL = 22;
+    public static final int EBADFD = 77;
+    public static final int ENOBUFS = 105;
+
+    /** The C library functions used, bound by jnr-ffi. Addresses are plain longs (see the class comment). */
+    public interface LibC {
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        @ssize_t long read(int fd, @intptr_t long buffer, @size_t long count);
+
+        @ssize_t long write(int fd, @intptr_t long buffer, @size_t long count);
+
+        int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
+
+        @Variadic(fixedCount = 2)
+        int ioctl(int fd, @u_int64_t long request, @intptr_t long argument);
+
+        int socket(int domain, int type, int protocol);
+
+        int socketpair(int domain, int type, int protocol, @Out int[] fds);
+
+        int if_nametoindex(String name);
+
+        String strerror(int errno);
+    }
+
+    /** The bound C library. */
+    public static final LibC LIBC;
+    private static final Runtime RUNTIME;
+
+    static {
+        final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        final String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+            throw new UnsupportedOperationException("TUN devices are supported on Linux x86-64 and AArch64 only"
+                + " (this is " + os + "/" + arch + "; ioctl numbers and flags differ elsewhere)");
+        }
+        LIBC = LibraryLoader.create(LibC.class).load("c");
+        RUNTIME = Runtime.getRuntime(LIBC);
+    }
+
+    private LinuxNative() {
+    }
+
+    /** errno of the last call made by this thread through {@link #LIBC}. */
+    public static int errno() {
+        return RUNTIME.getLastError();
+    }
+
+    /** The C library's text for an error number, with its symbolic name when we know it: "EBUSY: Device or resource busy". */
+    public static String describe(int errno) {
+        final String name = errnoName(errno);
+        final String text = LIBC.strerror(errno);
+        return name == null ? "errno " + errno + ": " + text : name + ": " + text;
+    }
+
+    static String errnoName(int errno) {
+        switch (errno) {
+            case EPERM: return "EPERM";
+            case ENOENT: return "ENOENT";
+            case EINTR: return "EINTR";
+            case EIO: return "EIO";
+            case EBADF: return "EBADF";
+            case EAGAIN: return "EAGAIN";
+            case ENOMEM: return "ENOMEM";
+            case EACCES: return "EACCES";
+            case EFAULT: return "EFAULT";
+            case EBUSY: return "EBUSY";
+            case ENODEV: return "ENODEV";
+            case EINVAL: return "EINVAL";
+            case EBADFD: return "EBADFD";
+            case ENOBUFS: return "ENOBUFS";
+            default: return null;
+        }
+    }
+}

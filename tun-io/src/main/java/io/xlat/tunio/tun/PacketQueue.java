@@ -1,0 +1,37 @@
+package io.xlat.tunio.tun;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One queue of a packet device: each read returns one whole IP packet, each write sends one. The data path sees
+ * devices only through this interface, so that agents are tested with fakes. Implementations allocate nothing
+ * per call and never throw for I/O failures: they return {@code -errno}.
+ */
+public interface PacketQueue {
+
+    /** The device name, for counters and messages. */
+    String deviceName();
+
+    /**
+     * Reads one packet into {@code buffer} at {@code offset}.
+     *
+     * @return its length; 0 when no packet is waiting; {@code -errno} on failure
+     */
+    int read(MutableDirectBuffer buffer, int offset, int capacity);
+
+    /**
+     * Writes one packet.
+     *
+     * @return the bytes written ({@code length} unless the write was short); {@code -errno} on failure
+     */
+    int write(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Waits until a packet can be read or {@code timeoutMillis} pass: what an idle worker does instead of spinning.
+     *
+     * @return a positive value when readable, 0 on timeout, {@code -errno} when the queue is broken (the caller
+     *         must then not call this in a loop without sleeping)
+     */
+    int awaitReadable(int timeoutMillis);
+}

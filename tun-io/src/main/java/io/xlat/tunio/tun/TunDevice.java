@@ -1,0 +1,254 @@
+package io.xlat.tunio.tun;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.xlat.tunio.tun.LinuxNative.AF_INET;
+import static io.xlat.tunio.tun.LinuxNative.EACCES;
+import static io.xlat.tunio.tun.LinuxNative.EBUSY;
+import static io.xlat.tunio.tun.LinuxNative.EINVAL;
+import static io.xlat.tunio.tun.LinuxNative.ENODEV;
+import static io.xlat.tunio.tun.LinuxNative.ENOENT;
+import static io.xlat.tunio.tun.LinuxNative.EPERM;
+import static io.xlat.tunio.tun.LinuxNative.IFF_MULTI_QUEUE;
+import static io.xlat.tunio.tun.LinuxNative.IFF_NO_PI;
+import static io.xlat.tunio.tun.LinuxNative.IFF_TUN;
+import static io.xlat.tunio.tun.LinuxNative.IFF_UP;
+import static io.xlat.tunio.tun.LinuxNative.IFNAMSIZ;
+import static io.xlat.tunio.tun.LinuxNative.IFREQ_FLAGS_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.IFREQ_LENGTH;
+import static io.xlat.tunio.tun.LinuxNative.IFREQ_MTU_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.IFREQ_NAME_OFFSET;
+import static io.xlat.tunio.tun.LinuxNative.LIBC;
+import static io.xlat.tunio.tun.LinuxNative.O_CLOEXEC;
+import static io.xlat.tunio.tun.LinuxNative.O_NONBLOCK;
+import static io.xlat.tunio.tun.LinuxNative.O_RDWR;
+import static io.xlat.tunio.tun.LinuxNative.SIOCGIFFLAGS;
+import static io.xlat.tunio.tun.LinuxNative.SIOCGIFMTU;
+import static io.xlat.tunio.tun.LinuxNative.SIOCSIFFLAGS;
+import static io.xlat.tunio.tun.LinuxNative.SIOCSIFMTU;
+import static io.xlat.tunio.tun.LinuxNative.SOCK_CLOEXEC;
+import static io.xlat.tunio.tun.LinuxNative.SOCK_DGRAM;
+import static java.nio.ByteOrder.nativeOrder;
+
+/**
+ * A Linux TUN device ({@code IFF_TUN | IFF_NO_PI}) with one or more queues. {@link #open} creates the device, or
+ * attaches to an existing one (a persistent device made by {@code ip tuntap add}); MTU and link state are set
+ * with ioctls on an {@code AF_INET} datagram socket, without running {@code ip}. Not thread-safe: it is opened and
+ * closed by the thread that starts and stops the data plane.
+ */
+public final class TunDevice implements AutoCloseable {
+
+    private static final String CLONE_DEVICE = "/dev/net/tun";
+
+    private final String name;
+    private final boolean existed;
+    private final boolean multiQueue;
+    private final FdQueue[] queues;
+
+    private TunDevice(String name, boolean existed, boolean multiQueue, FdQueue[] queues) {
+        this.name = name;
+        this.existed = existed;
+        this.multiQueue = multiQueue;
+        this.queues = queues;
+    }
+
+    /**
+     * Creates or attaches to TUN device {@code name} with up to {@code queues} queues. More than one queue needs a
+     * multi-queue device; an existing single-queue device (the kernel answers EINVAL to the multi-queue flag)
+     * is attached with one queue instead: see {@link #queueCount()}.
+     */
+    public static TunDevice open(String name, int queues) throws NativeException {
+        checkName(name);
+        if (queues < 1) {
+            throw new IllegalArgumentException("queues must be at least 1, got " + queues);
+        }
+        final boolean existed = LIBC.if_nametoindex(name) != 0;
+        boolean multiQueue = queues > 1;
+        final FdQueue[] opened = new FdQueue[queues];
+        int count = 0;
+        try {
+            while (count < queues) {
+                try {
+                    opened[count] = attach(name, multiQueue);
+                    count++;
+                } catch (NativeException e) {
+                    if (count == 0 && multiQueue && existed && e.errno() == EINVAL) {
+                        // the existing device was created without multi_queue: its one queue is all we get
+                        multiQueue = false;
+                        final FdQueue[] single = {attach(name, false)};
+                        return new TunDevice(name, true, false, single);
+                    }
+                    throw e;
+                }
+            }
+            return new TunDevice(name, existed, multiQueue, opened);
+        } catch (NativeException | RuntimeException e) {
+            for (int i = 0; i < count; i++) {
+                opened[i].close();
+            }
+            throw e;
+        }
+    }
+
+    private static FdQueue attach(String name, boolean multiQueue) throws NativeException {
+        // O_NONBLOCK: see FdQueue on why the data path polls rather than blocks
+        final int fd = LIBC.open(CLONE_DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            final int errno = LinuxNative.errno();
+            throw new NativeException(CLONE_DEVICE + ": cannot open (" + LinuxNative.describe(errno) + ")"
+                + (errno == ENOENT || errno == ENODEV ? "; is the tun module loaded (modprobe tun)?"
+                : errno == EACCES || errno == EPERM ? "; xlat needs root or CAP_NET_ADMIN" : ""), errno);
+        }
+        final UnsafeBuffer ifreq = ifreq(name);
+        ifreq.putShort(IFREQ_FLAGS_OFFSET, (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0)),
+            nativeOrder());
+        if (LIBC.ioctl(fd, LinuxNative.TUNSETIFF, ifreq.addressOffset()) < 0) {
+            final int errno = LinuxNative.errno();
+            LIBC.close(fd);
+            throw new NativeException(name + ": cannot attach to the TUN device (" + LinuxNative.describe(errno)
+                + ")" + attachHint(name, errno, multiQueue), errno);
+        }
+        return new FdQueue(fd, name);
+    }
+
+    private static String attachHint(String name, int errno, boolean multiQueue) {
+        switch (errno) {
+            case EPERM:
+            case EACCES:
+                return "; creating or attaching to a TUN device needs root or CAP_NET_ADMIN (or a persistent device"
+                    + " owned by this user)";
+            case EBUSY:
+                return "; another process is attached to the single-queue device " + name;
+            case EINVAL:
+                return multiQueue ? "; an existing device " + name + " that is not a multi-queue TUN device?"
+                    : "; " + name + " exists but is not a TUN device (a TAP device or another kind of link?)";
+            default:
+                return "";
+        }
+    }
+
+    /** The device's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether the device was there before {@link #open} (persistent); otherwise it goes away on {@link #close()}. */
+    public boolean existed() {
+        return existed;
+    }
+
+    public boolean multiQueue() {
+        return multiQueue;
+    }
+
+    public int queueCount() {
+        return queues.length;
+    }
+
+    public FdQueue queue(int index) {
+        return queues[index];
+    }
+
+    /** The MTU the kernel has for the device now. */
+    public int mtu() throws NativeException {
+        return mtu(name);
+    }
+
+    /** Sets the MTU (a no-op when it already has it, so that an unprivileged attach to a prepared device works). */
+    public void mtu(int mtu) throws NativeException {
+        if (mtu(name) == mtu) {
+            return;
+        }
+        final UnsafeBuffer ifreq = ifreq(name);
+        ifreq.putInt(IFREQ_MTU_OFFSET, mtu, nativeOrder());
+        interfaceIoctl(name, SIOCSIFMTU, ifreq, "set the MTU to " + mtu);
+    }
+
+    /** Whether the link is administratively up. */
+    public boolean isUp() throws NativeException {
+        return (flags(name) & IFF_UP) != 0;
+    }
+
+    /** Brings the link up unless it is. */
+    public void up() throws NativeException {
+        final int flags = flags(name);
+        if ((flags & IFF_UP) != 0) {
+            return;
+        }
+        final UnsafeBuffer ifreq = ifreq(name);
+        ifreq.putShort(IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP), nativeOrder());
+        interfaceIoctl(name, SIOCSIFFLAGS, ifreq, "bring the link up");
+    }
+
+    /**
+     * Closes every queue. Call it only after the threads that read and write them stopped. A device that
+     * {@link #existed()} stays; one this process created disappears with its last queue.
+     */
+    @Override
+    public void close() {
+        for (final FdQueue q : queues) {
+            q.close();
+        }
+    }
+
+    static int mtu(String name) throws NativeException {
+        final UnsafeBuffer ifreq = ifreq(name);
+        interfaceIoctl(name, SIOCGIFMTU, ifreq, "read the MTU");
+        return ifreq.getInt(IFREQ_MTU_OFFSET, nativeOrder());
+    }
+
+    static int flags(String name) throws NativeException {
+        final UnsafeBuffer ifreq = ifreq(name);
+        interfaceIoctl(name, SIOCGIFFLAGS, ifreq, "read the link flags");
+        return ifreq.getShort(IFREQ_FLAGS_OFFSET, nativeOrder()) & 0xFFFF;
+    }
+
+    private static void interfaceIoctl(String name, long request, UnsafeBuffer ifreq, String what)
+        throws NativeException {
+        // interface ioctls go through any socket of the network namespace; AF_INET is always there
+        final int socket = LIBC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (socket < 0) {
+            final int errno = LinuxNative.errno();
+            throw new NativeException(name + ": cannot " + what + ": socket(AF_INET) failed ("
+                + LinuxNative.describe(errno) + ")", errno);
+        }
+        try {
+            if (LIBC.ioctl(socket, request, ifreq.addressOffset()) < 0) {
+                final int errno = LinuxNative.errno();
+                throw new NativeException(name + ": cannot " + what + " (" + LinuxNative.describe(errno) + ")"
+                    + (errno == EPERM || errno == EACCES ? "; this needs root or CAP_NET_ADMIN" : ""), errno);
+            }
+        } finally {
+            LIBC.close(socket);
+        }
+    }
+
+    private static UnsafeBuffer ifreq(String name) {
+        final UnsafeBuffer ifreq = new UnsafeBuffer(BufferUtil.allocateDirectAligned(IFREQ_LENGTH, 8));
+        ifreq.setMemory(0, IFREQ_LENGTH, (byte) 0);
+        final byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        ifreq.putBytes(IFREQ_NAME_OFFSET, bytes); // NUL-terminated by the zeroed rest (the name is < IFNAMSIZ)
+        return ifreq;
+    }
+
+    /** Linux interface names: 1 to 15 bytes, no '/', ':', whitespace or NUL, not "." or "..". */
+    static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() >= IFNAMSIZ) {
+            throw new IllegalArgumentException("device name must be 1 to " + (IFNAMSIZ - 1) + " characters, got '"
+                + name + "'");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid device name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            final char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == '/' || c == ':') {
+                throw new IllegalArgumentException("device name '" + name + "' has a character Linux does not"
+                    + " allow (whitespace, '/', ':' or non-ASCII)");
+            }
+        }
+    }
+}
