@@ -193,10 +193,9 @@ final class Icmp64 {
             innerId = 0;
         }
         final int innerTos = fixedTos < 0 ? (b.getShort(original, BIG_ENDIAN) >> 4) & 0xFF : fixedTos;
-        Ipv4Header.write(out, OUT_INNER, innerTos, innerTotal, innerId, innerFlags,
+        Ipv4Header.writeWithChecksum(out, OUT_INNER, innerTos, innerTotal, innerId, innerFlags,
             b.getByte(original + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF,
             innerProtocol == IpProtocol.ICMPV6 ? IpProtocol.ICMP : innerProtocol, (int) iSrc4, (int) iDst4);
-        Ipv4Header.computeChecksum(out, OUT_INNER, Ipv4Header.MIN_LENGTH);
         final int innerPayload = OUT_INNER + Ipv4Header.MIN_LENGTH;
         final int maxInner = IcmpErrorSender.IPV4_ERROR_MAX - (OUT_INNER - BASE);
         final int innerLength = Math.min(Ipv4Header.MIN_LENGTH + innerPresent, maxInner);
@@ -228,8 +227,7 @@ final class Icmp64 {
         out.putShort(OUT_ICMP + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.compute(out, OUT_ICMP, messageLength), BIG_ENDIAN);
         final int total = Ipv4Header.MIN_LENGTH + messageLength;
-        Ipv4Header.write(out, BASE, tos, total, ids.next(src4, dst4), 0, ttl, IpProtocol.ICMP, src4, dst4);
-        Ipv4Header.computeChecksum(out, BASE, Ipv4Header.MIN_LENGTH);
+        Ipv4Header.writeWithChecksum(out, BASE, tos, total, ids.next(src4, dst4), 0, ttl, IpProtocol.ICMP, src4, dst4);
         ctx.counters.translated64(icmp - off + icmpLength);
         return total;
     }

@@ -76,9 +76,8 @@ final class IcmpErrorSender {
         }
         final int quoted = Math.min(length, IPV4_ERROR_MAX - Ipv4Header.MIN_LENGTH - IcmpHeader.LENGTH);
         final int total = Ipv4Header.MIN_LENGTH + IcmpHeader.LENGTH + quoted;
-        Ipv4Header.write(out, 0, ERROR_TOS, total, ids.next(ipv4Source, originalSource), 0, ERROR_TTL,
+        Ipv4Header.writeWithChecksum(out, 0, ERROR_TOS, total, ids.next(ipv4Source, originalSource), 0, ERROR_TTL,
             IpProtocol.ICMP, ipv4Source, originalSource);
-        Ipv4Header.computeChecksum(out, 0, Ipv4Header.MIN_LENGTH);
         final int icmp = Ipv4Header.MIN_LENGTH;
         out.putByte(icmp + IcmpHeader.TYPE_OFFSET, (byte) type);
         out.putByte(icmp + IcmpHeader.CODE_OFFSET, (byte) code);

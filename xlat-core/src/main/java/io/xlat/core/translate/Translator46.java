@@ -47,6 +47,7 @@ final class Translator46 {
     /** Mapped addresses: outer source at 0, outer destination at 16. */
     private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
     private final UnsafeBuffer fragments = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
+    private final Ipv4Header ipv4 = new Ipv4Header();
 
     Translator46(TranslatorConfig config, AddressMapping global, Context ctx, IcmpErrorSender errors,
         MtuMath mtuMath) {
@@ -87,11 +88,12 @@ final class Translator46 {
         if (len < Ipv4Header.MIN_LENGTH) {
             return drop(DropReason.TRUNCATED);
         }
-        final int ihl = (b.getByte(off) & 0xF) << 2;
+        final Ipv4Header ip = ipv4.wrap(b, off);
+        final int ihl = ip.headerLength();
         if (ihl < Ipv4Header.MIN_LENGTH) {
             return drop(DropReason.BAD_IPV4_HEADER);
         }
-        final int total = b.getShort(off + Ipv4Header.TOTAL_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final int total = ip.totalLength();
         if (total < ihl) {
             return drop(DropReason.BAD_IPV4_HEADER);
         }
@@ -102,8 +104,8 @@ final class Translator46 {
         if (!Ipv4Header.checksumValid(b, off, ihl)) {
             return drop(DropReason.BAD_IPV4_CHECKSUM);
         }
-        final int src = b.getInt(off + Ipv4Header.SOURCE_OFFSET, BIG_ENDIAN);
-        final int dst = b.getInt(off + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN);
+        final int src = ip.source();
+        final int dst = ip.destination();
         // RFC 7915 §4.1: "If the translator gets an illegal source address (e.g., 0.0.0.0, 127.0.0.1, etc.), the
         // translator SHOULD silently drop the packet (as discussed in Section 5.3.7 of [RFC1812])."
         if (Ipv4Addresses.isIllegalSource(src)) {
@@ -117,12 +119,12 @@ final class Translator46 {
         if (ctx.tenant != null && !ctx.tenant.isLocal(src)) {
             return drop(DropReason.TENANT_SPOOFED_SOURCE);
         }
-        final int flags = b.getShort(off + Ipv4Header.FLAGS_FRAGMENT_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final int flags = ip.flagsAndFragmentOffset();
         final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
         final int fragmentOffset = flags & Ipv4Header.FRAGMENT_OFFSET_MASK;
         final boolean isFragment = moreFragments || fragmentOffset != 0;
-        final int protocol = b.getByte(off + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        final int protocol = ip.protocol();
         final int l4 = off + ihl;
         final int l4Length = total - ihl;
         final boolean icmpError = protocol == IpProtocol.ICMP && fragmentOffset == 0 && l4Length > 0
@@ -132,7 +134,7 @@ final class Translator46 {
 
         // RFC 7915 §4.1: "As part of decrementing the TTL or Hop Limit, the translator (as any router) MUST check
         // for zero and send the ICMPv4 "TTL Exceeded" or ICMPv6 "Hop Limit Exceeded" error."
-        final int ttl = b.getByte(off + Ipv4Header.TTL_OFFSET) & 0xFF;
+        final int ttl = ip.ttl();
         if (ttl <= 1) {
             drop(DropReason.TTL_EXPIRED);
             return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
@@ -174,7 +176,7 @@ final class Translator46 {
             }
         }
         final int hopLimit = ttl - 1;
-        final int trafficClass = trafficClassZero ? 0 : b.getByte(off + Ipv4Header.TOS_OFFSET) & 0xFF;
+        final int trafficClass = trafficClassZero ? 0 : ip.tos();
 
         int nextHeader = protocol;
         if (protocol == IpProtocol.ICMP) {
@@ -220,7 +222,7 @@ final class Translator46 {
                 return drop(refused);
             }
         }
-        final int identification = b.getShort(off + Ipv4Header.IDENTIFICATION_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final int identification = ip.identification();
         if (addFragmentHeader && outLength > lowestIpv6Mtu && !dontFragment) {
             ctx.counters.translated46(total);
             return fragment(b, l4, l4Length, trafficClass, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo,

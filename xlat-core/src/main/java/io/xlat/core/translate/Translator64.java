@@ -35,6 +35,7 @@ final class Translator64 {
     private final boolean hasOwnIpv4;
     private final int ownIpv4;
     private final ExtensionHeaders chain = new ExtensionHeaders();
+    private final Ipv6Header ipv6 = new Ipv6Header();
     private final Translator46 translator46;
     private final boolean intrinsicHairpin;
 
@@ -57,22 +58,23 @@ final class Translator64 {
         if (len < Ipv6Header.LENGTH) {
             return drop(DropReason.TRUNCATED);
         }
-        final int payloadLength = b.getShort(off + Ipv6Header.PAYLOAD_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final Ipv6Header ip = ipv6.wrap(b, off);
+        final int payloadLength = ip.payloadLength();
         final int end = off + Ipv6Header.LENGTH + payloadLength;
         if (end > off + len) {
             return drop(DropReason.TRUNCATED);
         }
-        final long srcHi = b.getLong(off + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN);
-        final long srcLo = b.getLong(off + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
-        final long dstHi = b.getLong(off + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN);
-        final long dstLo = b.getLong(off + Ipv6Header.DESTINATION_OFFSET + 8, BIG_ENDIAN);
+        final long srcHi = ip.sourceHi();
+        final long srcLo = ip.sourceLo();
+        final long dstHi = ip.destinationHi();
+        final long dstLo = ip.destinationLo();
         if (Ipv6Addresses.isIllegalSource(srcHi, srcLo)) {
             return drop(DropReason.ILLEGAL_SOURCE);
         }
         if (Ipv6Addresses.isIllegalSource(dstHi, dstLo)) {
             return drop(DropReason.ILLEGAL_DESTINATION);
         }
-        final DropReason malformed = chain.parse(b, off, end, b.getByte(off + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF);
+        final DropReason malformed = chain.parse(b, off, end, ip.nextHeader());
         if (malformed != null) {
             return drop(malformed);
         }
@@ -91,7 +93,7 @@ final class Translator64 {
 
         // RFC 7915 §5.1 Hop Limit -> TTL: the translator "MUST check for zero and send the ICMPv4 "TTL Exceeded"
         // or ICMPv6 "Hop Limit Exceeded" error" (as in §4.1).
-        final int hopLimit = b.getByte(off + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF;
+        final int hopLimit = ip.hopLimit();
         if (hopLimit <= 1) {
             drop(DropReason.TTL_EXPIRED);
             return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
@@ -143,7 +145,7 @@ final class Translator64 {
             return drop(DropReason.ILLEGAL_SOURCE);
         }
         final int ttl = hopLimit - 1;
-        final int tos = fixedTos < 0 ? (b.getShort(off, BIG_ENDIAN) >> 4) & 0xFF : fixedTos;
+        final int tos = fixedTos < 0 ? ip.trafficClass() : fixedTos;
 
         int ipv4Protocol = protocol;
         if (protocol == IpProtocol.ICMPV6) {
@@ -209,8 +211,8 @@ final class Translator64 {
             flags = 0;
         }
         final int out = l4 - Ipv4Header.MIN_LENGTH;
-        Ipv4Header.write(b, out, tos, ipv4Length, identification, flags, ttl, ipv4Protocol, (int) src4, (int) dst4);
-        Ipv4Header.computeChecksum(b, out, Ipv4Header.MIN_LENGTH);
+        Ipv4Header.writeWithChecksum(b, out, tos, ipv4Length, identification, flags, ttl, ipv4Protocol, (int) src4,
+            (int) dst4);
         ctx.counters.translated64(totalLength);
         // RFC 7757 §4.2 intrinsic hairpinning, condition A: an IPv6 node talking to another IPv6 node through its
         // EAM'd IPv4 address; the IPv4 packet would only route back in, so it goes back to IPv6 at once.

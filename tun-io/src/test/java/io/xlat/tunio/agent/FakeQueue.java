@@ -1,0 +1,100 @@
+package io.xlat.tunio.agent;
+
+import io.xlat.tunio.tun.PacketQueue;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A device queue in memory: packets queued with {@link #inject} are read in order, writes are recorded. Failures
+ * are scripted: {@link #failNextReads}, {@link #failWrites}. In {@link #replay} mode it reads the same packet
+ * forever and only counts writes, allocating nothing, for allocation measurements.
+ */
+final class FakeQueue implements PacketQueue {
+
+    final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    final List<byte[]> written = new ArrayList<>();
+    int readCalls;
+    int awaitCalls;
+    int awaitResult;
+    long writeCount;
+    private int failReadsErrno;
+    private int failReads;
+    private int failWritesErrno;
+    private byte[] replay;
+    private int replayBudget;
+
+    @Override
+    public String deviceName() {
+        return "fake0";
+    }
+
+    void inject(byte[] packet) {
+        inbound.add(packet.clone());
+    }
+
+    void failNextReads(int count, int errno) {
+        failReads = count;
+        failReadsErrno = errno;
+    }
+
+    void failWrites(int errno) {
+        failWritesErrno = errno;
+    }
+
+    /** Every read returns {@code packet} until {@code count} reads were served per {@link #refill}. */
+    void replay(byte[] packet) {
+        replay = packet;
+    }
+
+    void refill(int count) {
+        replayBudget = count;
+    }
+
+    @Override
+    public int read(MutableDirectBuffer buffer, int offset, int capacity) {
+        readCalls++;
+        if (failReads > 0) {
+            failReads--;
+            return -failReadsErrno;
+        }
+        if (replay != null) {
+            if (replayBudget == 0) {
+                return 0;
+            }
+            replayBudget--;
+            buffer.putBytes(offset, replay);
+            return replay.length;
+        }
+        final byte[] packet = inbound.poll();
+        if (packet == null) {
+            return 0;
+        }
+        final int length = Math.min(packet.length, capacity);
+        buffer.putBytes(offset, packet, 0, length);
+        return length;
+    }
+
+    @Override
+    public int write(DirectBuffer buffer, int offset, int length) {
+        if (failWritesErrno != 0) {
+            return -failWritesErrno;
+        }
+        writeCount++;
+        if (replay == null) {
+            final byte[] copy = new byte[length];
+            buffer.getBytes(offset, copy);
+            written.add(copy);
+        }
+        return length;
+    }
+
+    @Override
+    public int awaitReadable(int timeoutMillis) {
+        awaitCalls++;
+        return awaitResult;
+    }
+}
