@@ -22,13 +22,13 @@ import java.util.concurrent.Callable;
     versionProvider = Main.Version.class,
     header = "Print the prefixes this host must announce to the fabric.",
     description = {
-        "%nPrint the prefixes that must be routed to this host, aggregated to the fewest prefixes (adjacent "
-            + "and overlapping ones merged, across tenants too), each with where it comes from:",
-        "  - IPv6: each tenant's instance prefix + each of its local IPv4 ranges (2001:db8:100:1::/96 with "
-            + "10.0.0.0/25 gives 2001:db8:100:1::a00:0/121);",
-        "  - IPv6: pool6, where IPv6 services answer IPv4 clients (RFC 7755);",
-        "  - IPv4: the IPv4 prefixes of the global EAM entries (the DC-SIIT pools IPv4 clients send to).",
-        "%nThe BGP speaker of 'xlat run' announces exactly this set.",
+        "%nPrint the prefixes that must be routed to this host, each with where it comes from, aggregated to "
+            + "the fewest prefixes (adjacent and overlapping ones merged, across tenants too):",
+        "  - IPv6: each tenant's prefix + each of its local IPv4 ranges",
+        "  - IPv6: pool6, where IPv6 services answer IPv4 clients (RFC 7755)",
+        "  - IPv4: the IPv4 prefixes of the global EAM entries (DC-SIIT pools)",
+        "%nFor example 2001:db8:100:1::/96 with the range 10.0.0.0/25 gives 2001:db8:100:1::a00:0/121. The BGP "
+            + "speaker of 'xlat run' announces exactly this set.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {

@@ -33,6 +33,8 @@ class CliTest {
         assertTrue(run.out().contains("Usage: xlat"), run.out());
         assertTrue(run.out().contains("  check "), run.out());
         assertTrue(run.out().contains("  replay "), run.out());
+        assertTrue(run.out().contains("  explain "), run.out());
+        assertTrue(run.out().contains("  routes "), run.out());
         assertTrue(run.out().contains("Exit codes:"), run.out());
         assertTrue(run.out().contains("xlat replay --config xlat.yaml in.pcap out.pcap"), run.out());
         assertEquals("", run.err());
@@ -145,6 +147,45 @@ class CliTest {
         assertEquals(config + ":2:13: translator.ipv4-mtu: must be between 68 and 65535, got 1", lines[0]);
         assertEquals(config + ":3:8: translator.tos: must be between 0 and 255, got 999", lines[1]);
         assertEquals("xlat check: configuration rejected (2 errors), nothing applied", lines[2]);
+    }
+
+    @Test
+    void shouldPrintTenantsAndTheSectionsOfLaterCommandsInTheEffectiveConfiguration() throws Exception {
+        final Path config = dir.resolve("xlat.yaml");
+        Files.writeString(config, """
+            tenants:
+              - {name: blue, prefix: "2001:db8:100:1::/96", ipv4: [10.0.0.0/25], tun: xb-blue}
+            dataplane:
+              ipv6-tun: xlat6
+            bgp:
+              asn: 64512
+              router-id: 192.0.2.11
+              peers:
+                - {address: 192.0.2.1, asn: 64496, password: "s3cret"}
+            """);
+        final CliRun run = CliRun.of("check", "--config", config.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertTrue(run.out().contains("""
+            tenants:
+              - name: blue
+                prefix: "2001:db8:100:1::/96"
+                ipv4: [10.0.0.0/25]
+                tun: xb-blue
+                netns: null
+                services: []
+            dataplane:
+              ipv6-tun: xlat6
+            """), run.out());
+        assertTrue(run.out().contains("    - {address: \"192.0.2.1\", asn: 64496}  # password set, not shown\n"), run.out());
+        assertFalse(run.out().contains("s3cret"), run.out());
+
+        final CliRun secrets = CliRun.of("check", "--config", config.toString(), "--show-secrets");
+        assertTrue(secrets.out().contains("    - {address: \"192.0.2.1\", asn: 64496, password: \"s3cret\"}\n"),
+            secrets.out());
+        assertEquals(ConfigLoader.load(config).bgp(), ConfigLoader.parse(secrets.out(), "stdout").bgp());
+
+        final CliRun help = CliRun.of("check", "--help");
+        assertTrue(help.out().contains("take effect with 'xlat run'"), help.out());
     }
 
     @Test
