@@ -8,6 +8,8 @@ import io.xlat.core.addr.Rfc6052;
 import io.xlat.core.checksum.Checksum;
 import org.agrona.MutableDirectBuffer;
 
+import java.util.List;
+
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
@@ -21,8 +23,15 @@ public final class Tenant implements Mapping {
     private final long prefixHi;
     private final long prefixLo;
     private final int prefixLength;
-    private final int[] rangeAddress;
-    private final int[] rangeMask;
+    // The first two IPv4 ranges live in the object itself: with 100,000 tenants every array would be one more
+    // cache miss per packet. Ranges beyond two (rare) are in the arrays.
+    private final int range0Address;
+    private final int range0Mask;
+    private final int range1Address;
+    private final int range1Mask;
+    private final int[] moreRangeAddress;
+    private final int[] moreRangeMask;
+    private final boolean hasServices;
     private final Eamt services;
     private final long prefixWordSum;
 
@@ -32,15 +41,25 @@ public final class Tenant implements Mapping {
         this.prefixHi = config.prefix().hi();
         this.prefixLo = config.prefix().lo();
         this.prefixLength = config.prefix().length();
-        this.rangeAddress = new int[config.ipv4().size()];
-        this.rangeMask = new int[config.ipv4().size()];
-        for (int i = 0; i < rangeAddress.length; i++) {
-            final Ipv4Prefix range = config.ipv4().get(i);
-            rangeAddress[i] = range.address();
-            rangeMask[i] = range.mask();
+        final List<Ipv4Prefix> ranges = config.ipv4();
+        // An absent second range repeats the first, so the check below needs no count.
+        this.range0Address = ranges.get(0).address();
+        this.range0Mask = ranges.get(0).mask();
+        this.range1Address = ranges.size() > 1 ? ranges.get(1).address() : range0Address;
+        this.range1Mask = ranges.size() > 1 ? ranges.get(1).mask() : range0Mask;
+        final int more = Math.max(0, ranges.size() - 2);
+        this.moreRangeAddress = more == 0 ? null : new int[more];
+        this.moreRangeMask = more == 0 ? null : new int[more];
+        for (int i = 0; i < more; i++) {
+            moreRangeAddress[i] = ranges.get(i + 2).address();
+            moreRangeMask[i] = ranges.get(i + 2).mask();
         }
-        this.services = config.services().isEmpty() ? Eamt.empty() : new Eamt(config.services());
+        this.hasServices = !config.services().isEmpty();
+        this.services = hasServices ? new Eamt(config.services()) : Eamt.empty();
         this.prefixWordSum = Checksum.sumIpv6(prefixHi, prefixLo);
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException(this + ": no ipv4 range");
+        }
     }
 
     public int index() {
@@ -57,9 +76,14 @@ public final class Tenant implements Mapping {
 
     /** True when {@code ipv4} is one of this host's addresses of the tenant (anti-spoofing, local delivery). */
     public boolean isLocal(int ipv4) {
-        for (int i = 0; i < rangeAddress.length; i++) {
-            if ((ipv4 & rangeMask[i]) == rangeAddress[i]) {
-                return true;
+        if ((ipv4 & range0Mask) == range0Address || (ipv4 & range1Mask) == range1Address) {
+            return true;
+        }
+        if (moreRangeAddress != null) {
+            for (int i = 0; i < moreRangeAddress.length; i++) {
+                if ((ipv4 & moreRangeMask[i]) == moreRangeAddress[i]) {
+                    return true;
+                }
             }
         }
         return false;
@@ -83,7 +107,7 @@ public final class Tenant implements Mapping {
     /** IPv4 to IPv6 within the tenant: a service's IPv6 address if the IPv4 address is one, else prefix + IPv4. */
     @Override
     public boolean map46(int ipv4, MutableDirectBuffer buffer, int offset) {
-        if (!services.isEmpty()) {
+        if (hasServices) {
             final int entry = services.find4(ipv4);
             if (entry != Eamt.NOT_FOUND) {
                 buffer.putLong(offset, services.map46Hi(entry, ipv4), BIG_ENDIAN);
@@ -103,7 +127,7 @@ public final class Tenant implements Mapping {
             final long ipv4 = Rfc6052.extract(hi, lo, prefixLength);
             return ipv4 == Rfc6052.NO_ADDRESS ? AddressMapping.NO_MAPPING : ipv4;
         }
-        if (!services.isEmpty()) {
+        if (hasServices) {
             final int entry = services.find6(hi, lo);
             if (entry != Eamt.NOT_FOUND) {
                 return services.map64(entry, hi, lo) & 0xFFFF_FFFFL;

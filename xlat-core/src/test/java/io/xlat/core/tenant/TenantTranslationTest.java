@@ -134,6 +134,19 @@ class TenantTranslationTest {
     }
 
     @Test
+    void shouldKnowEveryOneOfManyLocalRanges() {
+        final Tenant many = new TenantTable(List.of(new TenantConfig("m", Ipv6Prefix.parse("2001:db8:7::/96"),
+            List.of(Ipv4Prefix.parse("10.0.0.0/25"), Ipv4Prefix.parse("10.1.0.0/16"), Ipv4Prefix.parse("10.2.0.7/32"),
+                Ipv4Prefix.parse("192.0.2.128/26")), "xm", null, List.of()))).get(0);
+        assertTrue(many.isLocal(Packets.v4("10.0.0.127")));
+        assertTrue(many.isLocal(Packets.v4("10.1.200.3")));
+        assertTrue(many.isLocal(Packets.v4("10.2.0.7")));
+        assertTrue(many.isLocal(Packets.v4("192.0.2.130")));
+        org.junit.jupiter.api.Assertions.assertFalse(many.isLocal(Packets.v4("10.0.0.128")));
+        org.junit.jupiter.api.Assertions.assertFalse(many.isLocal(Packets.v4("10.2.0.8")));
+    }
+
+    @Test
     void shouldFindTheTenantOfAnAddressAmongAHundredThousand() {
         final List<TenantConfig> many = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
