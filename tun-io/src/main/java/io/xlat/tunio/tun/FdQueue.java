@@ -108,7 +108,7 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
         }
         final int revents = pollFd.getShort(POLLFD_REVENTS_OFFSET, nativeOrder());
         // POLLERR/POLLHUP: the device was deleted or the queue detached; POLLNVAL: the descriptor is closed
-        return (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (revents & POLLIN) == 0 ? -EIO : 1;
+        return (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 ? -EIO : 1;
     }
 
     /** Closes the descriptor once; later calls do nothing. */

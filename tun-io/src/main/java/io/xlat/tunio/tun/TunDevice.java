@@ -235,7 +235,7 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /** Linux interface names: 1 to 15 bytes, no '/', ':', whitespace or NUL, not "." or "..". */
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || name.isEmpty() || name.length() >= IFNAMSIZ) {
             throw new IllegalArgumentException("device name must be 1 to " + (IFNAMSIZ - 1) + " characters, got '"
                 + name + "'");
