@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replays every golden case through {@code xlat replay} (the CLI entry point, so configuration loading, the pcap
- * reader/writer and the translator are all exercised) and compares the result with {@code expected.pcap} packet by
- * packet and byte by byte. A mismatch names the packet, the first differing offset and the header field there.
+ * reader/writer and the translator are all exercised), with the case's {@code config.yaml} and the extra arguments
+ * of its {@code args} file, and compares the result with {@code expected.pcap} packet by packet and byte by byte.
+ * A mismatch names the packet, the first differing offset and the header field there.
  */
 class GoldenReplayTest {
 
@@ -52,6 +54,7 @@ class GoldenReplayTest {
             args.add("--config");
             args.add(config.toString());
         }
+        args.addAll(extraArguments(folder.resolve("args")));
         args.add(folder.resolve("in.pcap").toString());
         args.add(out.toString());
         final StringWriter stdout = new StringWriter();
@@ -67,6 +70,28 @@ class GoldenReplayTest {
             fail(folder.getFileName() + ": " + diff + "\nreplay summary:\n" + stdout
                 + "(see pcaps/README.md for what the case checks)");
         }
+    }
+
+    /**
+     * The case's extra {@code xlat replay} arguments (e.g. {@code --tenant blue}): whitespace-separated words of its
+     * {@code args} file, {@code #} starting a comment; none when the file is absent.
+     */
+    static List<String> extraArguments(Path file) throws IOException {
+        final List<String> words = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return words;
+        }
+        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            final int hash = line.indexOf('#');
+            final String text = (hash < 0 ? line : line.substring(0, hash)).strip();
+            if (!text.isEmpty()) {
+                words.addAll(List.of(text.split("\\s+")));
+            }
+        }
+        if (words.isEmpty()) {
+            throw new IOException(file + ": present but holds no argument (delete it instead)");
+        }
+        return words;
     }
 
     /** One pcap record: timestamp in microseconds and the raw IP packet. */

@@ -7,7 +7,7 @@ package io.xlat.core.drop;
  */
 public final class DropCounters {
 
-    private final long[] drops = new long[DropReason.MAX_ID + 1];
+    private final long[] drops;
     private long translated46;
     private long translated64;
     private long bytes46;
@@ -15,6 +15,31 @@ public final class DropCounters {
     private long icmpErrorsSent;
     private long icmpErrorsRateLimited;
     private long icmpErrorsNoSource;
+
+    public DropCounters() {
+        this(new long[DropReason.MAX_ID + 1]);
+    }
+
+    private DropCounters(long[] drops) {
+        this.drops = drops;
+    }
+
+    /**
+     * {@code count} counters whose small objects lie next to each other in memory (their per-reason arrays, only
+     * touched on drops, are allocated apart): with 100,000 tenants the per-packet counters then share cache lines
+     * instead of each sitting 600 bytes from the next.
+     */
+    public static DropCounters[] dense(int count) {
+        final long[][] arrays = new long[count][];
+        for (int i = 0; i < count; i++) {
+            arrays[i] = new long[DropReason.MAX_ID + 1];
+        }
+        final DropCounters[] counters = new DropCounters[count];
+        for (int i = 0; i < count; i++) {
+            counters[i] = new DropCounters(arrays[i]);
+        }
+        return counters;
+    }
 
     public void drop(DropReason reason) {
         drops[reason.id()]++;

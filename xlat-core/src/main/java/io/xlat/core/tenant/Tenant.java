@@ -89,6 +89,11 @@ public final class Tenant implements Mapping {
         return false;
     }
 
+    /** True when the (already masked) prefix bits are exactly this tenant's prefix. */
+    boolean hasPrefix(long maskedHi, long maskedLo) {
+        return maskedHi == prefixHi && maskedLo == prefixLo;
+    }
+
     /** True when the IPv6 address lies in this tenant's instance prefix. */
     public boolean inPrefix(long hi, long lo) {
         return (hi & io.xlat.core.addr.Ipv6Prefix.maskHi(prefixLength)) == prefixHi

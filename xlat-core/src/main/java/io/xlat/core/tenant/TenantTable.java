@@ -21,12 +21,12 @@ public final class TenantTable {
     /** Prefix lengths present, longest first. */
     private final int[] lengths;
     /**
-     * One open-addressing table per prefix length, slots of {@link #STRIDE} longs: key hi, key lo, tenant index
-     * + 1 (0 = empty), padding. Interleaved so that a probe touches one cache line, not three arrays.
+     * One open-addressing table per prefix length whose slots are the tenants themselves: a probe reads a 4-byte
+     * reference and then the tenant it needs anyway, so with 100,000 tenants a lookup costs one cache miss (the
+     * tenant), not a separate key array, value array and tenant.
      */
-    private final long[][] slots;
+    private final Tenant[][] slots;
     private final int[] mask;
-    private static final int STRIDE = 4;
 
     public TenantTable(List<TenantConfig> configs) {
         final List<String> errors = validate(configs);
@@ -45,30 +45,30 @@ public final class TenantTable {
             distinct += c > 0 ? 1 : 0;
         }
         lengths = new int[distinct];
-        slots = new long[distinct][];
+        slots = new Tenant[distinct][];
         mask = new int[distinct];
         int t = 0;
         for (int length = 128; length >= 0; length--) {
             if (countByLength[length] == 0) {
                 continue;
             }
+            // Load factor <= 1/2. Measured: 1/4 made lookups slower at 100,000 tenants (a larger slot array
+            // costs more cache misses than the rarer collisions save).
             final int capacity = Integer.highestOneBit(Math.max(4, countByLength[length] * 2 - 1)) << 1;
             lengths[t] = length;
-            slots[t] = new long[capacity * STRIDE];
+            slots[t] = new Tenant[capacity];
             mask[t] = capacity - 1;
             t++;
         }
         for (final Tenant tenant : tenants) {
             final Ipv6Prefix p = tenant.config().prefix();
             final int table = indexOfLength(p.length());
-            final long[] s = slots[table];
+            final Tenant[] s = slots[table];
             int slot = slot(p.hi(), p.lo(), mask[table]);
-            while (s[slot * STRIDE + 2] != 0) {
+            while (s[slot] != null) {
                 slot = (slot + 1) & mask[table];
             }
-            s[slot * STRIDE] = p.hi();
-            s[slot * STRIDE + 1] = p.lo();
-            s[slot * STRIDE + 2] = tenant.index() + 1L;
+            s[slot] = tenant;
         }
     }
 
@@ -174,16 +174,15 @@ public final class TenantTable {
         for (int t = 0; t < lengths.length; t++) {
             final long h = hi & Ipv6Prefix.maskHi(lengths[t]);
             final long l = lo & Ipv6Prefix.maskLo(lengths[t]);
-            final long[] s = slots[t];
+            final Tenant[] s = slots[t];
             int slot = slot(h, l, mask[t]);
             while (true) {
-                final int at = slot * STRIDE;
-                final long v = s[at + 2];
-                if (v == 0) {
+                final Tenant candidate = s[slot];
+                if (candidate == null) {
                     break;
                 }
-                if (s[at] == h && s[at + 1] == l) {
-                    return tenants[(int) v - 1];
+                if (candidate.hasPrefix(h, l)) {
+                    return candidate;
                 }
                 slot = (slot + 1) & mask[t];
             }

@@ -3,6 +3,7 @@ package io.xlat.core.translate;
 import io.xlat.core.addr.Mapping;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.tenant.Tenant;
+import io.xlat.core.tenant.TenantTable;
 
 /**
  * Who the packet being translated belongs to: the global SIIT mapping or one tenant instance, and whose
@@ -13,6 +14,8 @@ final class Context {
     DropCounters counters;
     /** The tenant instance, or null on the global path. */
     Tenant tenant;
+    /** All tenant instances of the current generation (to tell a fabric router from another tenant). */
+    TenantTable tenants = TenantTable.empty();
 
     void global(Mapping globalMapping, DropCounters globalCounters) {
         mapping = globalMapping;

@@ -70,13 +70,16 @@ public final class Translator {
      * the thread that translates, between packets.
      */
     public void tenants(TenantTable table) {
-        final DropCounters[] next = new DropCounters[table.size()];
+        final DropCounters[] next = DropCounters.dense(table.size());
         for (int i = 0; i < next.length; i++) {
             final Tenant previous = tenants.byName(table.get(i).name());
-            next[i] = previous != null ? tenantCounters[previous.index()] : new DropCounters();
+            if (previous != null) {
+                next[i] = tenantCounters[previous.index()];
+            }
         }
         tenants = table;
         tenantCounters = next;
+        ctx.tenants = table;
     }
 
     public TenantTable tenants() {

@@ -29,7 +29,6 @@ final class Translator46 {
     private static final int OPTIONS_MALFORMED = 2;
     private static final int OPTION_LSRR = 131;
     private static final int OPTION_SSRR = 137;
-    private static final PacketSink DISCARD = (buffer, offset, length) -> { };
 
     private final AddressMapping global;
     private final Context ctx;
@@ -76,10 +75,12 @@ final class Translator46 {
      * back to IPv6 with the hairpin rules. Errors about it are not sent (they would need translating again).
      */
     int translateHairpin(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward) {
-        return translate(b, off, len, nowNanos, forward, DISCARD, true);
+        return translate(b, off, len, nowNanos, forward, null, true);
     }
 
     /**
+     * @param back         where errors about the packet go; null in the second pass of an intrinsic hairpin,
+     *                     where none are built at all (no rate-limit token or Identification spent on them)
      * @param hairpinRules apply the RFC 7757 §4.2 hairpin rules (see {@link AddressMapping}): the source, and the
      *                     destination of the packet inside an error, are mapped with pool6 only, never the EAMT
      */
@@ -130,7 +131,7 @@ final class Translator46 {
         final boolean icmpError = protocol == IpProtocol.ICMP && fragmentOffset == 0 && l4Length > 0
             && IcmpHeader.isIcmpv4Error(b.getByte(l4) & 0xFF);
         // RFC 1812 §4.3.2.7: no ICMP error about an ICMP error or about a non-initial fragment.
-        final boolean mayReply = !icmpError && fragmentOffset == 0;
+        final boolean mayReply = !icmpError && fragmentOffset == 0 && back != null;
 
         // RFC 7915 §4.1: "As part of decrementing the TTL or Hop Limit, the translator (as any router) MUST check
         // for zero and send the ICMPv4 "TTL Exceeded" or ICMPv6 "Hop Limit Exceeded" error."

@@ -112,6 +112,11 @@ final class Translator64 {
         }
 
         final long dst4 = ctx.mapping.map64(dstHi, dstLo);
+        if (dst4 == AddressMapping.NO_MAPPING && ctx.tenant != null) {
+            // Inside a tenant's prefix but not an RFC 6052 address of it (u-octet set): as silent as every other
+            // tenant drop, nothing answers a probe into a tenant.
+            return drop(DropReason.NO_MAPPING_DESTINATION);
+        }
         if (dst4 == AddressMapping.NO_MAPPING) {
             drop(DropReason.NO_MAPPING_DESTINATION);
             return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
@@ -126,7 +131,9 @@ final class Translator64 {
         if (src4 == AddressMapping.NO_MAPPING) {
             // RFC 6791 §4: "... the translator SHOULD use an IPv4 address from a pool ... as the source of the
             // translated ICMP error"; without a pool, the translator's own IPv4 address.
-            if (icmpError) {
+            // Only a router of the fabric, never another tenant: an error "from" another tenant's prefix would let
+            // it inject Port Unreachable or Packet Too Big into this tenant's flows.
+            if (icmpError && (ctx.tenant == null || ctx.tenants.lookup(srcHi, srcLo) == null)) {
                 src4 = global.pool6791v4(Hashing.hash(srcHi, srcLo));
                 if (src4 == AddressMapping.NO_MAPPING && hasOwnIpv4) {
                     src4 = ownIpv4 & 0xFFFF_FFFFL;

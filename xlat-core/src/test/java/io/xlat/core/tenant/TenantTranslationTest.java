@@ -123,6 +123,24 @@ class TenantTranslationTest {
     }
 
     @Test
+    void shouldNotLetAnotherTenantPoseAsAFabricRouter64() {
+        final byte[] sent = ipv6().src("2001:db8:100:1::a00:1").dst("2001:db8:100:1::a00:c8")
+            .udp(udp(4000, 53, bytes(12, 1))).build();
+        final byte[] forged = ipv6().src("2001:db8:100:2::a00:c8").dst("2001:db8:100:1::a00:1")
+            .icmpv6(Packets.icmp(1, 4, 0, sent)).build();
+        harness.nothing(forged);
+        assertEquals(1, harness.translator.tenantCounters(0).drops(DropReason.TENANT_FOREIGN_SOURCE));
+    }
+
+    @Test
+    void shouldSilentlyDropANonRfc6052AddressInsideATenantPrefix64() {
+        final Harness wide = new Harness(Harness.config().build()).tenants(new TenantTable(List.of(
+            tenant("green", "2001:db8:200::/48", "10.0.0.0/24"))));
+        wide.nothing(ipv6().src("2001:db8:200:a00:0:100::").dst("2001:db8:200:a00:ff00:200::").build()); // u-octet ff
+        assertEquals(1, wide.translator.tenantCounters(0).drops(DropReason.NO_MAPPING_DESTINATION));
+    }
+
+    @Test
     void shouldKeepTenantCountersWhenTheTableIsSwapped() {
         harness.sendFromTenant(1, tenantPacket("10.0.0.1", "10.0.0.2"));
         final TenantTable reloaded = new TenantTable(List.of(
