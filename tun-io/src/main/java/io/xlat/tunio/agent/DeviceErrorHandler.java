@@ -1,8 +1,8 @@
 package io.xlat.tunio.agent;
 
 /**
- * Hears about device I/O failures. Workers call it when a failure differs from the last one they reported (a new
- * errno, or the first after a success), never once per packet, so that an implementation may log.
+ * Hears about device I/O failures. A worker calls it the first time it sees each errno for an operation (and for
+ * the failure that makes it give up a queue), never once per packet, so that an implementation may log.
  */
 public interface DeviceErrorHandler {
 

@@ -17,7 +17,7 @@ public final class QueuePollIdleStrategy implements IdleStrategy {
 
     public static final int DEFAULT_SPINS = 100;
     public static final int DEFAULT_YIELDS = 10;
-    public static final int DEFAULT_POLL_TIMEOUT_MILLIS = 100;
+    public static final int DEFAULT_POLL_TIMEOUT_MILLIS = 10;
 
     private final PacketQueue queue;
     private final int maxSpins;

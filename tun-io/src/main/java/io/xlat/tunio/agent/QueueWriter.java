@@ -15,7 +15,7 @@ final class QueueWriter implements PacketSink {
     private final DeviceCounters counters;
     private final DeviceErrorHandler errors;
     private final int worker;
-    private int lastErrno;
+    private final ErrnoSet reported = new ErrnoSet();
 
     QueueWriter(PacketQueue queue, DeviceCounters counters, DeviceErrorHandler errors, int worker) {
         this.queue = queue;
@@ -29,14 +29,12 @@ final class QueueWriter implements PacketSink {
         final int n = queue.write(buffer, offset, length);
         if (n == length) {
             counters.sent(n);
-            lastErrno = 0;
         } else if (n >= 0) {
             // a TUN write is all or nothing; a partial one means a truncated packet reached the kernel
             counters.shortWrite();
         } else {
             counters.writeError();
-            if (-n != lastErrno) {
-                lastErrno = -n;
+            if (reported.add(-n)) {
                 errors.onDeviceError(queue.deviceName(), worker, "write", -n, false);
             }
         }

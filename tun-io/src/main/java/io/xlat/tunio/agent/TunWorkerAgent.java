@@ -42,7 +42,7 @@ public final class TunWorkerAgent implements Agent {
     private final UnsafeBuffer slot;
     private long lastPublishNanos;
     private boolean dirty;
-    private int lastReadErrno;
+    private final ErrnoSet reportedReadErrors = new ErrnoSet();
     private boolean failed;
 
     /**
@@ -87,7 +87,6 @@ public final class TunWorkerAgent implements Agent {
                 readFailed(-length);
                 break;
             }
-            lastReadErrno = 0;
             packets++;
             deviceCounters.received(length);
             translator.translate(slot, Translator.HEADROOM, length, now, writer, writer);
@@ -108,8 +107,7 @@ public final class TunWorkerAgent implements Agent {
         if (fatal) {
             failed = true;
         }
-        if (errno != lastReadErrno || fatal) {
-            lastReadErrno = errno;
+        if (reportedReadErrors.add(errno) || fatal) {
             errors.onDeviceError(queue.deviceName(), worker, "read", errno, fatal);
         }
     }

@@ -58,7 +58,8 @@ public final class TunDevice implements AutoCloseable {
     /**
      * Creates or attaches to TUN device {@code name} with up to {@code queues} queues. More than one queue needs a
      * multi-queue device; an existing single-queue device (the kernel answers EINVAL to the multi-queue flag)
-     * is attached with one queue instead: see {@link #queueCount()}.
+     * is attached with one queue instead: see {@link #queueCount()}. A device this call creates is multi-queue
+     * when {@code queues > 1}.
      */
     public static TunDevice open(String name, int queues) throws NativeException {
         checkName(name);
@@ -67,21 +68,27 @@ public final class TunDevice implements AutoCloseable {
         }
         final boolean existed = LIBC.if_nametoindex(name) != 0;
         boolean multiQueue = queues > 1;
-        final FdQueue[] opened = new FdQueue[queues];
+        boolean flipped = false;
+        int wanted = queues;
+        FdQueue[] opened = new FdQueue[wanted];
         int count = 0;
         try {
-            while (count < queues) {
+            while (count < wanted) {
                 try {
                     opened[count] = attach(name, multiQueue);
                     count++;
                 } catch (NativeException e) {
-                    if (count == 0 && multiQueue && existed && e.errno() == EINVAL) {
-                        // the existing device was created without multi_queue: its one queue is all we get
-                        multiQueue = false;
-                        final FdQueue[] single = {attach(name, false)};
-                        return new TunDevice(name, true, false, single);
+                    if (count > 0 || !existed || flipped || e.errno() != EINVAL) {
+                        throw e;
                     }
-                    throw e;
+                    // an existing device must be attached with its own multi_queue setting (EINVAL otherwise):
+                    // a single-queue device gives one queue, a multi-queue device takes the flag even for one
+                    flipped = true;
+                    multiQueue = !multiQueue;
+                    if (!multiQueue) {
+                        wanted = 1;
+                        opened = new FdQueue[1];
+                    }
                 }
             }
             return new TunDevice(name, existed, multiQueue, opened);
@@ -109,12 +116,12 @@ public final class TunDevice implements AutoCloseable {
             final int errno = LinuxNative.errno();
             LIBC.close(fd);
             throw new NativeException(name + ": cannot attach to the TUN device (" + LinuxNative.describe(errno)
-                + ")" + attachHint(name, errno, multiQueue), errno);
+                + ")" + attachHint(name, errno), errno);
         }
         return new FdQueue(fd, name);
     }
 
-    private static String attachHint(String name, int errno, boolean multiQueue) {
+    private static String attachHint(String name, int errno) {
         switch (errno) {
             case EPERM:
             case EACCES:
@@ -123,8 +130,8 @@ public final class TunDevice implements AutoCloseable {
             case EBUSY:
                 return "; another process is attached to the single-queue device " + name;
             case EINVAL:
-                return multiQueue ? "; an existing device " + name + " that is not a multi-queue TUN device?"
-                    : "; " + name + " exists but is not a TUN device (a TAP device or another kind of link?)";
+                return "; " + name + " exists but is not a TUN device xlat can use: it must be 'mode tun' (not tap)"
+                    + " with 'pi off' (ip -d link show " + name + ")";
             default:
                 return "";
         }

@@ -170,18 +170,27 @@ class TunWorkerAgentTest {
     }
 
     @Test
-    void shouldReportARepeatedWriteErrorOnceAndCountEveryFailure() {
+    void shouldReportEachWriteErrnoOnceAndCountEveryFailure() {
         queue.failWrites(LinuxNative.EIO);
         for (int i = 0; i < 3; i++) {
             queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
         }
-
+        agent.doWork();
+        queue.failWrites(0);
+        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        agent.doWork();
+        queue.failWrites(LinuxNative.EIO);
+        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        agent.doWork();
+        queue.failWrites(LinuxNative.ENOBUFS);
+        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
         agent.doWork();
         agent.doWork();
 
-        assertEquals(List.of("fake0 q0 write errno " + LinuxNative.EIO), errors);
-        assertEquals(3L, published().get("fake0 q0 write-errors"));
-        assertEquals(0L, published().get("fake0 q0 tx-packets"));
+        assertEquals(List.of("fake0 q0 write errno " + LinuxNative.EIO, "fake0 q0 write errno " + LinuxNative.ENOBUFS),
+            errors, "an errno that comes back after a success is not logged again");
+        assertEquals(5L, published().get("fake0 q0 write-errors"));
+        assertEquals(1L, published().get("fake0 q0 tx-packets"));
         assertFalse(agent.failed(), "a write error does not stop the worker");
     }
 
