@@ -49,7 +49,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes");
+        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes, run, stats");
     }
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import io.xlat.core.drop.DropCounters;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.CounterKey;
 import io.xlat.tunio.counters.DeviceCounters;
+import io.xlat.tunio.counters.DeviceMetric;
 import io.xlat.tunio.counters.WorkerCounters;
 import io.xlat.tunio.testing.Allocations;
 import io.xlat.tunio.tun.LinuxNative;
@@ -87,9 +88,9 @@ class TunWorkerAgentTest {
         final int pseudo = TestPackets.sum(out, 8, 32) + TestPackets.UDP + 108;
         assertEquals(0, TestPackets.checksum(out, 40, 108, pseudo), "UDP checksum valid over the IPv6 pseudo-header");
 
-        assertEquals(1, deviceCounters.get(io.xlat.tunio.counters.DeviceMetric.RX_PACKETS));
-        assertEquals(in.length, deviceCounters.get(io.xlat.tunio.counters.DeviceMetric.RX_BYTES));
-        assertEquals(out.length, deviceCounters.get(io.xlat.tunio.counters.DeviceMetric.TX_BYTES));
+        assertEquals(1, deviceCounters.get(DeviceMetric.RX_PACKETS));
+        assertEquals(in.length, deviceCounters.get(DeviceMetric.RX_BYTES));
+        assertEquals(out.length, deviceCounters.get(DeviceMetric.TX_BYTES));
     }
 
     @Test

@@ -1,0 +1,251 @@
+package io.xlat.control.cli;
+
+import io.xlat.control.config.ConfigException;
+import io.xlat.control.config.ConfigLoader;
+import io.xlat.control.config.DataplaneConfig;
+import io.xlat.control.config.XlatConfig;
+import io.xlat.control.run.RunLog;
+import io.xlat.control.run.RunSettings;
+import io.xlat.control.run.SiitDataplane;
+import io.xlat.tunio.tun.TunDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code xlat run}: the data plane on TUN devices, until SIGTERM or SIGINT. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    header = "Run the translator on a TUN device until stopped.",
+    description = {
+        "%nTranslate between IPv4 and IPv6 on the TUN device dataplane.siit-tun (or --tun), which carries both "
+            + "families: route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
+            + "The device is created, or attached to when it exists (a persistent device from 'ip tuntap add'); "
+            + "it is brought up, and its MTU set when --mtu is given or xlat created it. Routes are not installed "
+            + "yet.",
+        "%nOne worker thread per device queue (dataplane.workers, default one per core; a device created without "
+            + "multi_queue has one queue). Live counters go to dataplane.counters-file; read them with 'xlat stats'.",
+        "%nWithout --config, the options below build the configuration: --tun and --prefix at least. With "
+            + "--config, --tun, --mtu, --workers and --counters-file override the file's dataplane section.",
+        "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
+            + "file keeps the last values.",
+        ""},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  xlat run --config /etc/xlat/xlat.yaml",
+        "  xlat run --tun xlat0 --prefix 2001:db8:64::/96 --mtu 1520 --ipv4-address 192.0.2.254 \\",
+        "           --ipv6-address 2001:db8:ffff::1",
+        "",
+        "Exit code 1 when the device cannot be opened (not root, device busy), 2 on a usage or configuration error."})
+final class RunCommand implements Callable<Integer> {
+
+    /** The IPv4 side's MTU under --mtu without a file: the IPv6 header is 20 bytes longer than IPv4's. */
+    static final int HEADER_GROWTH = 20;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration file.")
+    Path config;
+
+    @Option(names = "--tun", paramLabel = "NAME",
+        description = "The TUN device for both families (dataplane.siit-tun).")
+    String tun;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX",
+        description = "Without --config: the RFC 6052 prefix (translator.pool6), e.g. 2001:db8:64::/96.")
+    String prefix;
+
+    @Option(names = "--ipv4-address", paramLabel = "ADDRESS",
+        description = "Without --config: the translator's own IPv4 address, the source of the ICMPv4 errors it "
+            + "sends (translator.ipv4-address). Not an address of this host: route it into the device.")
+    String ipv4Address;
+
+    @Option(names = "--ipv6-address", paramLabel = "ADDRESS",
+        description = "Without --config: the translator's own IPv6 address (translator.ipv6-address).")
+    String ipv6Address;
+
+    @Option(names = "--mtu", paramLabel = "BYTES",
+        description = "Set the device's MTU. Without --config also the translator's ipv6-mtu, and ipv4-mtu "
+            + "20 bytes less.")
+    Integer mtu;
+
+    @Option(names = "--workers", paramLabel = "N",
+        description = "Worker threads, one device queue each (dataplane.workers; default: one per core).")
+    Integer workers;
+
+    @Option(names = "--counters-file", paramLabel = "FILE",
+        description = "Where the live counters go (dataplane.counters-file; default "
+            + DataplaneConfig.DEFAULT_COUNTERS_FILE + ").")
+    Path countersFile;
+
+    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
+        description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
+            + "(park up to 1 ms, never block) or busy (spin: a full core per worker).")
+    String idle;
+
+    @Spec
+    CommandSpec spec;
+
+    /** What {@link #settings} found configured but this version does not run yet, said at start. */
+    final List<String> notices = new ArrayList<>();
+
+    @ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final PrintWriter err = spec.commandLine().getErr();
+        final RunSettings settings;
+        try {
+            settings = settings(Runtime.getRuntime().availableProcessors());
+        } catch (ConfigException e) {
+            return ConfigErrors.report(spec.qualifiedName(), e, err);
+        }
+        final RunLog log = new RunLog(err, main != null && main.verbose());
+        for (final String notice : notices) {
+            log.info(notice);
+        }
+        // the hook before start: a signal that arrives once the workers run always finds them
+        final AtomicReference<SiitDataplane> running = new AtomicReference<>();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            final SiitDataplane dataplane = running.get();
+            if (dataplane != null) {
+                log.info("stopping (signal)");
+                dataplane.close();
+            }
+            stopped.countDown();
+        }, "xlat-shutdown");
+        // SIGTERM and SIGINT run the shutdown hooks; the JVM exits when they return
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            running.set(SiitDataplane.start(settings, log));
+        } catch (IOException | RuntimeException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal arrived while starting: the hook runs, and finds nothing to stop
+            }
+            err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
+            if (main != null && main.verbose()) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** Resolves the command line and the configuration file into what to run. */
+    RunSettings settings(int cores) throws ConfigException {
+        final XlatConfig loaded;
+        if (config != null) {
+            if (prefix != null || ipv4Address != null || ipv6Address != null) {
+                throw new ParameterException(spec.commandLine(), "--prefix, --ipv4-address and --ipv6-address build a "
+                    + "configuration without --config; with --config, put them in its translator section");
+            }
+            loaded = ConfigLoader.load(config);
+        } else {
+            if (tun == null || prefix == null) {
+                throw new ParameterException(spec.commandLine(), "give --config FILE, or at least --tun NAME and "
+                    + "--prefix PREFIX");
+            }
+            loaded = ConfigLoader.parse(configYaml(), "the command line");
+        }
+        final DataplaneConfig dataplane = loaded.dataplane();
+        final String device = tun != null ? tun : dataplane.siitTun();
+        if (device == null) {
+            throw new ParameterException(spec.commandLine(), config + " has no dataplane.siit-tun: set it, or give "
+                + "--tun NAME (tenant devices are not run yet)");
+        }
+        try {
+            TunDevice.checkName(device);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--tun: " + e.getMessage());
+        }
+        if (mtu != null && (mtu < 1280 || mtu > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--mtu must be 1280..65535 (IPv6 needs 1280), got " + mtu);
+        }
+        if (workers != null && (workers < 1 || workers > 256)) {
+            throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
+        }
+        if (!loaded.tenants().isEmpty() || dataplane.ipv6Tun() != null) {
+            notices.add("tenants and dataplane.ipv6-tun are not run by this version: only plain SIIT on " + device);
+        }
+        if (dataplane.manageRoutes()) {
+            notices.add("dataplane.manage-routes is not implemented yet: install the routes into " + device
+                + " yourself");
+        }
+        if (loaded.translator().pool6() == null && loaded.translator().eamt().isEmpty()) {
+            notices.add("the translator has neither pool6 nor EAM entries: every packet will be dropped as no-mapping");
+        }
+        final int wanted = workers != null ? workers : dataplane.workers() > 0 ? dataplane.workers() : cores;
+        final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
+        final boolean countersDefault = countersFile == null
+            && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
+        return new RunSettings(device, mtu != null ? mtu : 0, wanted, counters, countersDefault, idleMode(),
+            loaded.translator());
+    }
+
+    private RunSettings.IdleMode idleMode() {
+        switch (idle) {
+            case "poll":
+                return RunSettings.IdleMode.POLL;
+            case "backoff":
+                return RunSettings.IdleMode.BACKOFF;
+            case "busy":
+                return RunSettings.IdleMode.BUSY;
+            default:
+                throw new ParameterException(spec.commandLine(), "--idle must be poll, backoff or busy, got '" + idle
+                    + "'");
+        }
+    }
+
+    /**
+     * The configuration the flags describe, as YAML, so that the loader checks flag values exactly as it checks
+     * a file (and says which key is wrong).
+     */
+    String configYaml() {
+        final StringBuilder yaml = new StringBuilder("translator:\n");
+        yaml.append("  pool6: ").append(quoted(prefix)).append('\n');
+        if (ipv4Address != null) {
+            yaml.append("  ipv4-address: ").append(quoted(ipv4Address)).append('\n');
+        }
+        if (ipv6Address != null) {
+            yaml.append("  ipv6-address: ").append(quoted(ipv6Address)).append('\n');
+        }
+        if (mtu != null && mtu >= 1280 && mtu <= 65535) {
+            yaml.append("  ipv6-mtu: ").append(mtu).append('\n');
+            yaml.append("  ipv4-mtu: ").append(mtu - HEADER_GROWTH).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    /** A YAML double-quoted scalar; flag values are addresses and prefixes, anything odd is escaped, not interpreted. */
+    static String quoted(String value) {
+        final StringBuilder s = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                s.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7E) {
+                s.append(String.format("\\u%04x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.append('"').toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** {@code xlat run}: starts the data plane (devices, worker agents, counters file) and stops it cleanly. */
+package io.xlat.control.run;

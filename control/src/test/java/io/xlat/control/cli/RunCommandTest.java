@@ -1,0 +1,162 @@
+package io.xlat.control.cli;
+
+import io.xlat.control.config.ConfigException;
+import io.xlat.control.config.DataplaneConfig;
+import io.xlat.control.run.RunSettings;
+import io.xlat.core.addr.Ipv4Addresses;
+import io.xlat.core.addr.Ipv6Prefix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code xlat run}'s options and configuration, resolved without starting anything (no root needed). */
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static RunCommand parse(String... args) {
+        final String[] full = new String[args.length + 1];
+        full[0] = "run";
+        System.arraycopy(args, 0, full, 1, args.length);
+        final CommandLine cli = new CommandLine(new Main());
+        return (RunCommand) cli.parseArgs(full).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void shouldBuildTheBenchmarkPluginConfigurationFromFlags() throws ConfigException {
+        final RunSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96", "--mtu", "1520",
+            "--ipv4-address", "192.0.2.254", "--ipv6-address", "2001:db8:ffff::1").settings(3);
+
+        assertEquals("xlat0", s.device());
+        assertEquals(1520, s.mtu());
+        assertEquals(3, s.workers(), "default: one worker per core");
+        assertEquals(Path.of(DataplaneConfig.DEFAULT_COUNTERS_FILE), s.countersFile());
+        assertTrue(s.countersFileDefault());
+        assertEquals(RunSettings.IdleMode.POLL, s.idle());
+        assertEquals(Ipv6Prefix.parse("2001:db8:64::/96"), s.translator().pool6());
+        assertEquals(Ipv4Addresses.parse("192.0.2.254"), s.translator().ipv4Address());
+        assertEquals(Ipv6Prefix.parse("2001:db8:ffff::1"), s.translator().ipv6Address());
+        assertEquals(1520, s.translator().ipv6Mtu(), "--mtu is the IPv6 side's MTU");
+        assertEquals(1500, s.translator().ipv4Mtu(), "and the IPv4 side's is 20 bytes less");
+    }
+
+    @Test
+    void shouldKeepAnExistingDevicesMtuWithoutMtuFlag() throws ConfigException {
+        final RunSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96").settings(2);
+        assertEquals(0, s.mtu());
+        assertEquals(1500, s.translator().ipv6Mtu(), "the translator's defaults");
+    }
+
+    @Test
+    void shouldTakeDeviceWorkersAndCountersFromTheConfigFile() throws Exception {
+        final Path config = Files.writeString(dir.resolve("x.yaml"), """
+            translator:
+              pool6: 2001:db8:64::/96
+            dataplane:
+              siit-tun: siit7
+              workers: 2
+              counters-file: /run/xlat/siit7.counters
+            """);
+        final RunSettings s = parse("--config", config.toString()).settings(8);
+        assertEquals("siit7", s.device());
+        assertEquals(2, s.workers());
+        assertEquals(Path.of("/run/xlat/siit7.counters"), s.countersFile());
+        assertFalse(s.countersFileDefault(), "a chosen file is not shared silently");
+        assertEquals(0, s.mtu());
+    }
+
+    @Test
+    void shouldSayWhatTheConfigurationAsksForThatIsNotRunYet() throws Exception {
+        final Path config = Files.writeString(dir.resolve("x.yaml"), """
+            dataplane:
+              siit-tun: siit7
+              ipv6-tun: xlat6
+              manage-routes: true
+            """);
+        final RunCommand command = parse("--config", config.toString());
+        command.settings(1);
+        assertEquals(3, command.notices.size(), command.notices.toString());
+        assertTrue(command.notices.get(0).contains("only plain SIIT on siit7"), command.notices.toString());
+        assertTrue(command.notices.get(1).contains("manage-routes is not implemented yet"), command.notices.toString());
+        assertTrue(command.notices.get(2).contains("every packet will be dropped"), command.notices.toString());
+    }
+
+    @Test
+    void shouldLetFlagsOverrideTheDataplaneSection() throws Exception {
+        final Path config = Files.writeString(dir.resolve("x.yaml"), """
+            translator:
+              pool6: 2001:db8:64::/96
+            dataplane:
+              siit-tun: siit7
+              workers: 2
+            """);
+        final RunSettings s = parse("-c", config.toString(), "--tun", "other0", "--workers", "1", "--mtu", "9000",
+            "--counters-file", "/tmp/c", "--idle", "backoff").settings(8);
+        assertEquals("other0", s.device());
+        assertEquals(1, s.workers());
+        assertEquals(9000, s.mtu());
+        assertEquals(Path.of("/tmp/c"), s.countersFile());
+        assertEquals(RunSettings.IdleMode.BACKOFF, s.idle());
+        assertEquals(1500, s.translator().ipv6Mtu(), "with a file, --mtu sets the device only");
+    }
+
+    @Test
+    void shouldRequireTunAndPrefixWithoutAConfigFile() {
+        final CliRun run = CliRun.of("run", "--tun", "xlat0");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("give --config FILE, or at least --tun NAME and --prefix PREFIX"), run.err());
+    }
+
+    @Test
+    void shouldRefuseTranslatorFlagsWithAConfigFile() throws Exception {
+        final Path config = Files.writeString(dir.resolve("x.yaml"), "dataplane:\n  siit-tun: xlat0\n");
+        final CliRun run = CliRun.of("run", "-c", config.toString(), "--prefix", "2001:db8:64::/96");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("put them in its translator section"), run.err());
+    }
+
+    @Test
+    void shouldRefuseAConfigFileWithoutSiitTun() throws Exception {
+        final Path config = Files.writeString(dir.resolve("x.yaml"), "translator:\n  pool6: 2001:db8:64::/96\n");
+        final CliRun run = CliRun.of("run", "-c", config.toString());
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("has no dataplane.siit-tun"), run.err());
+    }
+
+    @Test
+    void shouldReportABadPrefixFlagAsAConfigurationErrorNamingTheKey() {
+        final CliRun run = CliRun.of("run", "--tun", "xlat0", "--prefix", "2001:db8:64::/95");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("translator.pool6"), run.err());
+        assertTrue(run.err().contains("configuration rejected"), run.err());
+    }
+
+    @Test
+    void shouldRefuseDeviceNamesAndNumbersLinuxWouldNot() {
+        assertEquals(ExitCodes.USAGE, CliRun.of("run", "--tun", "a/b", "--prefix", "2001:db8:64::/96").exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("run", "--tun", "a-name-far-too-long", "--prefix",
+            "2001:db8:64::/96").exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("run", "--tun", "x0", "--prefix", "2001:db8:64::/96", "--mtu",
+            "1000").exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("run", "--tun", "x0", "--prefix", "2001:db8:64::/96", "--workers",
+            "0").exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("run", "--tun", "x0", "--prefix", "2001:db8:64::/96", "--idle",
+            "nap").exitCode());
+    }
+
+    @Test
+    void shouldPassFlagValuesToTheLoaderAsPlainStrings() {
+        assertEquals("\"a\\\"b\\\\c\\u000a\"", RunCommand.quoted("a\"b\\c\n"));
+        final CliRun run = CliRun.of("run", "--tun", "xlat0", "--prefix", "2001:db8::/96\"\n  hairpin: off");
+        assertEquals(ExitCodes.USAGE, run.exitCode(), "YAML in a flag is a bad prefix, not configuration");
+        assertTrue(run.err().contains("translator.pool6"), run.err());
+    }
+}

@@ -1,0 +1,233 @@
+package io.xlat.control.run;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Network namespaces, veth pairs, processes and a scratch directory for integration tests, all removed by
+ * {@link #close()}: processes first (deleting a namespace does not kill what runs in it), then namespaces, which
+ * takes their interfaces with them, then the directory. Names carry a random suffix so that parallel or leftover runs never collide; a JVM shutdown hook cleans up
+ * when the test JVM is killed before {@code close()} runs.
+ */
+final class NamespaceLab implements AutoCloseable {
+
+    private static final long COMMAND_TIMEOUT_MILLIS = 20_000;
+
+    final String id;
+    /** A scratch directory for configs, logs and files served in tests; deleted with the rest. */
+    final Path dir;
+    private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private final Thread hook = new Thread(this::cleanUp, "namespace-lab-cleanup");
+    private boolean closed;
+
+    NamespaceLab(String prefix) throws IOException {
+        this.id = prefix + Integer.toString(new SecureRandom().nextInt(1 << 20), 36);
+        this.dir = Files.createTempDirectory("xlat-" + id + "-");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Skips the calling test unless it runs as root with iproute2, /dev/net/tun and the given commands; with
+     * XLAT_REQUIRE_ROOT_TESTS=1 (CI) a missing prerequisite fails instead.
+     */
+    static void requireRoot(String... commands) {
+        String missing = null;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            missing = "root is needed for network namespaces and TUN devices";
+        } else if (!Files.exists(Path.of("/dev/net/tun"))) {
+            missing = "/dev/net/tun is missing (modprobe tun)";
+        } else if (!onPath("ip")) {
+            missing = "iproute2 is not installed";
+        } else {
+            for (final String command : commands) {
+                if (!onPath(command)) {
+                    missing = command + " is not installed" + ("ping".equals(command)
+                        ? " (apt-get install -y iputils-ping)" : "");
+                    break;
+                }
+            }
+        }
+        if (missing != null) {
+            if ("1".equals(System.getenv("XLAT_REQUIRE_ROOT_TESTS"))) {
+                fail("XLAT_REQUIRE_ROOT_TESTS=1 but " + missing);
+            }
+            Assumptions.abort("skipped: " + missing + " (set XLAT_REQUIRE_ROOT_TESTS=1 to make this a failure)");
+        }
+    }
+
+    static boolean onPath(String command) {
+        final String path = System.getenv("PATH");
+        for (final String dir : (path == null ? "/usr/sbin:/usr/bin:/sbin:/bin" : path + ":/usr/sbin:/sbin")
+            .split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Creates namespace {@code id-suffix} with its loopback up, and returns its name. */
+    String namespace(String suffix) {
+        final String name = id + "-" + suffix;
+        run("ip", "netns", "add", name);
+        namespaces.add(name);
+        run("ip", "-n", name, "link", "set", "lo", "up");
+        return name;
+    }
+
+    /** A veth pair from {@code nsA}/{@code ifA} to {@code nsB}/{@code ifB}, both ends up: nothing in the host namespace. */
+    void veth(String nsA, String ifA, String nsB, String ifB) {
+        run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        run("ip", "-n", nsA, "link", "set", ifA, "up");
+        run("ip", "-n", nsB, "link", "set", ifB, "up");
+    }
+
+    /** Sets sysctls in a namespace ({@code key=value}, keys with dots). */
+    void sysctl(String ns, String... settings) {
+        for (final String setting : settings) {
+            final int eq = setting.indexOf('=');
+            final String file = "/proc/sys/" + setting.substring(0, eq).replace('.', '/');
+            run("ip", "netns", "exec", ns, "sh", "-c", "echo " + setting.substring(eq + 1) + " > " + file);
+        }
+    }
+
+    /** Runs a command to completion; fails the test with its output when it exits non-zero. */
+    String run(String... command) {
+        final Result r = exec(COMMAND_TIMEOUT_MILLIS, command);
+        if (r.exitCode != 0) {
+            fail(String.join(" ", command) + " exited " + r.exitCode + ":\n" + r.output);
+        }
+        return r.output;
+    }
+
+    /** Runs a command in a namespace to completion, whatever its exit code. */
+    Result execIn(String ns, long timeoutMillis, String... command) {
+        final String[] full = new String[command.length + 4];
+        full[0] = "ip";
+        full[1] = "netns";
+        full[2] = "exec";
+        full[3] = ns;
+        System.arraycopy(command, 0, full, 4, command.length);
+        return exec(timeoutMillis, full);
+    }
+
+    Result exec(long timeoutMillis, String... command) {
+        try {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            processes.add(p);
+            try {
+                p.getOutputStream().close();
+                final byte[][] output = new byte[1][];
+                final Thread reader = new Thread(() -> {
+                    try {
+                        output[0] = p.getInputStream().readAllBytes();
+                    } catch (IOException e) {
+                        output[0] = ("(output unreadable: " + e + ")").getBytes(StandardCharsets.UTF_8);
+                    }
+                });
+                reader.start();
+                if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    reader.join(5_000);
+                    return new Result(-1, "(timed out after " + timeoutMillis + " ms) "
+                        + (output[0] == null ? "" : new String(output[0], StandardCharsets.UTF_8)));
+                }
+                reader.join(5_000);
+                return new Result(p.exitValue(), output[0] == null ? "" : new String(output[0], StandardCharsets.UTF_8));
+            } finally {
+                processes.remove(p);
+            }
+        } catch (IOException e) {
+            return new Result(-1, "cannot run " + String.join(" ", command) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    /** Starts a long-running command in a namespace, its output to {@code log}; killed by {@link #close()}. */
+    Process start(String ns, Path log, String... command) throws IOException {
+        final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        // ip netns exec execs the command: the process is the command itself, so destroy() signals it
+        final Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Stops a process started here: SIGTERM, then SIGKILL after {@code graceMillis}. */
+    static void stop(Process p, long graceMillis) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for a condition, polling every 50 ms; fails with {@code what} after the timeout. */
+    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeoutMillis + " ms waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or ran
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (final Process p : new ArrayList<>(processes)) {
+            stop(p, 3_000);
+        }
+        for (final String ns : new ArrayList<>(namespaces)) {
+            exec(COMMAND_TIMEOUT_MILLIS, "ip", "netns", "del", ns);
+        }
+        namespaces.clear();
+        try (var files = Files.walk(dir)) {
+            for (final Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("namespace lab: cannot delete " + dir + ": " + e);
+        }
+    }
+
+    /** A finished command. */
+    record Result(int exitCode, String output) {
+    }
+}
