@@ -23,7 +23,7 @@ import java.util.Properties;
     header = "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
     commandListHeading = "%nCommands:%n",
     subcommands = {CheckCommand.class, ReplayCommand.class, ExplainCommand.class, RoutesCommand.class,
-        RunCommand.class, StatsCommand.class, CommandLine.HelpCommand.class},
+        RunCommand.class, StatsCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -49,7 +49,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes, run, stats");
+        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes, run, stats, reload");
     }
 
     public static void main(String[] args) {

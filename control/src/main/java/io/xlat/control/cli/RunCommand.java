@@ -7,6 +7,8 @@ import io.xlat.control.config.XlatConfig;
 import io.xlat.control.run.RunLog;
 import io.xlat.control.run.RunSettings;
 import io.xlat.control.run.SiitDataplane;
+import io.xlat.control.run.TenantDataplane;
+import io.xlat.control.run.TenantRunSettings;
 import io.xlat.tunio.tun.TunDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,6 +44,11 @@ import java.util.concurrent.atomic.AtomicReference;
             + "--config, --tun, --mtu, --workers and --counters-file override the file's dataplane section.",
         "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
             + "file keeps the last values.",
+        "%nTenants: with a config that has tenants and dataplane.ipv6-tun (and no siit-tun), each tenant's IPv4 "
+            + "goes through its own device (tun:, created inside netns: when given) and all instance prefixes "
+            + "through dataplane.ipv6-tun. SIGHUP re-reads the file and applies the tenant list: new tenants' "
+            + "devices open, removed ones close, the others keep forwarding; an invalid file is rejected in the "
+            + "log and the running set stays. The translator and dataplane sections are read at start only.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -106,6 +113,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
+        if (config != null && tun == null) {
+            final XlatConfig loaded;
+            try {
+                loaded = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                return ConfigErrors.report(spec.qualifiedName(), e, err);
+            }
+            if (!loaded.tenants().isEmpty() && loaded.dataplane().ipv6Tun() != null
+                && loaded.dataplane().siitTun() == null) {
+                return runTenants(loaded, err);
+            }
+        }
         final RunSettings settings;
         try {
             settings = settings(Runtime.getRuntime().availableProcessors());
@@ -144,8 +163,90 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
+        // the JVM's default for SIGHUP is to exit: a reload meant for tenant mode must not stop plain SIIT
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: plain SIIT has "
+            + "nothing to reload; restart xlat to apply a changed translator section"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Tenant mode: a device per tenant plus dataplane.ipv6-tun, until SIGTERM or SIGINT; SIGHUP re-reads the file
+     * and applies the tenant changes, or logs why it cannot and keeps the running set.
+     */
+    private Integer runTenants(XlatConfig loaded, PrintWriter err) throws InterruptedException {
+        final RunSettings.IdleMode idleMode = idleMode();
+        final TenantRunSettings settings;
+        try {
+            settings = tenantSettings(loaded, idleMode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        final RunLog log = new RunLog(err, main != null && main.verbose());
+        if (loaded.dataplane().manageRoutes()) {
+            log.info("dataplane.manage-routes is not implemented yet: route the instance prefixes into "
+                + settings.ipv6Tun() + " and each tenant's peers into its device yourself");
+        }
+        final AtomicReference<TenantDataplane> running = new AtomicReference<>();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            final TenantDataplane dataplane = running.get();
+            if (dataplane != null) {
+                log.info("stopping (signal)");
+                dataplane.close();
+            }
+            stopped.countDown();
+        }, "xlat-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            running.set(TenantDataplane.start(settings, log));
+        } catch (IOException | RuntimeException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal arrived while starting: the hook runs, and finds nothing to stop
+            }
+            err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.get(), idleMode, log));
+        log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** Re-reads the file and applies it; any error is logged and the running tenants stay as they are. */
+    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log) {
+        if (dataplane == null) {
+            return;
+        }
+        log.info("reload requested (SIGHUP): reading " + config);
+        try {
+            final XlatConfig loaded = ConfigLoader.load(config);
+            dataplane.reload(tenantSettings(loaded, idleMode));
+        } catch (ConfigException e) {
+            final StringBuilder reasons = new StringBuilder();
+            for (final io.xlat.control.config.ConfigError error : e.errors()) {
+                reasons.append("; ").append(error);
+            }
+            log.info("reload rejected, the running configuration stays" + reasons);
+        } catch (IOException | RuntimeException e) {
+            log.info("reload failed, the running configuration stays: " + Main.describe(e));
+        }
+    }
+
+    TenantRunSettings tenantSettings(XlatConfig loaded, RunSettings.IdleMode idleMode) {
+        final DataplaneConfig dataplane = loaded.dataplane();
+        if (loaded.tenants().isEmpty() || dataplane.ipv6Tun() == null) {
+            throw new IllegalArgumentException(config + ": tenant mode needs tenants and dataplane.ipv6-tun");
+        }
+        TunDevice.checkName(dataplane.ipv6Tun());
+        final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
+        final boolean countersDefault = countersFile == null
+            && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
+        return new TenantRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
+            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants());
     }
 
     /** Resolves the command line and the configuration file into what to run. */
@@ -182,7 +283,8 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
         }
         if (!loaded.tenants().isEmpty() || dataplane.ipv6Tun() != null) {
-            notices.add("tenants and dataplane.ipv6-tun are not run by this version: only plain SIIT on " + device);
+            notices.add("running plain SIIT on " + device + " only: tenants and dataplane.ipv6-tun run when "
+                + "dataplane.siit-tun is not set (one mode per process in this version)");
         }
         if (dataplane.manageRoutes()) {
             notices.add("dataplane.manage-routes is not implemented yet: install the routes into " + device

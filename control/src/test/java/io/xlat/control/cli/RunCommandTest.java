@@ -1,8 +1,10 @@
 package io.xlat.control.cli;
 
 import io.xlat.control.config.ConfigException;
+import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.run.RunSettings;
+import io.xlat.control.run.TenantRunSettings;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code xlat run}'s options and configuration, resolved without starting anything (no root needed). */
@@ -84,9 +87,48 @@ class RunCommandTest {
         final RunCommand command = parse("--config", config.toString());
         command.settings(1);
         assertEquals(3, command.notices.size(), command.notices.toString());
-        assertTrue(command.notices.get(0).contains("only plain SIIT on siit7"), command.notices.toString());
+        assertTrue(command.notices.get(0).contains("plain SIIT on siit7 only"), command.notices.toString());
         assertTrue(command.notices.get(1).contains("manage-routes is not implemented yet"), command.notices.toString());
         assertTrue(command.notices.get(2).contains("every packet will be dropped"), command.notices.toString());
+    }
+
+    @Test
+    void shouldResolveTenantModeFromTheTenantsAndTheIpv6Device() throws Exception {
+        final Path config = Files.writeString(dir.resolve("t.yaml"), """
+            tenants:
+              - name: blue
+                prefix: "2001:db8:100:1::/96"
+                ipv4: [10.0.0.0/25]
+                tun: xb-blue
+                netns: blue
+            dataplane:
+              ipv6-tun: xlat6
+              counters-file: /run/xlat/t.counters
+            """);
+        final RunCommand command = parse("--config", config.toString(), "--idle", "busy");
+        final TenantRunSettings s = command.tenantSettings(
+            ConfigLoader.load(config), RunSettings.IdleMode.BUSY);
+        assertEquals("xlat6", s.ipv6Tun());
+        assertEquals(1, s.tenants().size());
+        assertEquals("blue", s.tenants().get(0).netns());
+        assertEquals(Path.of("/run/xlat/t.counters"), s.countersFile());
+        assertTrue(s.busy());
+        assertEquals(config, s.config());
+    }
+
+    @Test
+    void shouldRefuseTenantModeWithoutAnIpv6Device() throws Exception {
+        final Path config = Files.writeString(dir.resolve("t2.yaml"), """
+            tenants:
+              - name: blue
+                prefix: "2001:db8:100:1::/96"
+                ipv4: [10.0.0.0/25]
+                tun: xb-blue
+            """);
+        final RunCommand command = parse("--config", config.toString());
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> command.tenantSettings(ConfigLoader.load(config), RunSettings.IdleMode.POLL));
+        assertTrue(e.getMessage().contains("dataplane.ipv6-tun"), e.getMessage());
     }
 
     @Test

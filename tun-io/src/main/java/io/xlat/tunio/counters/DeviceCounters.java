@@ -26,6 +26,10 @@ public final class DeviceCounters {
         values[DeviceMetric.WRITE_ERRORS.id()]++;
     }
 
+    public void noDevice() {
+        values[DeviceMetric.NO_DEVICE.id()]++;
+    }
+
     public void readError() {
         values[DeviceMetric.READ_ERRORS.id()]++;
     }

@@ -11,10 +11,12 @@ public enum DeviceMetric {
     TX_BYTES(4, "tx-bytes", "bytes of the packets written to the device"),
     SHORT_WRITES(5, "short-writes", "writes the kernel took only part of (the packet is lost)"),
     WRITE_ERRORS(6, "write-errors", "writes that failed (device down, no memory, packet refused by the kernel)"),
-    READ_ERRORS(7, "read-errors", "reads that failed for another reason than an empty queue (the worker's log says why)");
+    READ_ERRORS(7, "read-errors",
+        "reads that failed for another reason than an empty queue (the worker's log says why)"),
+    NO_DEVICE(8, "no-device", "translated packets dropped because their tenant has no device open here (no tun: key)");
 
     /** The largest id in use: arrays indexed by id are MAX_ID + 1 long. */
-    public static final int MAX_ID = 7;
+    public static final int MAX_ID = 8;
 
     private static final DeviceMetric[] VALUES = values();
 

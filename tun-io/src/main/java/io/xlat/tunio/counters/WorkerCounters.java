@@ -65,4 +65,17 @@ public final class WorkerCounters {
             drops[i].setOrdered(dropCounters.drops(DROP_REASONS[i]));
         }
     }
+
+    /** Frees the counters in the file (a tenant removed by a reload); call it after the worker stopped using them. */
+    public void close() {
+        for (final AtomicCounter c : device) {
+            c.close();
+        }
+        for (final AtomicCounter c : translator) {
+            c.close();
+        }
+        for (final AtomicCounter c : drops) {
+            c.close();
+        }
+    }
 }

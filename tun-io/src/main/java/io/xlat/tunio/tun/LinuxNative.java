@@ -22,9 +22,17 @@ import java.util.Locale;
 public final class LinuxNative {
 
     // ---- fcntl.h: open(2) flags ---------------------------------------------------------------------
+    public static final int O_RDONLY = 0x0;
     public static final int O_RDWR = 0x2;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+
+    // ---- sched.h: setns(2) --------------------------------------------------------------------------
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    // ---- signal.h ------------------------------------------------------------------------------------
+    public static final int SIGHUP = 1;
+    public static final int ESRCH = 3;
 
     // ---- sys/socket.h -------------------------------------------------------------------------------
     public static final int AF_UNIX = 1;
@@ -104,6 +112,10 @@ public final class LinuxNative {
         int socketpair(int domain, int type, int protocol, @Out int[] fds);
 
         int if_nametoindex(String name);
+
+        int setns(int fd, int nstype);
+
+        int kill(int pid, int signal);
 
         String strerror(int errno);
     }

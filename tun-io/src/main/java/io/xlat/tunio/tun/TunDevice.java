@@ -44,12 +44,14 @@ public final class TunDevice implements AutoCloseable {
     private static final String CLONE_DEVICE = "/dev/net/tun";
 
     private final String name;
+    private final String netns;
     private final boolean existed;
     private final boolean multiQueue;
     private final FdQueue[] queues;
 
-    private TunDevice(String name, boolean existed, boolean multiQueue, FdQueue[] queues) {
+    private TunDevice(String name, String netns, boolean existed, boolean multiQueue, FdQueue[] queues) {
         this.name = name;
+        this.netns = netns;
         this.existed = existed;
         this.multiQueue = multiQueue;
         this.queues = queues;
@@ -62,7 +64,25 @@ public final class TunDevice implements AutoCloseable {
      * when {@code queues > 1}.
      */
     public static TunDevice open(String name, int queues) throws NativeException {
+        return open(name, queues, null);
+    }
+
+    /**
+     * As {@link #open(String, int)}, but the device lives in network namespace {@code netns} (null: this thread's
+     * own). The calling thread enters the namespace for the open and returns; the descriptors stay bound to the
+     * device in there, and the MTU and link calls of this object enter it again.
+     */
+    public static TunDevice open(String name, int queues, String netns) throws NativeException {
         checkName(name);
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            return openHere(name, queues, netns);
+        } finally {
+            inside.close();
+        }
+    }
+
+    private static TunDevice openHere(String name, int queues, String netns) throws NativeException {
         if (queues < 1) {
             throw new IllegalArgumentException("queues must be at least 1, got " + queues);
         }
@@ -91,7 +111,7 @@ public final class TunDevice implements AutoCloseable {
                     }
                 }
             }
-            return new TunDevice(name, existed, multiQueue, opened);
+            return new TunDevice(name, netns, existed, multiQueue, opened);
         } catch (NativeException | RuntimeException e) {
             for (int i = 0; i < count; i++) {
                 opened[i].close();
@@ -159,35 +179,60 @@ public final class TunDevice implements AutoCloseable {
         return queues[index];
     }
 
+    /** The network namespace the device lives in, or null for the opening thread's own. */
+    public String netns() {
+        return netns;
+    }
+
     /** The MTU the kernel has for the device now. */
     public int mtu() throws NativeException {
-        return mtu(name);
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            return mtu(name);
+        } finally {
+            inside.close();
+        }
     }
 
     /** Sets the MTU (a no-op when it already has it, so that an unprivileged attach to a prepared device works). */
     public void mtu(int mtu) throws NativeException {
-        if (mtu(name) == mtu) {
-            return;
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            if (mtu(name) == mtu) {
+                return;
+            }
+            final UnsafeBuffer ifreq = ifreq(name);
+            ifreq.putInt(IFREQ_MTU_OFFSET, mtu, nativeOrder());
+            interfaceIoctl(name, SIOCSIFMTU, ifreq, "set the MTU to " + mtu);
+        } finally {
+            inside.close();
         }
-        final UnsafeBuffer ifreq = ifreq(name);
-        ifreq.putInt(IFREQ_MTU_OFFSET, mtu, nativeOrder());
-        interfaceIoctl(name, SIOCSIFMTU, ifreq, "set the MTU to " + mtu);
     }
 
     /** Whether the link is administratively up. */
     public boolean isUp() throws NativeException {
-        return (flags(name) & IFF_UP) != 0;
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            return (flags(name) & IFF_UP) != 0;
+        } finally {
+            inside.close();
+        }
     }
 
     /** Brings the link up unless it is. */
     public void up() throws NativeException {
-        final int flags = flags(name);
-        if ((flags & IFF_UP) != 0) {
-            return;
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            final int flags = flags(name);
+            if ((flags & IFF_UP) != 0) {
+                return;
+            }
+            final UnsafeBuffer ifreq = ifreq(name);
+            ifreq.putShort(IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP), nativeOrder());
+            interfaceIoctl(name, SIOCSIFFLAGS, ifreq, "bring the link up");
+        } finally {
+            inside.close();
         }
-        final UnsafeBuffer ifreq = ifreq(name);
-        ifreq.putShort(IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP), nativeOrder());
-        interfaceIoctl(name, SIOCSIFFLAGS, ifreq, "bring the link up");
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class FakeQueue implements PacketQueue {
 
+    private final String name;
     final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
     final List<byte[]> written = new ArrayList<>();
     int readCalls;
@@ -27,9 +28,17 @@ final class FakeQueue implements PacketQueue {
     private byte[] replay;
     private int replayBudget;
 
+    FakeQueue() {
+        this("fake0");
+    }
+
+    FakeQueue(String name) {
+        this.name = name;
+    }
+
     @Override
     public String deviceName() {
-        return "fake0";
+        return name;
     }
 
     void inject(byte[] packet) {

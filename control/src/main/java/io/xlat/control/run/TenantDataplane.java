@@ -1,0 +1,297 @@
+package io.xlat.control.run;
+
+import io.xlat.core.addr.AddressMapping;
+import io.xlat.core.drop.DropCounters;
+import io.xlat.core.tenant.TenantConfig;
+import io.xlat.core.tenant.TenantTable;
+import io.xlat.core.translate.Translator;
+import io.xlat.tunio.agent.TenantPorts;
+import io.xlat.tunio.agent.TenantWorkerAgent;
+import io.xlat.tunio.agent.TunWorkerAgent;
+import io.xlat.tunio.counters.CountersFile;
+import io.xlat.tunio.counters.DeviceCounters;
+import io.xlat.tunio.counters.WorkerCounters;
+import io.xlat.tunio.tun.PacketQueue;
+import io.xlat.tunio.tun.TunDevice;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tenants on one host: one IPv4 TUN device per tenant (inside the tenant's network namespace when configured) and
+ * the host's IPv6 device for every instance prefix, served by one {@link TenantWorkerAgent}. {@link #reload}
+ * swaps the tenant set while the worker runs: devices of new tenants are opened first, the worker switches to the
+ * new generation between batches, and only then are the devices of removed tenants closed, so a tenant that stays
+ * never stops forwarding.
+ */
+public final class TenantDataplane implements AutoCloseable {
+
+    /** How many tenants' counters the file has room for beyond those configured at start, for reloads. */
+    static final int SPARE_TENANTS = 64;
+    /** How long a reload waits for the worker to take the new generation (it does between two batches). */
+    static final long SWITCH_TIMEOUT_MILLIS = 5_000;
+
+    private final RunLog log;
+    private final TunDevice ipv6Device;
+    private final CountersFile counters;
+    private final TenantWorkerAgent agent;
+    private final AgentRunner runner;
+    private final Path requestedCounters;
+    /** The tenants' open devices and counters by tenant name; changed by start, reload and close only. */
+    private final Map<String, Port> ports;
+    /** Ports a failed switch left open: the worker may still read them, so they close only at stop. */
+    private final List<Port> orphans = new ArrayList<>();
+    private TenantRunSettings settings;
+    private boolean closed;
+
+    /** One tenant's device and counters, kept across reloads while its name, device and namespace stay. */
+    private record Port(String tun, String netns, TunDevice device, DeviceCounters counters,
+        WorkerCounters published) {
+
+        boolean sameDevice(TenantConfig tenant) {
+            return tun.equals(tenant.tun()) && Objects.equals(netns, tenant.netns());
+        }
+    }
+
+    private TenantDataplane(TenantRunSettings settings, RunLog log, TunDevice ipv6Device, CountersFile counters,
+        TenantWorkerAgent agent, AgentRunner runner, Map<String, Port> ports) {
+        this.settings = settings;
+        this.log = log;
+        this.ipv6Device = ipv6Device;
+        this.counters = counters;
+        this.agent = agent;
+        this.runner = runner;
+        this.ports = ports;
+        this.requestedCounters = settings.countersFile();
+    }
+
+    /** Opens every device and the counters file, starts the worker and logs one line per device and tenant. */
+    public static TenantDataplane start(TenantRunSettings settings, RunLog log) throws IOException {
+        final long pid = ProcessHandle.current().pid();
+        final int capacity = (settings.tenants().size() + 1 + SPARE_TENANTS) * WorkerCounters.perWorker()
+            + SiitDataplane.SPARE_COUNTERS;
+        final CountersFile counters = openCounters(settings, capacity, pid, log);
+        TunDevice ipv6 = null;
+        final Map<String, Port> opened = new HashMap<>();
+        try {
+            ipv6 = TunDevice.open(settings.ipv6Tun(), 1);
+            if (!ipv6.existed()) {
+                ipv6.mtu(settings.translator().ipv6Mtu());
+            }
+            ipv6.up();
+            log.info("device " + ipv6.name() + ": IPv6 of all instance prefixes, mtu " + ipv6.mtu()
+                + (ipv6.existed() ? " (existing device)" : " (created)"));
+            final TenantPorts first = generation(settings, Map.of(), opened, counters, log);
+            final Translator translator = translator(settings);
+            final TenantWorkerAgent agent = new TenantWorkerAgent(ipv6.queue(0), new DeviceCounters(),
+                new WorkerCounters(counters.manager(), ipv6.name(), 0), translator, first, log,
+                SystemNanoClock.INSTANCE, TunWorkerAgent.DEFAULT_BATCH);
+            final AgentRunner runner = new AgentRunner(idle(settings.busy()), log, null, agent);
+            final TenantDataplane dataplane = new TenantDataplane(settings, log, ipv6, counters, agent, runner,
+                opened);
+            AgentRunner.startOnThread(runner, r -> {
+                final Thread thread = new Thread(r, agent.roleName());
+                thread.setDaemon(true);
+                return thread;
+            });
+            log.info("started: tenants on " + ipv6.name() + ", " + settings.tenants().size() + " tenants, "
+                + opened.size() + " tenant devices, counters " + counters.path() + ", pid " + pid);
+            return dataplane;
+        } catch (IOException | RuntimeException e) {
+            for (final Port port : opened.values()) {
+                port.device().close();
+            }
+            if (ipv6 != null) {
+                ipv6.close();
+            }
+            counters.close();
+            throw e;
+        }
+    }
+
+    private static Translator translator(TenantRunSettings settings) {
+        final SecureRandom random = new SecureRandom();
+        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside
+        return new Translator(settings.translator(), new AddressMapping(settings.translator()), new DropCounters(),
+            random.nextInt(), random.nextInt());
+    }
+
+    private static IdleStrategy idle(boolean busy) {
+        // one worker reads many descriptors in turn: poll(2) on one of them would miss the others
+        return busy ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private static CountersFile openCounters(TenantRunSettings settings, int capacity, long pid, RunLog log)
+        throws IOException {
+        final long now = System.currentTimeMillis();
+        try {
+            return CountersFile.create(settings.countersFile(), capacity, pid, now);
+        } catch (CountersFile.InUseException e) {
+            if (!settings.countersFileDefault()) {
+                throw new IOException(e.getMessage() + "; give each instance its own dataplane.counters-file", e);
+            }
+            final Path own = settings.countersFile().resolveSibling(settings.countersFile().getFileName() + "-" + pid);
+            log.info(e.getMessage() + "; using " + own + " (xlat stats --counters-file " + own + ")");
+            return CountersFile.create(own, capacity, pid, now);
+        }
+    }
+
+    /**
+     * Builds a generation for {@code settings}: keeps the ports in {@code current} whose tenant kept its device,
+     * opens the others and puts every port of the new generation into {@code next}. On failure the devices this
+     * call opened are closed again and {@code next} holds only kept ports.
+     */
+    private static TenantPorts generation(TenantRunSettings settings, Map<String, Port> current,
+        Map<String, Port> next, CountersFile counters, RunLog log) throws IOException {
+        final TenantTable table = new TenantTable(settings.tenants());
+        final int n = table.size();
+        final PacketQueue[] queues = new PacketQueue[n];
+        final DeviceCounters[] deviceCounters = new DeviceCounters[n];
+        final WorkerCounters[] published = new WorkerCounters[n];
+        final List<Port> fresh = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                final TenantConfig tenant = table.get(i).config();
+                if (tenant.tun() == null) {
+                    log.info("tenant " + tenant.name() + ": no tun: key, so no device here; IPv6 for its prefix "
+                        + "is counted as no-device on " + settings.ipv6Tun());
+                    continue;
+                }
+                Port port = current.get(tenant.name());
+                if (port == null || !port.sameDevice(tenant)) {
+                    if (counters.manager().available() < WorkerCounters.perWorker()) {
+                        throw new IOException("the counters file has no room for tenant " + tenant.name()
+                            + "'s counters: restart xlat to add this many tenants");
+                    }
+                    final TunDevice device = TunDevice.open(tenant.tun(), 1, tenant.netns());
+                    try {
+                        if (!device.existed()) {
+                            device.mtu(settings.translator().ipv4Mtu());
+                        }
+                        device.up();
+                    } catch (IOException | RuntimeException e) {
+                        device.close();
+                        throw e;
+                    }
+                    port = new Port(tenant.tun(), tenant.netns(), device, new DeviceCounters(),
+                        new WorkerCounters(counters.manager(), tenant.tun(), 0));
+                    fresh.add(port);
+                    log.info("tenant " + tenant.name() + ": device " + tenant.tun()
+                        + (tenant.netns() == null ? "" : " in netns " + tenant.netns())
+                        + (device.existed() ? " (existing)" : " (created)") + ", prefix " + tenant.prefix()
+                        + ", ipv4 " + tenant.ipv4() + ", " + tenant.services().size() + " services");
+                }
+                next.put(tenant.name(), port);
+                queues[i] = port.device().queue(0);
+                deviceCounters[i] = port.counters();
+                published[i] = port.published();
+            }
+            return new TenantPorts(table, queues, deviceCounters, published, log);
+        } catch (IOException | RuntimeException e) {
+            for (final Port port : fresh) {
+                next.values().remove(port);
+                port.device().close();
+                port.published().close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies a new tenant set: opens new tenants' devices, switches the worker over between two batches, then
+     * closes the devices of tenants that are gone. Only the tenant list is applied: the translator and dataplane
+     * sections are read at start.
+     * On any error nothing changes and the exception says why.
+     */
+    public synchronized void reload(TenantRunSettings next) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the data plane is stopped");
+        }
+        // the translator section (MTUs, ICMP sources) is read at start only: its config holds arrays, so it
+        // cannot be compared here, and the documentation says so instead
+        if (!next.ipv6Tun().equals(settings.ipv6Tun()) || next.busy() != settings.busy()) {
+            log.info("reload: dataplane.ipv6-tun and the idle mode change at the next restart only;"
+                + " applying the tenant changes");
+        }
+        final Map<String, Port> kept = new HashMap<>();
+        final TenantPorts generation = generation(next, ports, kept, counters, log);
+        agent.offer(generation);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWITCH_TIMEOUT_MILLIS);
+        while (agent.current() != generation) {
+            if (System.nanoTime() - deadline > 0) {
+                // the worker is stuck or dead: it may use either generation, so nothing closes before stop
+                for (final Port port : kept.values()) {
+                    if (!ports.containsValue(port)) {
+                        orphans.add(port);
+                    }
+                }
+                throw new IOException("reload: the worker did not switch within " + SWITCH_TIMEOUT_MILLIS + " ms");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("reload interrupted", e);
+            }
+        }
+        int removed = 0;
+        for (final Map.Entry<String, Port> old : ports.entrySet()) {
+            if (kept.get(old.getKey()) != old.getValue()) {
+                old.getValue().device().close();
+                old.getValue().published().close();
+                removed++;
+            }
+        }
+        final int added = (int) kept.values().stream().filter(p -> !ports.containsValue(p)).count();
+        ports.clear();
+        ports.putAll(kept);
+        settings = next;
+        log.info("reloaded: " + next.tenants().size() + " tenants, " + added + " devices opened, " + removed
+            + " closed");
+    }
+
+    /** The tenants' device count (for tests and the start line). */
+    public synchronized int tenantDevices() {
+        return ports.size();
+    }
+
+    /** Stops the worker, closes every device and the counters file. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        runner.close();
+        for (final Port port : ports.values()) {
+            port.device().close();
+        }
+        for (final Port port : orphans) {
+            port.device().close();
+        }
+        ipv6Device.close();
+        try {
+            counters.close();
+            if (!counters.path().equals(requestedCounters)) {
+                Files.deleteIfExists(counters.path());
+            }
+        } catch (IOException e) {
+            log.info("closing the counters file: " + e.getMessage());
+        }
+        log.info("stopped: " + ipv6Device.name() + " and " + ports.size() + " tenant devices closed");
+    }
+}

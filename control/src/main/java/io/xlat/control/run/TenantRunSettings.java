@@ -1,0 +1,27 @@
+package io.xlat.control.run;
+
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.tenant.TenantConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code xlat run} starts for tenants: one IPv4 device per tenant ({@code tun:}, in {@code netns:} when given)
+ * and the host's IPv6 device ({@code dataplane.ipv6-tun}) for all instance prefixes.
+ *
+ * @param config              the configuration file, re-read on reload (null when the settings came from elsewhere)
+ * @param ipv6Tun             the host's IPv6 device
+ * @param countersFile        where the live counters go
+ * @param countersFileDefault true when {@code countersFile} is the default rather than chosen
+ * @param busy                whether the worker spins when idle instead of backing off
+ * @param translator          the global translation settings (MTUs, ICMP error sources, rate limit)
+ * @param tenants             the tenants
+ */
+public record TenantRunSettings(Path config, String ipv6Tun, Path countersFile, boolean countersFileDefault,
+    boolean busy, TranslatorConfig translator, List<TenantConfig> tenants) {
+
+    public TenantRunSettings {
+        tenants = List.copyOf(tenants);
+    }
+}

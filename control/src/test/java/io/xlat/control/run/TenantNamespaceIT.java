@@ -1,0 +1,247 @@
+package io.xlat.control.run;
+
+import io.xlat.control.cli.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tenants through {@code xlat run}: two tenant namespaces that both use 10.0.0.1, each with its own TUN device
+ * that xlat creates inside the namespace ({@code netns:}), and the host's IPv6 device xlat6 in the translator
+ * namespace. Each tenant's peer 10.0.0.200 lives on the IPv6 fabric under the tenant's instance prefix. Needs root.
+ *
+ * <pre>
+ *  blue ns: 10.0.0.1 on xb-blue -+                             fabric ns
+ *                                +- xlat (x ns) - xlat6 - veth - 2001:db8:100:1::a00:c8 (blue's 10.0.0.200)
+ *  red ns:  10.0.0.1 on xb-red  -+                             2001:db8:100:2::a00:c8 (red's 10.0.0.200)
+ * </pre>
+ */
+class TenantNamespaceIT {
+
+    static final String BLUE_PEER_V6 = "2001:db8:100:1::a00:c8";
+    static final String RED_PEER_V6 = "2001:db8:100:2::a00:c8";
+
+    private static NamespaceLab lab;
+    private static String nsx;
+    private static String nsBlue;
+    private static String nsRed;
+    private static String nsFabric;
+    private static Path dir;
+    private static Path config;
+    private static Path countersFile;
+    private static Path xlatLog;
+    private static Process xlat;
+
+    @BeforeAll
+    static void buildTopologyAndStartXlat() throws Exception {
+        NamespaceLab.requireRoot("ping", "tcpdump");
+        lab = new NamespaceLab("xten");
+        dir = lab.dir;
+        nsx = lab.namespace("x");
+        nsBlue = lab.namespace("blue");
+        nsRed = lab.namespace("red");
+        nsFabric = lab.namespace("fab");
+        lab.sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
+        lab.veth(nsx, "xf", nsFabric, "fx");
+        lab.run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
+        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+        lab.run("ip", "-n", nsFabric, "addr", "add", BLUE_PEER_V6 + "/128", "dev", "fx", "nodad");
+        lab.run("ip", "-n", nsFabric, "addr", "add", RED_PEER_V6 + "/128", "dev", "fx", "nodad");
+        lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::2");
+
+        countersFile = dir.resolve("counters");
+        config = dir.resolve("xlat.yaml");
+        Files.writeString(config, config(false));
+        xlatLog = dir.resolve("xlat.log");
+        xlat = lab.start(nsx, xlatLog, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
+            config.toString());
+        NamespaceLab.await("xlat to start (log: " + xlatLog + ")", 30_000, () -> !xlat.isAlive()
+            || read(xlatLog).contains("xlat: started: "));
+        assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + read(xlatLog));
+
+        // the tenant devices were created by xlat inside the tenants' namespaces, not here
+        tenantSide(nsBlue, "xb-blue");
+        tenantSide(nsRed, "xb-red");
+        // the local tenant ranges (10.0.0.0/25 under each prefix) go to xlat
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:1::a00:0/121", "dev", "xlat6");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:2::a00:0/121", "dev", "xlat6");
+    }
+
+    private static void tenantSide(String ns, String device) {
+        lab.run("ip", "-n", ns, "addr", "add", "10.0.0.1/32", "dev", device);
+        lab.run("ip", "-n", ns, "route", "add", "10.0.0.128/25", "dev", device);
+    }
+
+    static String config(boolean withGreen) {
+        return String.join("\n",
+            "translator:",
+            "  ipv4-address: 203.0.113.1",
+            "  ipv6-address: \"2001:db8:ffff::1\"",
+            "tenants:",
+            "  - name: blue",
+            "    prefix: \"2001:db8:100:1::/96\"",
+            "    ipv4: [10.0.0.0/25]",
+            "    tun: xb-blue",
+            "    netns: " + nsBlue,
+            "  - name: red",
+            "    prefix: \"2001:db8:100:2::/96\"",
+            "    ipv4: [10.0.0.0/25]",
+            "    tun: xb-red",
+            "    netns: " + nsRed,
+            withGreen ? "  - name: green\n    prefix: \"2001:db8:100:3::/96\"\n    ipv4: [10.0.0.0/25]\n"
+                + "    tun: xb-green" : "",
+            "dataplane:",
+            "  ipv6-tun: xlat6",
+            "  counters-file: " + countersFile,
+            "");
+    }
+
+    @AfterAll
+    static void stopXlatAndDeleteNamespaces() {
+        try {
+            if (xlat != null) {
+                NamespaceLab.stop(xlat, 10_000);
+                System.out.println("xlat log:\n" + read(xlatLog));
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldReachEachTenantsOwnPeerAtTheSameTimeWithoutCrossTalk() throws Exception {
+        final long blueBefore = counter(stats(), "xb-blue", "tx-packets");
+        final long redBefore = counter(stats(), "xb-red", "tx-packets");
+        // a capture on the fabric: which source addresses arrive, per instance prefix
+        final Path pcap = dir.resolve("fabric.pcap");
+        // --immediate-mode: without it, packets wait in the capture ring's block and are lost when tcpdump stops
+        final Process capture = lab.start(nsFabric, dir.resolve("tcpdump.log"), "tcpdump", "--immediate-mode", "-n",
+            "-U", "-i", "fx", "-w", pcap.toString(), "icmp6");
+        NamespaceLab.await("tcpdump to listen", 10_000, () -> read(dir.resolve("tcpdump.log")).contains("listening"));
+
+        final CompletableFuture<NamespaceLab.Result> blue = CompletableFuture.supplyAsync(() ->
+            lab.execIn(nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
+        final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
+            lab.execIn(nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
+        final NamespaceLab.Result b = blue.get();
+        final NamespaceLab.Result r = red.get();
+        Thread.sleep(300);
+        NamespaceLab.stop(capture, 5_000);
+
+        assertEquals(0, b.exitCode(), b.output());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(b.output().contains(" 0% packet loss") && r.output().contains(" 0% packet loss"),
+            b.output() + r.output());
+        assertEquals(5, counter(stats(), "xb-blue", "tx-packets") - blueBefore, "blue's device got its 5 replies");
+        assertEquals(5, counter(stats(), "xb-red", "tx-packets") - redBefore, "red's device got its 5 replies");
+        final String seen = lab.run("tcpdump", "-n", "-r", pcap.toString());
+        assertEquals(5, occurrences(seen, "2001:db8:100:1::a00:1 > " + BLUE_PEER_V6 + ": ICMP6, echo request"), seen);
+        assertEquals(5, occurrences(seen, "2001:db8:100:2::a00:1 > " + RED_PEER_V6 + ": ICMP6, echo request"), seen);
+        assertEquals(0, occurrences(seen, "2001:db8:100:1::a00:1 > " + RED_PEER_V6)
+            + occurrences(seen, "2001:db8:100:2::a00:1 > " + BLUE_PEER_V6), "no request crosses over: " + seen);
+    }
+
+    @Test
+    void shouldAddATenantBySighupWithoutLosingAPacketOfAnotherTenantsFlow() throws Exception {
+        final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
+            lab.execIn(nsRed, 30_000, "ping", "-n", "-c", "300", "-i", "0.01", "-W", "2", "10.0.0.200"));
+        Thread.sleep(700);
+
+        // first an invalid file: rejected with the reason, the running tenants stay
+        Files.writeString(config, config(false).replace("2001:db8:100:2::/96", "2001:db8:100:2::/97"));
+        hangUp();
+        NamespaceLab.await("the reload to be rejected", 10_000, () -> read(xlatLog).contains("reload rejected"));
+        Thread.sleep(300);
+
+        // then green, in the translator's namespace, added while red's ping flows: as 'xlat reload' sends it
+        Files.writeString(config, config(true));
+        assertEquals(xlat.pid(), ReloadRequest.send(countersFile));
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: 3 tenants"));
+        final NamespaceLab.Result r = red.get();
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("300 packets transmitted, 300 received, 0% packet loss"), r.output());
+        assertTrue(xlat.isAlive(), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        final String link = lab.run("ip", "-n", nsx, "link", "show", "xb-green");
+        assertTrue(link.contains("UP"), link);
+
+        // green forwards: its 10.0.0.1 reaches its own 10.0.0.200 under 2001:db8:100:3::/96
+        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:3::a00:c8/128", "dev", "fx", "nodad");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:3::a00:0/121", "dev", "xlat6");
+        lab.run("ip", "-n", nsx, "addr", "add", "10.0.0.1/32", "dev", "xb-green");
+        lab.run("ip", "-n", nsx, "route", "add", "10.0.0.128/25", "dev", "xb-green");
+        final NamespaceLab.Result g = lab.execIn(nsx, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
+            "10.0.0.200");
+        assertEquals(0, g.exitCode(), g.output());
+
+        // and removed again: its device closes (xlat created it, so it goes away), red goes on
+        Files.writeString(config, config(false));
+        hangUp();
+        NamespaceLab.await("the removal to apply", 10_000,
+            () -> read(xlatLog).contains("reloaded: 2 tenants, 0 devices opened, 1 closed"));
+        assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
+            "xb-green is gone");
+        final NamespaceLab.Result after = lab.execIn(nsRed, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
+            "10.0.0.200");
+        assertEquals(0, after.exitCode(), after.output());
+    }
+
+    private static void hangUp() {
+        lab.run("kill", "-HUP", Long.toString(xlat.pid()));
+    }
+
+    private static int occurrences(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static String stats() {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "stats", "--counters-file",
+            countersFile.toString());
+        assertEquals(0, code, err.toString());
+        return out.toString();
+    }
+
+    /** A counter of one device's section of {@code xlat stats}; 0 when absent. */
+    static long counter(String stats, String device, String label) {
+        final int start = stats.indexOf("\n" + device + " ");
+        if (start < 0) {
+            return 0;
+        }
+        final int end = stats.indexOf("\n\n", start + 1);
+        final String section = end < 0 ? stats.substring(start) : stats.substring(start, end);
+        final Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(label) + " +(\\d+)$").matcher(section);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
