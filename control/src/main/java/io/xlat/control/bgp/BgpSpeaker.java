@@ -42,10 +42,13 @@ import java.util.concurrent.TimeUnit;
  *     RFC 7606 session reset / treat-as-withdraw / attribute discard: {@code UpdateErrorHandlingTest}.</li>
  * <li>RFC 4271 8 FSM, 4.4/6.5 hold and keepalive timers, 10 jitter, backoff, deltas, route refresh, RFC 8203 stop:
  *     {@code BgpSessionTest}; UPDATE packing within 4096 octets: {@code UpdatePlannerTest}.</li>
- * <li>Netty wiring over loopback: {@code BgpSpeakerTest}; interop with BIRD 2 (RFC 8950 next hop, 4-octet AS,
- *     communities, MED, Cease message, withdrawal within 1 s): {@code BirdInteropIT}.</li>
- * <li>Not done yet: FRR and GoBGP interop, TCP-MD5 and link-local sessions against a real daemon, ECMP of two
- *     speakers, health coupling (the caller's job through {@link #routes}).</li>
+ * <li>Netty wiring over loopback: {@code BgpSpeakerTest}.</li>
+ * <li>Interop with BIRD 2, FRR and GoBGP, the speaker in its own JVM and namespace ({@code BgpInteropContract}
+ *     and its {@code *InteropIT}s): exact RIB with RFC 8950 IPv4 over IPv6, 4-octet AS and MED; withdrawal within
+ *     1 s of stop; routes gone on SIGKILL (TCP close) and after the hold time on a hang. BIRD: communities, large
+ *     communities, RFC 8203 message. FRR: TCP-MD5 right and wrong key, link-local peering (next hops in RIB and
+ *     kernel), TCP-MD5 on link-local, 2-way ECMP of two speakers in the kernel and fail-over to one.</li>
+ * <li>Not done yet: health coupling (the caller's job through {@link #routes}, with {@code xlat run}).</li>
  * </ul>
  */
 public final class BgpSpeaker implements AutoCloseable {
