@@ -42,6 +42,47 @@ public final class LinuxNative {
     public static final int SOCK_NONBLOCK = O_NONBLOCK;
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
 
+    // ---- linux/netlink.h, linux/rtnetlink.h: routes (start, reload and stop only) -----------------------
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int NETLINK_ROUTE = 0;
+    /** struct nlmsghdr { u32 len; u16 type; u16 flags; u32 seq; u32 pid; }, host byte order. */
+    public static final int NLMSGHDR_LENGTH = 16;
+    public static final int NLMSG_LEN_OFFSET = 0;
+    public static final int NLMSG_TYPE_OFFSET = 4;
+    public static final int NLMSG_FLAGS_OFFSET = 6;
+    public static final int NLMSG_SEQ_OFFSET = 8;
+    public static final int NLMSG_PID_OFFSET = 12;
+    public static final int NLMSG_ERROR = 2;
+    /** struct nlmsgerr { int error; struct nlmsghdr msg; }: the error is 0 for an acknowledgement, else -errno. */
+    public static final int NLMSGERR_ERROR_OFFSET = NLMSGHDR_LENGTH;
+    public static final int NLM_F_REQUEST = 0x1;
+    public static final int NLM_F_ACK = 0x4;
+    public static final int NLM_F_REPLACE = 0x100;
+    public static final int NLM_F_CREATE = 0x400;
+    public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
+    /** struct rtmsg { u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags; }. */
+    public static final int RTMSG_LENGTH = 12;
+    public static final int RTM_FAMILY_OFFSET = 0;
+    public static final int RTM_DST_LEN_OFFSET = 1;
+    public static final int RTM_TABLE_OFFSET = 4;
+    public static final int RTM_PROTOCOL_OFFSET = 5;
+    public static final int RTM_SCOPE_OFFSET = 6;
+    public static final int RTM_TYPE_OFFSET = 7;
+    public static final int RT_TABLE_MAIN = 254;
+    public static final int RTPROT_STATIC = 4;
+    public static final int RT_SCOPE_LINK = 253;
+    /** In a delete request: match a route of any scope. */
+    public static final int RT_SCOPE_NOWHERE = 255;
+    public static final int RTN_UNICAST = 1;
+    /** struct rtattr { u16 len; u16 type; } then the value, each attribute padded to 4 bytes. */
+    public static final int RTA_HEADER_LENGTH = 4;
+    public static final int RTA_DST = 1;
+    public static final int RTA_OIF = 4;
+    public static final int RTA_PRIORITY = 6;
+
     // ---- poll.h: struct pollfd { int fd; short events; short revents; } -----------------------------
     public static final int POLLIN = 0x1;
     public static final int POLLERR = 0x8;
@@ -90,6 +131,8 @@ public final class LinuxNative {
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int EBADFD = 77;
+    public static final int EEXIST = 17;
+    public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
 
     /** The C library functions used, bound by jnr-ffi. Addresses are plain longs (see the class comment). */
@@ -154,6 +197,7 @@ public final class LinuxNative {
         switch (errno) {
             case EPERM: return "EPERM";
             case ENOENT: return "ENOENT";
+            case ESRCH: return "ESRCH";
             case EINTR: return "EINTR";
             case EIO: return "EIO";
             case EBADF: return "EBADF";
@@ -162,9 +206,11 @@ public final class LinuxNative {
             case EACCES: return "EACCES";
             case EFAULT: return "EFAULT";
             case EBUSY: return "EBUSY";
+            case EEXIST: return "EEXIST";
             case ENODEV: return "ENODEV";
             case EINVAL: return "EINVAL";
             case EBADFD: return "EBADFD";
+            case ENETUNREACH: return "ENETUNREACH";
             case ENOBUFS: return "ENOBUFS";
             default: return null;
         }
