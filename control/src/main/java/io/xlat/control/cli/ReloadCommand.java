@@ -1,8 +1,6 @@
 package io.xlat.control.cli;
 
 import io.xlat.control.config.ConfigException;
-import io.xlat.control.config.ConfigLoader;
-import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.run.ReloadRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,14 +55,11 @@ final class ReloadCommand implements Callable<Integer> {
         if (config != null && countersFile != null) {
             throw new ParameterException(spec.commandLine(), "give --config or --counters-file, not both");
         }
-        Path path = countersFile;
-        if (path == null) {
-            try {
-                path = Path.of(config != null ? ConfigLoader.load(config).dataplane().countersFile()
-                    : DataplaneConfig.DEFAULT_COUNTERS_FILE);
-            } catch (ConfigException e) {
-                return ConfigErrors.report(spec.qualifiedName(), e, err);
-            }
+        final Path path;
+        try {
+            path = StatsCommand.countersFile(config, countersFile);
+        } catch (ConfigException e) {
+            return ConfigErrors.report(spec.qualifiedName(), e, err);
         }
         try {
             final long pid = ReloadRequest.send(path);

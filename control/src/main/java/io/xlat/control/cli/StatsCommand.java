@@ -89,14 +89,11 @@ final class StatsCommand implements Callable<Integer> {
         if (config != null && countersFile != null) {
             throw new ParameterException(spec.commandLine(), "give --config or --counters-file, not both");
         }
-        Path path = countersFile;
-        if (path == null) {
-            try {
-                path = Path.of(config != null ? ConfigLoader.load(config).dataplane().countersFile()
-                    : DataplaneConfig.DEFAULT_COUNTERS_FILE);
-            } catch (ConfigException e) {
-                return ConfigErrors.report(spec.qualifiedName(), e, err);
-            }
+        final Path path;
+        try {
+            path = countersFile(config, countersFile);
+        } catch (ConfigException e) {
+            return ConfigErrors.report(spec.qualifiedName(), e, err);
         }
         final CountersFile.Snapshot snapshot;
         try {
@@ -109,6 +106,18 @@ final class StatsCommand implements Callable<Integer> {
         }
         print(snapshot, out, all, perWorker, Instant.now());
         return ExitCodes.OK;
+    }
+
+    /**
+     * The counters file of a running xlat: {@code --counters-file} as given, else the {@code dataplane.counters-file}
+     * of {@code --config} (which is loaded, so a bad file is reported), else the default.
+     */
+    static Path countersFile(Path config, Path countersFile) throws ConfigException {
+        if (countersFile != null) {
+            return countersFile;
+        }
+        return Path.of(config != null ? ConfigLoader.load(config).dataplane().countersFile()
+            : DataplaneConfig.DEFAULT_COUNTERS_FILE);
     }
 
     /** The counters grouped by device (or device and worker), in catalogue order, summed over workers. */
