@@ -175,13 +175,16 @@ final class PacketExplainer {
     }
 
     /** tcpdump's notation: S F R P U E W in brackets, '.' for ACK. */
-    private static String tcpFlags(byte flags) {
+    static String tcpFlags(byte flags) {
         final StringBuilder sb = new StringBuilder("[");
-        final String letters = "FSRPU";
+        final String letters = "FSRP"; // bits 0..3; bit 4 is ACK ('.'), bit 5 URG
         for (int i = 0; i < letters.length(); i++) {
             if ((flags & (1 << i)) != 0) {
                 sb.append(letters.charAt(i));
             }
+        }
+        if ((flags & 0x20) != 0) {
+            sb.append('U');
         }
         if ((flags & 0x40) != 0) {
             sb.append('E');

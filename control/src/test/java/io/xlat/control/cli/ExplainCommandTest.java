@@ -81,6 +81,14 @@ class ExplainCommandTest {
     // ---- addresses with a configuration ----------------------------------------------------------------------
 
     @Test
+    void shouldWriteTcpFlagsInTcpdumpNotation() {
+        assertEquals("[S]", PacketExplainer.tcpFlags((byte) 0x02));
+        assertEquals("[S.]", PacketExplainer.tcpFlags((byte) 0x12), "SYN-ACK");
+        assertEquals("[FP.]", PacketExplainer.tcpFlags((byte) 0x19));
+        assertEquals("[RU]", PacketExplainer.tcpFlags((byte) 0x24));
+    }
+
+    @Test
     void shouldNameTheTenantAndTheIpv4AddressAnIpv6AddressCarries() {
         assertEquals(List.of(
             "2001:db8:100:1::a00:2   tenant blue, IPv4 10.0.0.2",
