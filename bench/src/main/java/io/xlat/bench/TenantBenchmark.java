@@ -139,7 +139,8 @@ public class TenantBenchmark {
         final long withTranslator = usedAfterGc();
         translator.tenants(table);
         final long after = usedAfterGc();
-        System.out.printf("%d tenants: table %.0f bytes/tenant, per-worker counters %.0f bytes/tenant%n", count,
+        System.out.printf("%d tenants: table %.0f bytes/tenant, per-worker copy with counters %.0f bytes/tenant%n",
+            count,
             (withTranslator - before) / (double) count, (after - withTranslator) / (double) count);
         if (translator.tenants().size() != table.size()) {
             throw new IllegalStateException();

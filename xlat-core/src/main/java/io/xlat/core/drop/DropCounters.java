@@ -17,28 +17,23 @@ public final class DropCounters {
     private long icmpErrorsNoSource;
 
     public DropCounters() {
-        this(new long[DropReason.MAX_ID + 1]);
-    }
-
-    private DropCounters(long[] drops) {
-        this.drops = drops;
+        this(newDropArray());
     }
 
     /**
-     * {@code count} counters whose small objects lie next to each other in memory (their per-reason arrays, only
-     * touched on drops, are allocated apart): with 100,000 tenants the per-packet counters then share cache lines
-     * instead of each sitting 600 bytes from the next.
+     * Counters over a per-reason array allocated beforehand: allocating all the arrays first and the small
+     * counter objects afterwards packs the objects the hot path touches densely (see {@code TenantTable}).
      */
-    public static DropCounters[] dense(int count) {
-        final long[][] arrays = new long[count][];
-        for (int i = 0; i < count; i++) {
-            arrays[i] = new long[DropReason.MAX_ID + 1];
+    public DropCounters(long[] drops) {
+        if (drops.length != DropReason.MAX_ID + 1) {
+            throw new IllegalArgumentException("need " + (DropReason.MAX_ID + 1) + " slots, got " + drops.length);
         }
-        final DropCounters[] counters = new DropCounters[count];
-        for (int i = 0; i < count; i++) {
-            counters[i] = new DropCounters(arrays[i]);
-        }
-        return counters;
+        this.drops = drops;
+    }
+
+    /** An array sized for {@link #DropCounters(long[])}. */
+    public static long[] newDropArray() {
+        return new long[DropReason.MAX_ID + 1];
     }
 
     public void drop(DropReason reason) {

@@ -6,6 +6,7 @@ import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Mapping;
 import io.xlat.core.addr.Rfc6052;
 import io.xlat.core.checksum.Checksum;
+import io.xlat.core.drop.DropCounters;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.List;
@@ -34,8 +35,9 @@ public final class Tenant implements Mapping {
     private final boolean hasServices;
     private final Eamt services;
     private final long prefixWordSum;
+    private final DropCounters counters;
 
-    Tenant(int index, TenantConfig config) {
+    Tenant(int index, TenantConfig config, DropCounters counters) {
         this.index = index;
         this.config = config;
         this.prefixHi = config.prefix().hi();
@@ -57,9 +59,18 @@ public final class Tenant implements Mapping {
         this.hasServices = !config.services().isEmpty();
         this.services = hasServices ? new Eamt(config.services()) : Eamt.empty();
         this.prefixWordSum = Checksum.sumIpv6(prefixHi, prefixLo);
+        this.counters = counters;
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException(this + ": no ipv4 range");
         }
+    }
+
+    /**
+     * This tenant's counters in a worker's copy of the table ({@code Translator.tenants} makes each worker its
+     * own), single-writer like every other counter of the core; null in a table built from the configuration.
+     */
+    public DropCounters counters() {
+        return counters;
     }
 
     public int index() {

@@ -1,6 +1,7 @@
 package io.xlat.core.tenant;
 
 import io.xlat.core.addr.Ipv6Prefix;
+import io.xlat.core.drop.DropCounters;
 import io.xlat.core.addr.Rfc6052;
 
 import java.util.ArrayList;
@@ -16,6 +17,12 @@ import java.util.Map;
 public final class TenantTable {
     private static final TenantTable EMPTY = new TenantTable(List.of());
 
+    /** The configuration this table was built from. */
+    public List<TenantConfig> configs() {
+        return configs;
+    }
+
+    private final List<TenantConfig> configs;
     private final Tenant[] tenants;
     private final Map<String, Tenant> byName = new HashMap<>();
     /** Prefix lengths present, longest first. */
@@ -29,14 +36,40 @@ public final class TenantTable {
     private final int[] mask;
 
     public TenantTable(List<TenantConfig> configs) {
-        final List<String> errors = validate(configs);
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", errors));
+        this(configs, null, true);
+    }
+
+    /**
+     * A worker's own copy of this table: the same tenants in the same order, with counters of its own. A
+     * tenant whose name was in {@code previous} keeps the counters it had there, so a reload that adds or
+     * removes one tenant leaves the others' numbers running.
+     */
+    public TenantTable copyFor(TenantTable previous) {
+        return new TenantTable(configs, previous, false);
+    }
+
+    private TenantTable(List<TenantConfig> configs, TenantTable previous, boolean check) {
+        if (check) {
+            final List<String> errors = validate(configs);
+            if (!errors.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", errors));
+            }
         }
+        this.configs = List.copyOf(configs);
         tenants = new Tenant[configs.size()];
         final int[] countByLength = new int[129];
+        // The per-reason drop arrays first, apart: then each tenant and its counters are allocated side by side,
+        // and 100,000 of them fit in ~16 MB instead of ~77 MB (fewer cache and TLB misses per packet).
+        // A configuration's own table (check) has no counters: only a worker's copy counts packets.
+        final long[][] dropArrays = new long[check ? 0 : tenants.length][];
+        for (int i = 0; i < dropArrays.length; i++) {
+            dropArrays[i] = DropCounters.newDropArray();
+        }
         for (int i = 0; i < tenants.length; i++) {
-            tenants[i] = new Tenant(i, configs.get(i));
+            final Tenant before = previous == null ? null : previous.byName(configs.get(i).name());
+            final DropCounters kept = before == null ? null : before.counters();
+            final DropCounters counters = kept != null ? kept : check ? null : new DropCounters(dropArrays[i]);
+            tenants[i] = new Tenant(i, configs.get(i), counters);
             byName.put(configs.get(i).name(), tenants[i]);
             countByLength[configs.get(i).prefix().length()]++;
         }

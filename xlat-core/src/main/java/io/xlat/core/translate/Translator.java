@@ -32,7 +32,6 @@ public final class Translator {
     private final Translator46 translator46;
     private final Translator64 translator64;
     private TenantTable tenants = TenantTable.empty();
-    private DropCounters[] tenantCounters = new DropCounters[0];
 
     /** A translator with deterministic IPv4 identifications (key 0, counter 0), as replay needs. */
     public Translator(TranslatorConfig config, DropCounters counters) {
@@ -65,21 +64,14 @@ public final class Translator {
     }
 
     /**
-     * Installs a new tenant table (a configuration generation). Tenants that keep their name keep their
+     * Installs a new tenant table (a configuration generation). The translator keeps its own copy, whose
+     * tenants carry this worker's counters next to them in memory; tenants that keep their name keep their
      * counters, so a reload that adds or removes one tenant leaves the others' numbers running. Call it from
-     * the thread that translates, between packets.
+     * the thread that translates, between packets. Allocates (a copy of the table).
      */
     public void tenants(TenantTable table) {
-        final DropCounters[] next = DropCounters.dense(table.size());
-        for (int i = 0; i < next.length; i++) {
-            final Tenant previous = tenants.byName(table.get(i).name());
-            if (previous != null) {
-                next[i] = tenantCounters[previous.index()];
-            }
-        }
-        tenants = table;
-        tenantCounters = next;
-        ctx.tenants = table;
+        tenants = table.size() == 0 ? TenantTable.empty() : table.copyFor(tenants);
+        ctx.tenants = tenants;
     }
 
     public TenantTable tenants() {
@@ -88,7 +80,7 @@ public final class Translator {
 
     /** The counters of the tenant at {@code index} of the current table. */
     public DropCounters tenantCounters(int index) {
-        return tenantCounters[index];
+        return tenants.get(index).counters();
     }
 
     /** The counters of the global path (packets that belong to no tenant). */
@@ -126,7 +118,7 @@ public final class Translator {
             if (tenant == null) {
                 ctx.global(global, counters);
             } else {
-                ctx.tenant(tenant, tenantCounters[tenant.index()]);
+                ctx.tenant(tenant, tenant.counters());
             }
             return translator64.translate(buffer, offset, length, nowNanos, forward, back);
         }
@@ -141,7 +133,7 @@ public final class Translator {
     public int translateFromTenant(int tenantIndex, MutableDirectBuffer buffer, int offset, int length,
         long nowNanos, PacketSink forward, PacketSink back) {
         final Tenant tenant = tenants.get(tenantIndex);
-        final DropCounters c = tenantCounters[tenantIndex];
+        final DropCounters c = tenant.counters();
         if (length < 1 || ((buffer.getByte(offset) >> 4) & 0xF) != 4) {
             c.drop(DropReason.TENANT_NOT_IPV4);
             return 0;
