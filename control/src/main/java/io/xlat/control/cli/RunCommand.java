@@ -4,6 +4,7 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.run.ManagedRoutes;
 import io.xlat.control.run.RunLog;
 import io.xlat.control.run.RunSettings;
 import io.xlat.control.run.SiitDataplane;
@@ -36,8 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
         "%nTranslate between IPv4 and IPv6 on the TUN device dataplane.siit-tun (or --tun), which carries both "
             + "families: route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
             + "The device is created, or attached to when it exists (a persistent device from 'ip tuntap add'); "
-            + "it is brought up, and its MTU set when --mtu is given or xlat created it. Routes are not installed "
-            + "yet.",
+            + "it is brought up, and its MTU set when --mtu is given or xlat created it. With "
+            + "dataplane.manage-routes: true xlat routes pool6, the EAM IPv4 prefixes and its own addresses into "
+            + "the device (metric 464) and removes those routes on stop; otherwise route them yourself.",
         "%nOne worker thread per device queue (dataplane.workers, default one per core; a device created without "
             + "multi_queue has one queue). Live counters go to dataplane.counters-file; read them with 'xlat stats'.",
         "%nWithout --config, the options below build the configuration: --tun and --prefix at least. With "
@@ -48,7 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
             + "goes through its own device (tun:, created inside netns: when given) and all instance prefixes "
             + "through dataplane.ipv6-tun. SIGHUP re-reads the file and applies the tenant list: new tenants' "
             + "devices open, removed ones close, the others keep forwarding; an invalid file is rejected in the "
-            + "log and the running set stays. The translator and dataplane sections are read at start only.",
+            + "log and the running set stays. The translator and dataplane sections are read at start only. With "
+            + "dataplane.manage-routes: true the instance prefixes are routed into ipv6-tun, and a default route "
+            + "into each tenant device that lives in its own netns:, kept in step on reload and removed on stop.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -137,11 +141,14 @@ final class RunCommand implements Callable<Integer> {
         }
         // the hook before start: a signal that arrives once the workers run always finds them
         final AtomicReference<SiitDataplane> running = new AtomicReference<>();
+        final ManagedRoutes routes = new ManagedRoutes(log);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             final SiitDataplane dataplane = running.get();
             if (dataplane != null) {
                 log.info("stopping (signal)");
+                // routes first, while a persistent device still has them to remove
+                routes.close();
                 dataplane.close();
             }
             stopped.countDown();
@@ -149,7 +156,12 @@ final class RunCommand implements Callable<Integer> {
         // SIGTERM and SIGINT run the shutdown hooks; the JVM exits when they return
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            running.set(SiitDataplane.start(settings, log));
+            final SiitDataplane dataplane = SiitDataplane.start(settings, log);
+            running.set(dataplane);
+            if (settings.manageRoutes()) {
+                installRoutes(routes, ManagedRoutes.siit(settings.device(), settings.translator()), dataplane,
+                    running);
+            }
         } catch (IOException | RuntimeException e) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -183,23 +195,26 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         final RunLog log = new RunLog(err, main != null && main.verbose());
-        if (loaded.dataplane().manageRoutes()) {
-            log.info("dataplane.manage-routes is not implemented yet: route the instance prefixes into "
-                + settings.ipv6Tun() + " and each tenant's peers into its device yourself");
-        }
         final AtomicReference<TenantDataplane> running = new AtomicReference<>();
+        final ManagedRoutes routes = new ManagedRoutes(log);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             final TenantDataplane dataplane = running.get();
             if (dataplane != null) {
                 log.info("stopping (signal)");
+                routes.close();
                 dataplane.close();
             }
             stopped.countDown();
         }, "xlat-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            running.set(TenantDataplane.start(settings, log));
+            final TenantDataplane dataplane = TenantDataplane.start(settings, log);
+            running.set(dataplane);
+            if (settings.manageRoutes()) {
+                installRoutes(routes, ManagedRoutes.tenants(settings.ipv6Tun(), settings.translator(),
+                    settings.tenants()), dataplane, running);
+            }
         } catch (IOException | RuntimeException e) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -210,21 +225,53 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.get(), idleMode, log));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.get(), idleMode, log,
+            settings.manageRoutes() ? routes : null));
         log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
         stopped.await();
         return ExitCodes.OK;
     }
 
-    /** Re-reads the file and applies it; any error is logged and the running tenants stay as they are. */
-    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log) {
+    /**
+     * Installs the routes once the devices are open; when that fails, removes what went in and stops the data
+     * plane again, so that the start fails as a whole.
+     */
+    private static <D extends AutoCloseable> void installRoutes(ManagedRoutes routes, List<ManagedRoutes.Route> wanted,
+        D dataplane, AtomicReference<D> running) throws IOException {
+        try {
+            routes.apply(wanted);
+        } catch (IOException | RuntimeException e) {
+            routes.close();
+            running.set(null);
+            try {
+                dataplane.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Re-reads the file and applies it; any error is logged and the running tenants stay as they are. With
+     * {@code routes}, the managed routes follow the new tenant set (a failure there is logged; the tenants run).
+     */
+    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes) {
         if (dataplane == null) {
             return;
         }
         log.info("reload requested (SIGHUP): reading " + config);
         try {
             final XlatConfig loaded = ConfigLoader.load(config);
-            dataplane.reload(tenantSettings(loaded, idleMode));
+            final TenantRunSettings next = tenantSettings(loaded, idleMode);
+            dataplane.reload(next);
+            if (routes != null) {
+                try {
+                    routes.apply(ManagedRoutes.tenants(next.ipv6Tun(), next.translator(), next.tenants()));
+                } catch (IOException | RuntimeException e) {
+                    log.info("reload: routes not brought in step with the new tenants: " + Main.describe(e));
+                }
+            }
         } catch (ConfigException e) {
             final StringBuilder reasons = new StringBuilder();
             for (final io.xlat.control.config.ConfigError error : e.errors()) {
@@ -246,7 +293,7 @@ final class RunCommand implements Callable<Integer> {
         final boolean countersDefault = countersFile == null
             && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
         return new TenantRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
-            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants());
+            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes());
     }
 
     /** Resolves the command line and the configuration file into what to run. */
@@ -286,10 +333,6 @@ final class RunCommand implements Callable<Integer> {
             notices.add("running plain SIIT on " + device + " only: tenants and dataplane.ipv6-tun run when "
                 + "dataplane.siit-tun is not set (one mode per process in this version)");
         }
-        if (dataplane.manageRoutes()) {
-            notices.add("dataplane.manage-routes is not implemented yet: install the routes into " + device
-                + " yourself");
-        }
         if (loaded.translator().pool6() == null && loaded.translator().eamt().isEmpty()) {
             notices.add("the translator has neither pool6 nor EAM entries: every packet will be dropped as no-mapping");
         }
@@ -298,7 +341,7 @@ final class RunCommand implements Callable<Integer> {
         final boolean countersDefault = countersFile == null
             && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
         return new RunSettings(device, mtu != null ? mtu : 0, wanted, counters, countersDefault, idleMode(),
-            loaded.translator());
+            loaded.translator(), dataplane.manageRoutes());
     }
 
     private RunSettings.IdleMode idleMode() {

@@ -25,6 +25,9 @@ public final class ReloadRequest {
     public static long send(Path countersFile) throws IOException {
         final CountersFile.Snapshot snapshot = CountersFile.read(countersFile);
         final long pid = snapshot.pid();
+        if (snapshot.abandoned()) {
+            throw new IOException(countersFile + ": xlat pid " + pid + " is gone (killed without a clean stop?)");
+        }
         if (!snapshot.running()) {
             throw new IOException(countersFile + ": the xlat that wrote it (pid " + pid + ") has stopped");
         }

@@ -16,9 +16,10 @@ import java.nio.file.Path;
  *                            xlat holds it, this one uses a file of its own instead of failing
  * @param idle                how idle workers wait
  * @param translator          the translation settings
+ * @param manageRoutes        whether xlat installs its routes into the device and removes them on stop
  */
 public record RunSettings(String device, int mtu, int workers, Path countersFile, boolean countersFileDefault,
-    IdleMode idle, TranslatorConfig translator) {
+    IdleMode idle, TranslatorConfig translator, boolean manageRoutes) {
 
     /** How an idle worker waits for packets. */
     public enum IdleMode {

@@ -17,9 +17,10 @@ import java.util.List;
  * @param busy                whether the worker spins when idle instead of backing off
  * @param translator          the global translation settings (MTUs, ICMP error sources, rate limit)
  * @param tenants             the tenants
+ * @param manageRoutes        whether xlat installs the instance prefixes' and tenants' routes (read at start only)
  */
 public record TenantRunSettings(Path config, String ipv6Tun, Path countersFile, boolean countersFileDefault,
-    boolean busy, TranslatorConfig translator, List<TenantConfig> tenants) {
+    boolean busy, TranslatorConfig translator, List<TenantConfig> tenants, boolean manageRoutes) {
 
     public TenantRunSettings {
         tenants = List.copyOf(tenants);

@@ -85,11 +85,11 @@ class RunCommandTest {
               manage-routes: true
             """);
         final RunCommand command = parse("--config", config.toString());
-        command.settings(1);
-        assertEquals(3, command.notices.size(), command.notices.toString());
+        final RunSettings s = command.settings(1);
+        assertEquals(2, command.notices.size(), command.notices.toString());
         assertTrue(command.notices.get(0).contains("plain SIIT on siit7 only"), command.notices.toString());
-        assertTrue(command.notices.get(1).contains("manage-routes is not implemented yet"), command.notices.toString());
-        assertTrue(command.notices.get(2).contains("every packet will be dropped"), command.notices.toString());
+        assertTrue(command.notices.get(1).contains("every packet will be dropped"), command.notices.toString());
+        assertTrue(s.manageRoutes(), "manage-routes is run now, not just noted");
     }
 
     @Test

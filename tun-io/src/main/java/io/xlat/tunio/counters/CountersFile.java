@@ -191,18 +191,44 @@ public final class CountersFile implements AutoCloseable {
                 new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
                 new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.US_ASCII);
             return new Snapshot(path, header.getLong(PID_OFFSET, BIG_ENDIAN), header.getLong(START_TIME_OFFSET, BIG_ENDIAN),
-                header.getLong(STATE_OFFSET, BIG_ENDIAN), reader);
+                header.getLong(STATE_OFFSET, BIG_ENDIAN), writerHoldsLock(channel), reader);
+        }
+    }
+
+    /**
+     * Whether a process holds the writer's lock: a shared lock is refused while it does. The kernel drops the lock
+     * of a process that dies, so a file left "running" by a {@code kill -9} is told apart from a live one.
+     */
+    private static boolean writerHoldsLock(FileChannel channel) throws IOException {
+        try {
+            final FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // the writer is this JVM
         }
     }
 
     /**
      * A read-only view of a counters file: the header's values as read, the counters live (each read of the
      * reader sees the current value).
+     *
+     * @param locked whether the writer's lock was held when read: false with state running means it was killed
      */
-    public record Snapshot(Path path, long pid, long startTimeMillis, long state, CountersReader reader) {
+    public record Snapshot(Path path, long pid, long startTimeMillis, long state, boolean locked,
+        CountersReader reader) {
 
+        /** Running: not stopped, and its process still holds the file (a killed one does not). */
         public boolean running() {
-            return state == STATE_RUNNING;
+            return state == STATE_RUNNING && locked;
+        }
+
+        /** Marked running by a process that died without stopping (kill -9, a crash): its values are its last. */
+        public boolean abandoned() {
+            return state == STATE_RUNNING && !locked;
         }
     }
 

@@ -23,6 +23,22 @@ class CountersFileTest {
     Path dir;
 
     @Test
+    void shouldNotCallAFileRunningWhenNoProcessHoldsItsLock() throws IOException {
+        final Path path = dir.resolve("counters");
+        final Path leftover = dir.resolve("leftover");
+        try (CountersFile file = CountersFile.create(path, WorkerCounters.perWorker(), 4242, 1L)) {
+            // what a kill -9 leaves: a header that says running, and no lock (the kernel drops it with the process)
+            Files.copy(path, leftover);
+            assertTrue(CountersFile.read(path).running());
+            assertFalse(CountersFile.read(path).abandoned());
+        }
+        final CountersFile.Snapshot snapshot = CountersFile.read(leftover);
+        assertFalse(snapshot.running());
+        assertTrue(snapshot.abandoned());
+        assertFalse(CountersFile.read(path).abandoned(), "a clean stop is not abandoned");
+    }
+
+    @Test
     void shouldLetAReaderSeePublishedValuesWithTheirKeys() throws IOException {
         final Path path = dir.resolve("run/xlat/counters");
         try (CountersFile file = CountersFile.create(path, 2 * WorkerCounters.perWorker(), 4242, 1_700_000_000_000L)) {
