@@ -27,6 +27,7 @@ final class ExtensionHeaders {
      * @param nextHeader the fixed header's Next Header
      * @return null when the chain is well formed up to the upper layer, else why not
      */
+    @SuppressWarnings("fallthrough")
     DropReason parse(DirectBuffer b, int off, int end, int nextHeader) {
         int next = nextHeader;
         int pos = off + Ipv6Header.LENGTH;
