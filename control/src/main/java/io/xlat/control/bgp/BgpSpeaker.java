@@ -48,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  *     1 s of stop; routes gone on SIGKILL (TCP close) and after the hold time on a hang. BIRD: communities, large
  *     communities, RFC 8203 message. FRR: TCP-MD5 right and wrong key, link-local peering (next hops in RIB and
  *     kernel), TCP-MD5 on link-local, 2-way ECMP of two speakers in the kernel and fail-over to one.</li>
- * <li>Not done yet: health coupling (the caller's job through {@link #routes}, with {@code xlat run}).</li>
+ * <li>Health coupling and stop order with {@code xlat run} ({@code io.xlat.control.run.BgpControl} and
+ *     {@code HealthMonitor}): {@code BgpControlTest}, {@code HealthMonitorTest}; end to end against BIRD (device
+ *     down or deleted withdraws within 2 s, SIGTERM withdraws before Cease): {@code XlatRunBgpIT}.</li>
  * </ul>
  */
 public final class BgpSpeaker implements AutoCloseable {

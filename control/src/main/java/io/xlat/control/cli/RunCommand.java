@@ -4,6 +4,9 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.routes.HostRoutes;
+import io.xlat.control.run.BgpControl;
+import io.xlat.control.run.HealthMonitor;
 import io.xlat.control.run.ManagedRoutes;
 import io.xlat.control.run.RunLog;
 import io.xlat.control.run.RunSettings;
@@ -53,6 +56,11 @@ import java.util.concurrent.atomic.AtomicReference;
             + "log and the running set stays. The translator and dataplane sections are read at start only. With "
             + "dataplane.manage-routes: true the instance prefixes are routed into ipv6-tun, and a default route "
             + "into each tenant device that lives in its own netns:, kept in step on reload and removed on stop.",
+        "%nBGP: with a bgp: section xlat connects to each peer and announces what 'xlat routes' prints, while the "
+            + "data plane is healthy (its device up, its workers alive; checked every 150 ms, withdrawn within "
+            + "about 300 ms of a failure, announced again on recovery). SIGHUP re-reads the routes (and the "
+            + "communities) and sends only the difference. On SIGTERM the routes are withdrawn first, then the "
+            + "data plane stops, then the sessions close with a Cease.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -114,6 +122,12 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    /** The file {@link #settings} read (or the one the flags describe), for the bgp section. */
+    XlatConfig loadedConfig;
+
+    /** Tenant mode's translator section as started: a reload does not change it, so BGP keeps announcing it. */
+    private io.xlat.core.config.TranslatorConfig startTranslator;
+
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
@@ -141,15 +155,15 @@ final class RunCommand implements Callable<Integer> {
         }
         // the hook before start: a signal that arrives once the workers run always finds them
         final AtomicReference<SiitDataplane> running = new AtomicReference<>();
+        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
+        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
         final ManagedRoutes routes = new ManagedRoutes(log);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             final SiitDataplane dataplane = running.get();
             if (dataplane != null) {
                 log.info("stopping (signal)");
-                // routes first, while a persistent device still has them to remove
-                routes.close();
-                dataplane.close();
+                stop(health.get(), bgp.get(), routes, dataplane);
             }
             stopped.countDown();
         }, "xlat-shutdown");
@@ -162,7 +176,14 @@ final class RunCommand implements Callable<Integer> {
                 installRoutes(routes, ManagedRoutes.siit(settings.device(), settings.translator()), dataplane,
                     running);
             }
+            if (loadedConfig != null && loadedConfig.bgp().enabled()) {
+                startBgp(loadedConfig, HostRoutes.of(settings.translator(), List.of()),
+                    List.of(HealthMonitor.deviceUp(settings.device()),
+                        HealthMonitor.workersAlive(settings.device(), dataplane.workers())), bgp, health, log);
+                statusFile(bgp.get(), settings.countersFile());
+            }
         } catch (IOException | RuntimeException e) {
+            stopAfterFailedStart(running, health, bgp, routes);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -176,8 +197,14 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         // the JVM's default for SIGHUP is to exit: a reload meant for tenant mode must not stop plain SIIT
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: plain SIIT has "
-            + "nothing to reload; restart xlat to apply a changed translator section"));
+        if (bgp.get() != null) {
+            // the data plane keeps its translator: announce what it translates, with the file's new communities
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadBgp(bgp.get(),
+                HostRoutes.of(settings.translator(), List.of()), log));
+        } else {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: plain SIIT has "
+                + "nothing to reload; restart xlat to apply a changed translator section"));
+        }
         stopped.await();
         return ExitCodes.OK;
     }
@@ -196,14 +223,15 @@ final class RunCommand implements Callable<Integer> {
         }
         final RunLog log = new RunLog(err, main != null && main.verbose());
         final AtomicReference<TenantDataplane> running = new AtomicReference<>();
+        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
+        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
         final ManagedRoutes routes = new ManagedRoutes(log);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             final TenantDataplane dataplane = running.get();
             if (dataplane != null) {
                 log.info("stopping (signal)");
-                routes.close();
-                dataplane.close();
+                stop(health.get(), bgp.get(), routes, dataplane);
             }
             stopped.countDown();
         }, "xlat-shutdown");
@@ -215,7 +243,15 @@ final class RunCommand implements Callable<Integer> {
                 installRoutes(routes, ManagedRoutes.tenants(settings.ipv6Tun(), settings.translator(),
                     settings.tenants()), dataplane, running);
             }
+            startTranslator = settings.translator();
+            if (loaded.bgp().enabled()) {
+                // whole-data-plane coupling: the shared IPv6 device; per-tenant devices are not watched yet
+                startBgp(loaded, HostRoutes.of(settings.translator(), settings.tenants()),
+                    List.of(HealthMonitor.deviceUp(settings.ipv6Tun())), bgp, health, log);
+                statusFile(bgp.get(), settings.countersFile());
+            }
         } catch (IOException | RuntimeException e) {
+            stopAfterFailedStart(running, health, bgp, routes);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -226,10 +262,74 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.get(), idleMode, log,
-            settings.manageRoutes() ? routes : null));
+            settings.manageRoutes() ? routes : null, bgp.get()));
         log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Starts the speaker and the health monitor that withdraws its routes while a check fails. A failure here
+     * fails the start: the caller's catch undoes it all ({@link #stopAfterFailedStart}).
+     */
+    private static void startBgp(XlatConfig loaded, HostRoutes announced, List<HealthMonitor.Check> checks,
+        AtomicReference<BgpControl> bgp, AtomicReference<HealthMonitor> health, RunLog log) {
+        final BgpControl control = BgpControl.start(loaded.bgp(), announced, log);
+        bgp.set(control);
+        final HealthMonitor monitor = new HealthMonitor(checks, control::health, log);
+        health.set(monitor);
+        monitor.start();
+    }
+
+    /** The sessions' state next to the counters file ({@code <counters-file>.bgp}), for {@code xlat stats}. */
+    private static void statusFile(BgpControl bgp, java.nio.file.Path countersFile) {
+        bgp.writeStatus(countersFile.resolveSibling(countersFile.getFileName() + ".bgp"), 1_000);
+    }
+
+    /**
+     * The stop order the issue fixes: withdraw first (the fabric moves traffic away while this host still
+     * forwards), then the managed routes and the data plane, then Cease.
+     */
+    static void stop(HealthMonitor health, BgpControl bgp, ManagedRoutes routes, AutoCloseable dataplane) {
+        if (health != null) {
+            health.close();
+        }
+        if (bgp != null) {
+            bgp.withdrawForStop();
+        }
+        // routes before the device, while a persistent device still has them to remove
+        routes.close();
+        try {
+            dataplane.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (bgp != null) {
+                bgp.close();
+            }
+        }
+    }
+
+    /** A start that failed after the data plane came up (BGP could not start): undo it all. */
+    private static <D extends AutoCloseable> void stopAfterFailedStart(AtomicReference<D> running,
+        AtomicReference<HealthMonitor> health, AtomicReference<BgpControl> bgp, ManagedRoutes routes) {
+        final D dataplane = running.getAndSet(null);
+        if (dataplane != null) {
+            stop(health.getAndSet(null), bgp.getAndSet(null), routes, dataplane);
+        }
+    }
+
+    /** Plain SIIT's SIGHUP with BGP: the file's bgp section again (communities), the running translator's set. */
+    void reloadBgp(BgpControl bgp, HostRoutes announced, RunLog log) {
+        log.info("reload requested (SIGHUP): reading the bgp section of " + config);
+        try {
+            final XlatConfig loaded = ConfigLoader.load(config);
+            bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(), announced);
+        } catch (ConfigException e) {
+            log.info("reload rejected, the running configuration stays: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.info("reload failed, the running configuration stays: " + Main.describe(e));
+        }
     }
 
     /**
@@ -256,7 +356,8 @@ final class RunCommand implements Callable<Integer> {
      * Re-reads the file and applies it; any error is logged and the running tenants stay as they are. With
      * {@code routes}, the managed routes follow the new tenant set (a failure there is logged; the tenants run).
      */
-    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes) {
+    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes,
+        BgpControl bgp) {
         if (dataplane == null) {
             return;
         }
@@ -265,6 +366,10 @@ final class RunCommand implements Callable<Integer> {
             final XlatConfig loaded = ConfigLoader.load(config);
             final TenantRunSettings next = tenantSettings(loaded, idleMode);
             dataplane.reload(next);
+            if (bgp != null) {
+                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
+                    HostRoutes.of(startTranslator != null ? startTranslator : next.translator(), next.tenants()));
+            }
             if (routes != null) {
                 try {
                     routes.apply(ManagedRoutes.tenants(next.ipv6Tun(), next.translator(), next.tenants()));
@@ -292,8 +397,13 @@ final class RunCommand implements Callable<Integer> {
         final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
         final boolean countersDefault = countersFile == null
             && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
+        // One worker per core unless told otherwise, as in plain SIIT mode: each serves one queue of ipv6-tun
+        // and of every tenant device.
+        final int wanted = workers != null ? workers : dataplane.workers() > 0 ? dataplane.workers()
+            : Runtime.getRuntime().availableProcessors();
         return new TenantRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
-            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes());
+            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes(),
+            wanted);
     }
 
     /** Resolves the command line and the configuration file into what to run. */
@@ -312,6 +422,7 @@ final class RunCommand implements Callable<Integer> {
             }
             loaded = ConfigLoader.parse(configYaml(), "the command line");
         }
+        loadedConfig = loaded;
         final DataplaneConfig dataplane = loaded.dataplane();
         final String device = tun != null ? tun : dataplane.siitTun();
         if (device == null) {

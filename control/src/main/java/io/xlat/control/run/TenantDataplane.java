@@ -32,83 +32,95 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tenants on one host: one IPv4 TUN device per tenant (inside the tenant's network namespace when configured) and
- * the host's IPv6 device for every instance prefix, served by one {@link TenantWorkerAgent}. {@link #reload}
- * swaps the tenant set while the worker runs: devices of new tenants are opened first, the worker switches to the
- * new generation between batches, and only then are the devices of removed tenants closed, so a tenant that stays
- * never stops forwarding.
+ * the host's IPv6 device for every instance prefix, served by {@code workers} {@link TenantWorkerAgent}s. Every
+ * device is opened multi-queue with one queue per worker; worker {@code w} reads queue {@code w} of each and
+ * writes what it translates to queue {@code w} of the target, while the kernel keeps each flow on one queue by
+ * hash. {@link #reload} swaps the tenant set while the workers run: devices of new tenants are opened first, every
+ * worker switches to the new generation between its batches, and only once all have are the devices of removed
+ * tenants closed, so a tenant that stays never stops forwarding.
  */
 public final class TenantDataplane implements AutoCloseable {
 
     /** How many tenants' counters the file has room for beyond those configured at start, for reloads. */
     static final int SPARE_TENANTS = 64;
-    /** How long a reload waits for the worker to take the new generation (it does between two batches). */
+    /** How long a reload waits for the workers to take the new generation (each does between two batches). */
     static final long SWITCH_TIMEOUT_MILLIS = 5_000;
 
     private final RunLog log;
     private final TunDevice ipv6Device;
     private final CountersFile counters;
-    private final TenantWorkerAgent agent;
-    private final AgentRunner runner;
+    private final List<TenantWorkerAgent> agents;
+    private final List<AgentRunner> runners;
     private final Path requestedCounters;
     /** The tenants' open devices and counters by tenant name; changed by start, reload and close only. */
     private final Map<String, Port> ports;
-    /** Ports a failed switch left open: the worker may still read them, so they close only at stop. */
+    /** Ports a failed switch left open: a worker may still read them, so they close only at stop. */
     private final List<Port> orphans = new ArrayList<>();
     private TenantRunSettings settings;
     private boolean closed;
 
-    /** One tenant's device and counters, kept across reloads while its name, device and namespace stay. */
-    private record Port(String tun, String netns, TunDevice device, DeviceCounters counters,
-        WorkerCounters published) {
+    /**
+     * One tenant's device and, by worker, that worker's counters of it; kept across reloads while the tenant's
+     * name, device and namespace stay.
+     */
+    private record Port(String tun, String netns, TunDevice device, DeviceCounters[] counters,
+        WorkerCounters[] published) {
 
         boolean sameDevice(TenantConfig tenant) {
             return tun.equals(tenant.tun()) && Objects.equals(netns, tenant.netns());
         }
+
+        void close() {
+            device.close();
+            for (final WorkerCounters p : published) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
     }
 
     private TenantDataplane(TenantRunSettings settings, RunLog log, TunDevice ipv6Device, CountersFile counters,
-        TenantWorkerAgent agent, AgentRunner runner, Map<String, Port> ports) {
+        List<TenantWorkerAgent> agents, Map<String, Port> ports) {
         this.settings = settings;
         this.log = log;
         this.ipv6Device = ipv6Device;
         this.counters = counters;
-        this.agent = agent;
-        this.runner = runner;
+        this.agents = agents;
+        this.runners = new ArrayList<>();
         this.ports = ports;
         this.requestedCounters = settings.countersFile();
     }
 
-    /** Opens every device and the counters file, starts the worker and logs one line per device and tenant. */
+    /** Opens every device and the counters file, starts the workers and logs one line per device and tenant. */
     public static TenantDataplane start(TenantRunSettings settings, RunLog log) throws IOException {
         final long pid = ProcessHandle.current().pid();
         final int capacity = (settings.tenants().size() + 1 + SPARE_TENANTS) * WorkerCounters.perWorker()
-            + SiitDataplane.SPARE_COUNTERS;
+            * settings.workers() + SiitDataplane.SPARE_COUNTERS;
         final CountersFile counters = openCounters(settings, capacity, pid, log);
         TunDevice ipv6 = null;
         final Map<String, Port> opened = new HashMap<>();
         try {
-            ipv6 = TunDevice.open(settings.ipv6Tun(), 1);
+            ipv6 = TunDevice.open(settings.ipv6Tun(), settings.workers());
             if (!ipv6.existed()) {
                 ipv6.mtu(settings.translator().ipv6Mtu());
             }
             ipv6.up();
+            final int workers = ipv6.queueCount();
             log.info("device " + ipv6.name() + ": IPv6 of all instance prefixes, mtu " + ipv6.mtu()
-                + (ipv6.existed() ? " (existing device)" : " (created)"));
-            final TenantPorts first = generation(settings, Map.of(), opened, counters, log);
-            final Translator translator = translator(settings);
-            final TenantWorkerAgent agent = new TenantWorkerAgent(ipv6.queue(0), new DeviceCounters(),
-                new WorkerCounters(counters.manager(), ipv6.name(), 0), translator, first, log,
-                SystemNanoClock.INSTANCE, TunWorkerAgent.DEFAULT_BATCH);
-            final AgentRunner runner = new AgentRunner(idle(settings.busy()), log, null, agent);
-            final TenantDataplane dataplane = new TenantDataplane(settings, log, ipv6, counters, agent, runner,
-                opened);
-            AgentRunner.startOnThread(runner, r -> {
-                final Thread thread = new Thread(r, agent.roleName());
-                thread.setDaemon(true);
-                return thread;
-            });
+                + (ipv6.existed() ? " (existing device)" : " (created)") + ", " + workers
+                + (workers == 1 ? " queue" : " queues"));
+            if (workers < settings.workers()) {
+                log.info(ipv6.name() + " is a single-queue device: 1 worker instead of " + settings.workers()
+                    + " (create it with 'ip tuntap add dev " + ipv6.name() + " mode tun multi_queue' for more)");
+            }
+            final TenantPorts[] first = generation(settings, workers, Map.of(), opened, counters, log);
+            final List<TenantWorkerAgent> agents = agents(settings, ipv6, first, counters, log);
+            final TenantDataplane dataplane = new TenantDataplane(settings, log, ipv6, counters, agents, opened);
+            dataplane.startRunners();
             log.info("started: tenants on " + ipv6.name() + ", " + settings.tenants().size() + " tenants, "
-                + opened.size() + " tenant devices, counters " + counters.path() + ", pid " + pid);
+                + opened.size() + " tenant devices, workers " + workers + ", counters " + counters.path() + ", pid "
+                + pid);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final Port port : opened.values()) {
@@ -122,15 +134,38 @@ public final class TenantDataplane implements AutoCloseable {
         }
     }
 
-    private static Translator translator(TenantRunSettings settings) {
+    private static List<TenantWorkerAgent> agents(TenantRunSettings settings, TunDevice ipv6, TenantPorts[] first,
+        CountersFile counters, RunLog log) {
+        final AddressMapping mapping = new AddressMapping(settings.translator());
         final SecureRandom random = new SecureRandom();
-        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside
-        return new Translator(settings.translator(), new AddressMapping(settings.translator()), new DropCounters(),
-            random.nextInt(), random.nextInt());
+        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside; one key for
+        // all workers, as in plain SIIT
+        final int idKey = random.nextInt();
+        final List<TenantWorkerAgent> agents = new ArrayList<>();
+        for (int w = 0; w < first.length; w++) {
+            final Translator translator = new Translator(settings.translator(), mapping, new DropCounters(), idKey,
+                random.nextInt());
+            agents.add(new TenantWorkerAgent(w, ipv6.queue(w), new DeviceCounters(),
+                new WorkerCounters(counters.manager(), ipv6.name(), w), translator, first[w], log,
+                SystemNanoClock.INSTANCE, TunWorkerAgent.DEFAULT_BATCH));
+        }
+        return agents;
+    }
+
+    private void startRunners() {
+        for (final TenantWorkerAgent agent : agents) {
+            final AgentRunner runner = new AgentRunner(idle(settings.busy()), log, null, agent);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner, r -> {
+                final Thread thread = new Thread(r, agent.roleName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
     }
 
     private static IdleStrategy idle(boolean busy) {
-        // one worker reads many descriptors in turn: poll(2) on one of them would miss the others
+        // a worker reads many descriptors in turn: poll(2) on one of them would miss the others
         return busy ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(1));
     }
@@ -151,17 +186,18 @@ public final class TenantDataplane implements AutoCloseable {
     }
 
     /**
-     * Builds a generation for {@code settings}: keeps the ports in {@code current} whose tenant kept its device,
-     * opens the others and puts every port of the new generation into {@code next}. On failure the devices this
-     * call opened are closed again and {@code next} holds only kept ports.
+     * Builds a generation for {@code settings}, one {@link TenantPorts} per worker: keeps the ports in
+     * {@code current} whose tenant kept its device, opens the others and puts every port of the new generation into
+     * {@code next}. On failure the devices this call opened are closed again and {@code next} holds only kept ports.
      */
-    private static TenantPorts generation(TenantRunSettings settings, Map<String, Port> current,
+    private static TenantPorts[] generation(TenantRunSettings settings, int workers, Map<String, Port> current,
         Map<String, Port> next, CountersFile counters, RunLog log) throws IOException {
         final TenantTable table = new TenantTable(settings.tenants());
         final int n = table.size();
-        final PacketQueue[] queues = new PacketQueue[n];
-        final DeviceCounters[] deviceCounters = new DeviceCounters[n];
-        final WorkerCounters[] published = new WorkerCounters[n];
+        final PacketQueue[][] reads = new PacketQueue[workers][n];
+        final PacketQueue[][] writes = new PacketQueue[workers][n];
+        final DeviceCounters[][] deviceCounters = new DeviceCounters[workers][n];
+        final WorkerCounters[][] published = new WorkerCounters[workers][n];
         final List<Port> fresh = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
@@ -173,47 +209,74 @@ public final class TenantDataplane implements AutoCloseable {
                 }
                 Port port = current.get(tenant.name());
                 if (port == null || !port.sameDevice(tenant)) {
-                    if (counters.manager().available() < WorkerCounters.perWorker()) {
-                        throw new IOException("the counters file has no room for tenant " + tenant.name()
-                            + "'s counters: restart xlat to add this many tenants");
-                    }
-                    final TunDevice device = TunDevice.open(tenant.tun(), 1, tenant.netns());
-                    try {
-                        if (!device.existed()) {
-                            device.mtu(settings.translator().ipv4Mtu());
-                        }
-                        device.up();
-                    } catch (IOException | RuntimeException e) {
-                        device.close();
-                        throw e;
-                    }
-                    port = new Port(tenant.tun(), tenant.netns(), device, new DeviceCounters(),
-                        new WorkerCounters(counters.manager(), tenant.tun(), 0));
+                    port = open(settings, tenant, workers, counters, log);
                     fresh.add(port);
-                    log.info("tenant " + tenant.name() + ": device " + tenant.tun()
-                        + (tenant.netns() == null ? "" : " in netns " + tenant.netns())
-                        + (device.existed() ? " (existing)" : " (created)") + ", prefix " + tenant.prefix()
-                        + ", ipv4 " + tenant.ipv4() + ", " + tenant.services().size() + " services");
                 }
                 next.put(tenant.name(), port);
-                queues[i] = port.device().queue(0);
-                deviceCounters[i] = port.counters();
-                published[i] = port.published();
+                final TunDevice device = port.device();
+                for (int w = 0; w < workers; w++) {
+                    // a single-queue device is read by worker 0 alone, so that its flows stay in order; any
+                    // worker may write to it
+                    reads[w][i] = w < device.queueCount() ? device.queue(w) : null;
+                    writes[w][i] = device.queue(w % device.queueCount());
+                    deviceCounters[w][i] = port.counters()[w];
+                    published[w][i] = port.published()[w];
+                }
             }
-            return new TenantPorts(table, queues, deviceCounters, published, log);
+            final TenantPorts[] generation = new TenantPorts[workers];
+            for (int w = 0; w < workers; w++) {
+                generation[w] = new TenantPorts(table, w, reads[w], writes[w], deviceCounters[w], published[w], log);
+            }
+            return generation;
         } catch (IOException | RuntimeException e) {
             for (final Port port : fresh) {
                 next.values().remove(port);
-                port.device().close();
-                port.published().close();
+                port.close();
             }
             throw e;
         }
     }
 
+    /** Opens a tenant's device with a queue per worker, and its counters in the file, or nothing. */
+    private static Port open(TenantRunSettings settings, TenantConfig tenant, int workers, CountersFile counters,
+        RunLog log) throws IOException {
+        if (counters.manager().available() < WorkerCounters.perWorker() * workers) {
+            throw new IOException("the counters file has no room for tenant " + tenant.name()
+                + "'s counters: restart xlat to add this many tenants");
+        }
+        final TunDevice device = TunDevice.open(tenant.tun(), workers, tenant.netns());
+        final DeviceCounters[] deviceCounters = new DeviceCounters[workers];
+        final WorkerCounters[] published = new WorkerCounters[workers];
+        final Port port = new Port(tenant.tun(), tenant.netns(), device, deviceCounters, published);
+        try {
+            if (!device.existed()) {
+                device.mtu(settings.translator().ipv4Mtu());
+            }
+            device.up();
+            for (int w = 0; w < workers; w++) {
+                deviceCounters[w] = new DeviceCounters();
+                published[w] = new WorkerCounters(counters.manager(), tenant.tun(), w);
+            }
+        } catch (IOException | RuntimeException e) {
+            port.close();
+            throw e;
+        }
+        log.info("tenant " + tenant.name() + ": device " + tenant.tun()
+            + (tenant.netns() == null ? "" : " in netns " + tenant.netns())
+            + (device.existed() ? " (existing)" : " (created)") + ", " + device.queueCount()
+            + (device.queueCount() == 1 ? " queue" : " queues") + ", prefix " + tenant.prefix() + ", ipv4 "
+            + tenant.ipv4() + ", " + tenant.services().size() + " services");
+        if (device.queueCount() < workers) {
+            log.info("tenant " + tenant.name() + ": " + tenant.tun() + " is a single-queue device: worker 0 alone"
+                + " reads it (create it with 'ip tuntap add dev " + tenant.tun() + " mode tun multi_queue' to"
+                + " spread it over all " + workers + " workers)");
+        }
+        return port;
+    }
+
     /**
-     * Applies a new tenant set: opens new tenants' devices, switches the worker over between two batches, then
-     * closes the devices of tenants that are gone. Only the tenant list is applied: the translator and dataplane
+     * Applies a new tenant set: opens new tenants' devices, switches every worker over between two of its
+     * batches, then closes the devices of tenants that are gone. Only the tenant list is applied: the translator and dataplane
      * sections are read at start.
      * On any error nothing changes and the exception says why.
      */
@@ -228,18 +291,20 @@ public final class TenantDataplane implements AutoCloseable {
                 + " applying the tenant changes");
         }
         final Map<String, Port> kept = new HashMap<>();
-        final TenantPorts generation = generation(next, ports, kept, counters, log);
-        agent.offer(generation);
+        final TenantPorts[] generation = generation(next, agents.size(), ports, kept, counters, log);
+        for (int w = 0; w < agents.size(); w++) {
+            agents.get(w).offer(generation[w]);
+        }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWITCH_TIMEOUT_MILLIS);
-        while (agent.current() != generation) {
+        while (!switched(generation)) {
             if (System.nanoTime() - deadline > 0) {
-                // the worker is stuck or dead: it may use either generation, so nothing closes before stop
+                // a worker is stuck or dead: it may use either generation, so nothing closes before stop
                 for (final Port port : kept.values()) {
                     if (!ports.containsValue(port)) {
                         orphans.add(port);
                     }
                 }
-                throw new IOException("reload: the worker did not switch within " + SWITCH_TIMEOUT_MILLIS + " ms");
+                throw new IOException("reload: a worker did not switch within " + SWITCH_TIMEOUT_MILLIS + " ms");
             }
             try {
                 Thread.sleep(1);
@@ -251,8 +316,7 @@ public final class TenantDataplane implements AutoCloseable {
         int removed = 0;
         for (final Map.Entry<String, Port> old : ports.entrySet()) {
             if (kept.get(old.getKey()) != old.getValue()) {
-                old.getValue().device().close();
-                old.getValue().published().close();
+                old.getValue().close();
                 removed++;
             }
         }
@@ -264,19 +328,36 @@ public final class TenantDataplane implements AutoCloseable {
             + " closed");
     }
 
+    /** Whether every worker has confirmed that it now translates with its part of {@code generation}. */
+    private boolean switched(TenantPorts[] generation) {
+        for (int w = 0; w < agents.size(); w++) {
+            if (agents.get(w).current() != generation[w]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The number of workers running. */
+    public int workers() {
+        return agents.size();
+    }
+
     /** The tenants' device count (for tests and the start line). */
     public synchronized int tenantDevices() {
         return ports.size();
     }
 
-    /** Stops the worker, closes every device and the counters file. Idempotent. */
+    /** Stops the workers, closes every device and the counters file. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        runner.close();
+        for (final AgentRunner runner : runners) {
+            runner.close();
+        }
         for (final Port port : ports.values()) {
             port.device().close();
         }

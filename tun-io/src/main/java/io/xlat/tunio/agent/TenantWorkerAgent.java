@@ -20,15 +20,20 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * The tenant data plane's worker: IPv4 read from tenant T's device is translated with T's instance prefix and
  * written to the host's IPv6 device; IPv6 read from the IPv6 device goes to the device of the tenant its
  * destination's instance prefix selects. ICMP errors the translator sends go back out of the device the packet
- * came in on. One worker serves every device (non-blocking reads in turn), so each tenant's packets stay in order
- * and the translator, which is single-threaded, needs no locks.
+ * came in on. A worker serves one queue of every device (non-blocking reads in turn); with several workers, worker
+ * {@code w} reads queue {@code w} of the IPv6 device and of each tenant device, and the kernel keeps each flow on
+ * one queue by hash, so a flow's packets stay in order. Each worker has its own translator (and so its own
+ * per-tenant counters), which is single-threaded and needs no locks.
  *
- * <p>A reload hands over a new {@link TenantPorts} with {@link #offer}; the worker takes it between batches and
- * confirms through {@link #current()}, after which the caller may close devices the new generation dropped.
+ * <p>A reload hands each worker its new {@link TenantPorts} with {@link #offer}; each takes it between batches and
+ * confirms through {@link #current()}; once every worker has, the caller may close devices the new generation
+ * dropped.
  * {@link #doWork()} allocates nothing.
  */
 public final class TenantWorkerAgent implements Agent {
 
+    private final int worker;
+    private final String roleName;
     private final PacketQueue ipv6Queue;
     private final DeviceCounters ipv6Counters;
     private final WorkerCounters ipv6Published;
@@ -47,15 +52,32 @@ public final class TenantWorkerAgent implements Agent {
     private long lastPublishNanos;
     private boolean dirty;
 
+    /** Worker 0: the only worker, or the first of several. */
     public TenantWorkerAgent(PacketQueue ipv6Queue, DeviceCounters ipv6Counters, WorkerCounters ipv6Published,
         Translator translator, TenantPorts ports, DeviceErrorHandler errors, NanoClock clock, int batch) {
+        this(0, ipv6Queue, ipv6Counters, ipv6Published, translator, ports, errors, clock, batch);
+    }
+
+    /**
+     * @param worker     this worker's index: the queue of the IPv6 device it reads ({@code ipv6Queue}) and the one
+     *                   its {@code ports} read of each tenant device
+     * @param translator this worker's own: no other thread may use it
+     */
+    public TenantWorkerAgent(int worker, PacketQueue ipv6Queue, DeviceCounters ipv6Counters,
+        WorkerCounters ipv6Published, Translator translator, TenantPorts ports, DeviceErrorHandler errors,
+        NanoClock clock, int batch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
+        if (worker < 0) {
+            throw new IllegalArgumentException("worker must not be negative, got " + worker);
+        }
+        this.worker = worker;
+        this.roleName = "xlat-tenants-" + worker;
         this.ipv6Queue = ipv6Queue;
         this.ipv6Counters = ipv6Counters;
         this.ipv6Published = ipv6Published;
-        this.ipv6Writer = new QueueWriter(ipv6Queue, ipv6Counters, errors, 0);
+        this.ipv6Writer = new QueueWriter(ipv6Queue, ipv6Counters, errors, worker);
         this.translator = translator;
         this.errors = errors;
         this.clock = clock;
@@ -66,12 +88,12 @@ public final class TenantWorkerAgent implements Agent {
         install(ports);
     }
 
-    /** Hands a new generation to the worker; it switches before its next batch. */
+    /** Hands this worker its part of a new generation; it switches before its next batch. */
     public void offer(TenantPorts next) {
         offered = next;
     }
 
-    /** The generation the worker translates with now: once it is the offered one, the old one is unused. */
+    /** The generation this worker translates with now: once it is the offered one, this worker left the old. */
     public TenantPorts current() {
         return installed;
     }
@@ -118,9 +140,9 @@ public final class TenantWorkerAgent implements Agent {
                 ipv6Counters.readError();
                 if (TunWorkerAgent.isFatal(-length)) {
                     ipv6Failed = true;
-                    errors.onDeviceError(ipv6Queue.deviceName(), 0, "read", -length, true);
+                    errors.onDeviceError(ipv6Queue.deviceName(), worker, "read", -length, true);
                 } else if (reportedReadErrors.add(-length)) {
-                    errors.onDeviceError(ipv6Queue.deviceName(), 0, "read", -length, false);
+                    errors.onDeviceError(ipv6Queue.deviceName(), worker, "read", -length, false);
                 }
                 break;
             }
@@ -154,7 +176,7 @@ public final class TenantWorkerAgent implements Agent {
                 counters.readError();
                 // a broken tenant device is not fatal for the others; it is reported once per errno
                 if (reportedReadErrors.add(-length)) {
-                    errors.onDeviceError(queue.deviceName(), 0, "read", -length, false);
+                    errors.onDeviceError(queue.deviceName(), worker, "read", -length, false);
                 }
                 break;
             }
@@ -185,7 +207,7 @@ public final class TenantWorkerAgent implements Agent {
 
     @Override
     public String roleName() {
-        return "xlat-tenants";
+        return roleName;
     }
 
     /** Writes IPv6-to-IPv4 output to the device of the tenant chosen before translating. */

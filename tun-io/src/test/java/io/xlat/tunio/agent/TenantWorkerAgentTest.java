@@ -29,6 +29,7 @@ import static io.xlat.tunio.agent.TestPackets.u32;
 import static io.xlat.tunio.agent.TestPackets.u64;
 import static io.xlat.tunio.agent.TestPackets.u8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,15 +54,16 @@ class TenantWorkerAgentTest {
     private DeviceCounters redCounters;
     private final DeviceCounters ipv6Counters = new DeviceCounters();
     private TenantWorkerAgent agent;
+    private TranslatorConfig config;
 
     @BeforeEach
     void setUp() {
-        final TranslatorConfig config = TranslatorConfig.builder()
+        config = TranslatorConfig.builder()
             .ipv4Address(Ipv4Addresses.parse("203.0.113.1"))
             .ipv6Address(Ipv6Prefix.parse("2001:db8:ffff::1"))
             .build();
         final Translator translator = new Translator(config, new AddressMapping(config), new DropCounters(), 7, 0);
-        final int capacity = 8 * WorkerCounters.perWorker();
+        final int capacity = 16 * WorkerCounters.perWorker();
         counters = new CountersManager(
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity * CountersReader.METADATA_LENGTH)),
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity * CountersReader.COUNTER_LENGTH)));
@@ -184,6 +186,124 @@ class TenantWorkerAgentTest {
         assertEquals(1, green.written.size());
         assertEquals(1, red.written.size());
         assertEquals(2, redCounters.get(DeviceMetric.RX_PACKETS), "red's counts ran on");
+    }
+
+    /** Two workers over two queues of each device, as {@code workers: 2} runs them: worker w reads queue w. */
+    private final class TwoWorkers {
+        final FakeQueue[] ipv6 = {new FakeQueue("xlat6"), new FakeQueue("xlat6")};
+        final FakeQueue[] blue = {new FakeQueue("xb-blue"), new FakeQueue("xb-blue")};
+        final FakeQueue[] red = {new FakeQueue("xb-red"), new FakeQueue("xb-red")};
+        final DeviceCounters[][] tenantCounters = new DeviceCounters[2][2];
+        final Translator[] translators = new Translator[2];
+        final TenantWorkerAgent[] workers = new TenantWorkerAgent[2];
+        final TenantTable table = new TenantTable(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)));
+
+        /** With {@code redSingleQueue}, red's device has one queue: worker 0 reads it, both write to it. */
+        TwoWorkers(boolean redSingleQueue) {
+            for (int w = 0; w < 2; w++) {
+                tenantCounters[w][0] = new DeviceCounters();
+                tenantCounters[w][1] = new DeviceCounters();
+                translators[w] = new Translator(config, new AddressMapping(config), new DropCounters(), 7, w);
+                workers[w] = new TenantWorkerAgent(w, ipv6[w], new DeviceCounters(),
+                    new WorkerCounters(counters, "xlat6", w), translators[w], generation(w, redSingleQueue), handler,
+                    clock, 8);
+            }
+        }
+
+        TenantPorts generation(int w, boolean redSingleQueue) {
+            final PacketQueue redRead = redSingleQueue ? (w == 0 ? red[0] : null) : red[w];
+            final PacketQueue redWrite = redSingleQueue ? red[0] : red[w];
+            return new TenantPorts(table, w, new PacketQueue[] {blue[w], redRead},
+                new PacketQueue[] {blue[w], redWrite}, tenantCounters[w], new WorkerCounters[] {
+                    new WorkerCounters(counters, "xb-blue", w), new WorkerCounters(counters, "xb-red", w)}, handler);
+        }
+    }
+
+    @Test
+    void shouldWriteEachPacketToTheQueueOfTheWorkerThatReadItWhenTwoWorkersServeTheTenants() {
+        final TwoWorkers two = new TwoWorkers(false);
+        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
+        two.ipv6[1].inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+
+        assertEquals(1, two.workers[0].doWork());
+        assertEquals(2, two.workers[1].doWork());
+
+        assertEquals(1, two.ipv6[0].written.size(), "red's IPv4, read by worker 0, leaves by IPv6 queue 0");
+        assertEquals(RED_HI, u64(two.ipv6[0].written.get(0), 8));
+        assertEquals(1, two.ipv6[1].written.size(), "blue's IPv4, read by worker 1, leaves by IPv6 queue 1");
+        assertEquals(BLUE_HI, u64(two.ipv6[1].written.get(0), 8));
+        assertEquals(1, two.red[1].written.size(), "IPv6 read from queue 1 goes to red's queue 1");
+        assertTrue(two.red[0].written.isEmpty() && two.blue[0].written.isEmpty() && two.blue[1].written.isEmpty(),
+            "no cross-talk into blue, nor into another worker's queue");
+    }
+
+    @Test
+    void shouldCountEachTenantInTheTranslatorOfTheWorkerThatTranslatedIt() {
+        final TwoWorkers two = new TwoWorkers(false);
+        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
+        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 21));
+        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+
+        two.workers[0].doWork();
+        two.workers[1].doWork();
+
+        assertNotSame(two.translators[0].tenants(), two.translators[1].tenants(), "each worker has its own table");
+        assertEquals(0, two.translators[0].tenantCounters(0).translated46Count());
+        assertEquals(2, two.translators[1].tenantCounters(0).translated46Count());
+        assertEquals(1, two.translators[0].tenantCounters(1).translated46Count());
+        assertEquals(0, two.translators[1].tenantCounters(1).translated46Count());
+        assertEquals(2, two.tenantCounters[1][0].get(DeviceMetric.RX_PACKETS));
+        assertEquals(0, two.tenantCounters[0][0].get(DeviceMetric.RX_PACKETS));
+    }
+
+    @Test
+    void shouldReadASingleQueueTenantDeviceFromWorkerZeroOnlyAndWriteToItFromBoth() {
+        final TwoWorkers two = new TwoWorkers(true);
+        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        two.ipv6[1].inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+
+        assertEquals(1, two.workers[1].doWork(), "worker 1 reads only its IPv6 queue");
+        assertEquals(1, two.red[0].inbound.size(), "worker 1 left red's only queue to worker 0");
+        assertEquals(1, two.red[0].written.size(), "worker 1 wrote to red's only queue");
+        assertEquals(1, two.tenantCounters[1][1].get(DeviceMetric.TX_PACKETS), "counted as worker 1's write");
+
+        assertEquals(1, two.workers[0].doWork());
+        assertTrue(two.red[0].inbound.isEmpty());
+        assertEquals(1, two.ipv6[0].written.size());
+    }
+
+    @Test
+    void shouldSwitchEachWorkerToItsOwnPartOfANewGenerationBetweenItsOwnBatches() {
+        final TwoWorkers two = new TwoWorkers(false);
+        final TenantPorts next0 = two.generation(0, true);
+        final TenantPorts next1 = two.generation(1, true);
+        two.workers[0].offer(next0);
+        two.workers[1].offer(next1);
+
+        two.workers[0].doWork();
+
+        assertSame(next0, two.workers[0].current());
+        assertNotSame(next1, two.workers[1].current(), "worker 1 has not confirmed before its next batch");
+        two.red[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        two.workers[1].doWork();
+        assertSame(next1, two.workers[1].current());
+        assertEquals(1, two.red[1].inbound.size(), "in the new generation worker 1 no longer reads red's queue 1");
+    }
+
+    @Test
+    void shouldNameTheWorkerWhoseQueueFailedWhenReportingAReadError() {
+        final TwoWorkers two = new TwoWorkers(false);
+        final List<Integer> reported = new ArrayList<>();
+        final TenantWorkerAgent second = new TenantWorkerAgent(1, two.ipv6[1], new DeviceCounters(),
+            new WorkerCounters(counters, "xlat6", 1), two.translators[1], two.generation(1, false),
+            (device, worker, operation, errno, fatal) -> reported.add(worker), clock, 8);
+        two.ipv6[1].failNextReads(1, 105);
+
+        second.doWork();
+
+        assertEquals(List.of(1), reported);
+        assertEquals("xlat-tenants-1", second.roleName());
     }
 
     @Test

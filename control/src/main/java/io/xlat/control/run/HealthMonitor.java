@@ -1,0 +1,144 @@
+package io.xlat.control.run;
+
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Couples the BGP announcements to the data plane: every {@link #PERIOD_MILLIS} it asks each {@link Check}, and
+ * reports a change of the overall verdict (all healthy, or not) to its listener, which withdraws or announces.
+ * A failing check withdraws after {@link #FAIL_AFTER} polls in a row (so a single slow poll does not flap the
+ * fabric), well within the 1 s the issue allows; one passing poll announces again.
+ */
+public final class HealthMonitor implements AutoCloseable {
+
+    static final long PERIOD_MILLIS = 150;
+    /** 2 x 150 ms = 300 ms from the failure to the withdrawal decision, plus the UPDATE's way to the peer. */
+    static final int FAIL_AFTER = 2;
+
+    /** One thing the data plane needs to forward. */
+    public interface Check {
+        /** Null when healthy, else why not (logged once per change). */
+        String problem();
+    }
+
+    private final List<Check> checks;
+    private final Consumer<Boolean> listener;
+    private final RunLog log;
+    private int failures;
+    private boolean healthy = true;
+    private String lastProblem;
+    private Thread thread;
+    private volatile boolean running;
+
+    public HealthMonitor(List<Check> checks, Consumer<Boolean> listener, RunLog log) {
+        this.checks = List.copyOf(checks);
+        this.listener = listener;
+        this.log = log;
+    }
+
+    /** Polls on a daemon thread until {@link #close}. */
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(() -> {
+            while (running) {
+                poll();
+                try {
+                    Thread.sleep(PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "xlat-health");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** One poll: asks every check, and tells the listener when the verdict changes. Returns the verdict. */
+    synchronized boolean poll() {
+        String problem = null;
+        for (final Check check : checks) {
+            problem = check.problem();
+            if (problem != null) {
+                break;
+            }
+        }
+        if (problem == null) {
+            failures = 0;
+            lastProblem = null;
+            if (!healthy) {
+                healthy = true;
+                log.info("health: data plane healthy again");
+                listener.accept(Boolean.TRUE);
+            }
+        } else {
+            failures++;
+            if (healthy && failures >= FAIL_AFTER) {
+                healthy = false;
+                log.info("health: " + problem);
+                lastProblem = problem;
+                listener.accept(Boolean.FALSE);
+            } else if (!healthy && !problem.equals(lastProblem)) {
+                log.info("health: " + problem);
+                lastProblem = problem;
+            }
+        }
+        return healthy;
+    }
+
+    /** Stops polling; the listener hears nothing more. */
+    @Override
+    public void close() {
+        final Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The device exists in this network namespace and is administratively up. */
+    public static Check deviceUp(String name) {
+        return () -> {
+            try {
+                // the JDK lists an interface without addresses only while it is up: null is down or deleted
+                final NetworkInterface nic = NetworkInterface.getByName(name);
+                return nic != null && nic.isUp() ? null : "device " + name + " is down or gone";
+            } catch (SocketException e) {
+                return "device " + name + ": " + e.getMessage();
+            }
+        };
+    }
+
+    /**
+     * The worker threads ({@code xlat-<device>-q<n>}, one per queue) are alive. A worker that blocks without dying
+     * is not seen here: that needs a heartbeat counter the worker bumps in doWork (see the report).
+     */
+    public static Check workersAlive(String device, int workers) {
+        return () -> {
+            ThreadGroup root = Thread.currentThread().getThreadGroup();
+            while (root.getParent() != null) {
+                root = root.getParent();
+            }
+            final Thread[] threads = new Thread[root.activeCount() + 16];
+            final int n = root.enumerate(threads, true);
+            int alive = 0;
+            final String prefix = "xlat-" + device + "-q";
+            for (int i = 0; i < n; i++) {
+                if (threads[i].getName().startsWith(prefix) && threads[i].isAlive()) {
+                    alive++;
+                }
+            }
+            return alive >= workers ? null : (workers - alive) + " of " + workers + " workers on " + device
+                + " have stopped";
+        };
+    }
+}

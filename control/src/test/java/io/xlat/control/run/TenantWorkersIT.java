@@ -1,0 +1,214 @@
+package io.xlat.control.run;
+
+import io.xlat.control.cli.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.xlat.control.run.TenantNamespaceIT.counter;
+import static io.xlat.control.run.TenantNamespaceIT.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@link TenantNamespaceIT} topology with two workers: xlat6 and both tenant devices are multi-queue with
+ * two queues, and concurrent flows to eight peers per tenant must all come back to their own tenant, whichever
+ * queue the kernel hashed them to; the flows spread over both workers (all sixteen landing on one queue by chance
+ * is a 2^-15 event). A reload must switch both workers before a
+ * removed tenant's device closes. Needs root.
+ */
+class TenantWorkersIT {
+
+    private static final int WORKERS = 2;
+    /** Peers per tenant, 10.0.0.200 and up: distinct addresses hash to queues independently of each other. */
+    private static final int FLOWS = 8;
+
+    private static NamespaceLab lab;
+    private static String nsx;
+    private static String nsBlue;
+    private static String nsRed;
+    private static String nsFabric;
+    private static Path dir;
+    private static Path config;
+    private static Path countersFile;
+    private static Path xlatLog;
+    private static Process xlat;
+
+    @BeforeAll
+    static void buildTopologyAndStartXlatWithTwoWorkers() throws Exception {
+        NamespaceLab.requireRoot("ping", "tcpdump");
+        lab = new NamespaceLab("xtw");
+        dir = lab.dir;
+        nsx = lab.namespace("x");
+        nsBlue = lab.namespace("blue");
+        nsRed = lab.namespace("red");
+        nsFabric = lab.namespace("fab");
+        lab.sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
+        lab.veth(nsx, "xf", nsFabric, "fx");
+        lab.run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
+        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+        for (int k = 0; k < FLOWS; k++) {
+            // the peers 10.0.0.200 + k of each tenant, under its instance prefix
+            final String v4 = Integer.toHexString(0xc8 + k);
+            lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:1::a00:" + v4 + "/128", "dev", "fx", "nodad");
+            lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:2::a00:" + v4 + "/128", "dev", "fx", "nodad");
+        }
+        lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::2");
+
+        countersFile = dir.resolve("counters");
+        config = dir.resolve("xlat.yaml");
+        Files.writeString(config, config(false));
+        xlatLog = dir.resolve("xlat.log");
+        xlat = lab.start(nsx, xlatLog, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), TenantWorkersLauncher.class.getName(),
+            config.toString(), Integer.toString(WORKERS));
+        NamespaceLab.await("xlat to start (log: " + xlatLog + ")", 30_000, () -> !xlat.isAlive()
+            || read(xlatLog).contains("xlat: started: "));
+        assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + read(xlatLog));
+
+        tenantSide(nsBlue, "xb-blue");
+        tenantSide(nsRed, "xb-red");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:1::a00:0/121", "dev", "xlat6");
+        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:2::a00:0/121", "dev", "xlat6");
+    }
+
+    private static void tenantSide(String ns, String device) {
+        lab.run("ip", "-n", ns, "addr", "add", "10.0.0.1/32", "dev", device);
+        lab.run("ip", "-n", ns, "route", "add", "10.0.0.128/25", "dev", device);
+    }
+
+    private static String config(boolean withGreen) {
+        return String.join("\n",
+            "translator:",
+            "  ipv4-address: 203.0.113.1",
+            "  ipv6-address: \"2001:db8:ffff::1\"",
+            "tenants:",
+            "  - name: blue",
+            "    prefix: \"2001:db8:100:1::/96\"",
+            "    ipv4: [10.0.0.0/25]",
+            "    tun: xb-blue",
+            "    netns: " + nsBlue,
+            "  - name: red",
+            "    prefix: \"2001:db8:100:2::/96\"",
+            "    ipv4: [10.0.0.0/25]",
+            "    tun: xb-red",
+            "    netns: " + nsRed,
+            withGreen ? "  - name: green\n    prefix: \"2001:db8:100:3::/96\"\n    ipv4: [10.0.0.0/25]\n"
+                + "    tun: xb-green" : "",
+            "dataplane:",
+            "  ipv6-tun: xlat6",
+            "  counters-file: " + countersFile,
+            "");
+    }
+
+    @AfterAll
+    static void stopXlatAndDeleteNamespaces() {
+        try {
+            if (xlat != null) {
+                NamespaceLab.stop(xlat, 10_000);
+                System.out.println("xlat log:\n" + read(xlatLog));
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldOpenEveryDeviceWithOneQueuePerWorker() {
+        assertTrue(lab.run("ip", "-d", "-n", nsx, "link", "show", "xlat6").contains("multi_queue numqueues 2"),
+            lab.run("ip", "-d", "-n", nsx, "link", "show", "xlat6"));
+        assertTrue(lab.run("ip", "-d", "-n", nsBlue, "link", "show", "xb-blue").contains("multi_queue numqueues 2"));
+        assertTrue(lab.run("ip", "-d", "-n", nsRed, "link", "show", "xb-red").contains("multi_queue numqueues 2"));
+        final String stats = stats();
+        assertTrue(stats.contains("\nxlat6 (2 workers)") && stats.contains("\nxb-blue (2 workers)")
+            && stats.contains("\nxb-red (2 workers)"), stats);
+    }
+
+    @Test
+    void shouldReturnEveryFlowToItsOwnTenantWhenTwoWorkersShareTheFlows() throws Exception {
+        final long blueBefore = counter(stats(), "xb-blue", "tx-packets");
+        final long redBefore = counter(stats(), "xb-red", "tx-packets");
+        final List<CompletableFuture<NamespaceLab.Result>> pings = new ArrayList<>();
+        for (int k = 0; k < FLOWS; k++) {
+            final String peer = "10.0.0." + (200 + k);
+            pings.add(CompletableFuture.supplyAsync(() ->
+                lab.execIn(nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
+            pings.add(CompletableFuture.supplyAsync(() ->
+                lab.execIn(nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
+        }
+        for (final CompletableFuture<NamespaceLab.Result> ping : pings) {
+            final NamespaceLab.Result r = ping.get();
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains(" 0% packet loss"), r.output());
+        }
+
+        // a reply that crossed over would show up as a missing reply above and an extra one here
+        assertEquals(5 * FLOWS, counter(stats(), "xb-blue", "tx-packets") - blueBefore, stats());
+        assertEquals(5 * FLOWS, counter(stats(), "xb-red", "tx-packets") - redBefore, stats());
+        final String perWorker = perWorker();
+        for (int w = 0; w < WORKERS; w++) {
+            assertTrue(workerCounter(perWorker, "xb-blue q" + w, "rx-packets")
+                + workerCounter(perWorker, "xb-red q" + w, "rx-packets") > 0, "worker " + w + " read tenant flows: "
+                + perWorker);
+        }
+    }
+
+    @Test
+    void shouldAddAndRemoveATenantBySighupWhileTwoWorkersForwardAnotherTenantsFlow() throws Exception {
+        final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
+            lab.execIn(nsRed, 30_000, "ping", "-n", "-c", "200", "-i", "0.01", "-W", "2", "10.0.0.200"));
+        Thread.sleep(500);
+
+        Files.writeString(config, config(true));
+        hangUp();
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: 3 tenants"));
+        Files.writeString(config, config(false));
+        hangUp();
+        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains("reloaded: 2 tenants"));
+        final NamespaceLab.Result r = red.get();
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("200 packets transmitted, 200 received, 0% packet loss"), r.output());
+        assertTrue(xlat.isAlive(), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: 2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
+        assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
+            "xb-green is gone");
+    }
+
+    private static void hangUp() {
+        lab.run("kill", "-HUP", Long.toString(xlat.pid()));
+    }
+
+    private static String perWorker() {
+        final StringWriter out = new StringWriter();
+        Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "stats", "--per-worker",
+            "--counters-file", countersFile.toString());
+        return out.toString();
+    }
+
+    /** A counter of one worker's section of {@code xlat stats --per-worker} ("xb-blue q1"); 0 when absent. */
+    private static long workerCounter(String stats, String group, String label) {
+        return counter(stats.replace("\n" + group + "\n", "\n" + group + " \n"), group, label);
+    }
+
+    private static String stats() {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "stats", "--counters-file",
+            countersFile.toString());
+        assertEquals(0, code, err.toString());
+        return out.toString();
+    }
+}
