@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,8 @@ final class StatsCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         print(snapshot, out, all, perWorker, Instant.now());
+        printBgp(path.resolveSibling(path.getFileName() + ".bgp"), out, Instant.now());
+        out.flush();
         return ExitCodes.OK;
     }
 
@@ -118,6 +121,40 @@ final class StatsCommand implements Callable<Integer> {
         }
         return Path.of(config != null ? ConfigLoader.load(config).dataplane().countersFile()
             : DataplaneConfig.DEFAULT_COUNTERS_FILE);
+    }
+
+    /**
+     * The BGP sessions, from the status file {@code xlat run} rewrites every second next to its counters file
+     * ({@code <counters-file>.bgp}); nothing when it runs without BGP.
+     */
+    static void printBgp(Path file, PrintWriter out, Instant now) {
+        final List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            return; // no BGP configured, or not running
+        }
+        String written = "";
+        for (final String line : lines) {
+            final String[] f = line.split("\t", -1);
+            if (line.startsWith("# xlat bgp status, written at ")) {
+                final long at = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim());
+                written = " (status written " + duration(Duration.between(Instant.ofEpochMilli(at), now)).substring(3)
+                    + " ago)";
+                out.println("bgp" + written);
+            } else if (f.length >= 3 && f[0].equals("announced")) {
+                out.printf("  %-" + (LABEL_WIDTH - 2) + "s%s%n", "announced prefixes", f[1]);
+                out.println("    " + f[2]);
+            } else if (f.length >= 10 && f[0].equals("peer")) {
+                final long uptime = Long.parseLong(f[3]);
+                out.println("  peer " + f[1] + "  " + f[2] + (uptime >= 0 ? ", " + duration(Duration.ofMillis(uptime)) : ""));
+                out.printf("    messages in %s, out %s; prefixes held by the peer %s, unsendable %s, malformed in %s%n",
+                    f[4], f[5], f[6], f[7], f[8]);
+                if (!f[9].isEmpty()) {
+                    out.println("    last error: " + f[9]);
+                }
+            }
+        }
     }
 
     /** The counters grouped by device (or device and worker), in catalogue order, summed over workers. */

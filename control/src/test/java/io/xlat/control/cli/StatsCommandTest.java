@@ -67,6 +67,24 @@ class StatsCommandTest {
     }
 
     @Test
+    void shouldShowTheBgpSessionsNextToTheCounters() throws IOException {
+        final Path path = dir.resolve("counters");
+        try (CountersFile file = running(path)) {
+            Files.writeString(dir.resolve("counters.bgp"), "# xlat bgp status, written at " + System.currentTimeMillis()
+                + "\nannounced\t2\t[2001:db8:64::/96, 198.51.100.0/24]\n"
+                + "peer\t2001:db8:ffff::1\tESTABLISHED\t65000\t12\t15\t2\t0\t0\t\n"
+                + "peer\tfe80::1%eth0\tCONNECT\t-1\t0\t0\t0\t0\t0\tconnection refused\n");
+            final String out = CliRun.of("stats", "--counters-file", file.path().toString()).out();
+            assertTrue(out.contains("\nbgp (status written "), out);
+            assertTrue(out.contains("2001:db8:64::/96, 198.51.100.0/24"), out);
+            assertTrue(out.contains("peer 2001:db8:ffff::1  ESTABLISHED, up 1m5s"), out);
+            assertTrue(out.contains("messages in 12, out 15; prefixes held by the peer 2"), out);
+            assertTrue(out.contains("peer fe80::1%eth0  CONNECT\n"), out);
+            assertTrue(out.contains("last error: connection refused"), out);
+        }
+    }
+
+    @Test
     void shouldSplitWorkersAndShowZerosWhenAsked() throws IOException {
         final Path path = dir.resolve("counters");
         try (CountersFile file = running(path)) {
