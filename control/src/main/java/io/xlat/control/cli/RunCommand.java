@@ -70,6 +70,9 @@ import java.util.concurrent.atomic.AtomicReference;
         "",
         "Exit code 1 when the device cannot be opened (not root, device busy), 2 on a usage or configuration error."})
 final class RunCommand implements Callable<Integer> {
+    /** A worker whose loop has not come round for this long is stalled: its prefixes are withdrawn (issue 5). */
+    static final long STALL_MILLIS = 500;
+
 
     /** The IPv4 side's MTU under --mtu without a file: the IPv6 header is 20 bytes longer than IPv4's. */
     static final int HEADER_GROWTH = 20;
@@ -179,7 +182,9 @@ final class RunCommand implements Callable<Integer> {
             if (loadedConfig != null && loadedConfig.bgp().enabled()) {
                 startBgp(loadedConfig, HostRoutes.of(settings.translator(), List.of()),
                     List.of(HealthMonitor.deviceUp(settings.device()),
-                        HealthMonitor.workersAlive(settings.device(), dataplane.workers())), bgp, health, log);
+                        HealthMonitor.workersAlive(settings.device(), dataplane.workers()),
+                        HealthMonitor.workersBeating(settings.device(), dataplane.workers(), dataplane::heartbeat,
+                            STALL_MILLIS, System::nanoTime)), bgp, health, log);
                 statusFile(bgp.get(), settings.countersFile());
             }
         } catch (IOException | RuntimeException e) {
@@ -247,7 +252,9 @@ final class RunCommand implements Callable<Integer> {
             if (loaded.bgp().enabled()) {
                 // whole-data-plane coupling: the shared IPv6 device; per-tenant devices are not watched yet
                 startBgp(loaded, HostRoutes.of(settings.translator(), settings.tenants()),
-                    List.of(HealthMonitor.deviceUp(settings.ipv6Tun())), bgp, health, log);
+                    List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
+                        HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
+                            STALL_MILLIS, System::nanoTime)), bgp, health, log);
                 statusFile(bgp.get(), settings.countersFile());
             }
         } catch (IOException | RuntimeException e) {

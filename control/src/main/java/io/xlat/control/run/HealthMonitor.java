@@ -119,8 +119,36 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
+     * Every worker keeps coming round its loop: its heartbeat (bumped once per doWork, at least every poll
+     * timeout even when idle) moved within {@code stallMillis}. Catches a worker that is alive but stuck, which
+     * {@link #workersAlive} cannot see.
+     */
+    public static Check workersBeating(String what, int workers, java.util.function.IntToLongFunction heartbeat,
+        long stallMillis, java.util.function.LongSupplier nanoClock) {
+        final long[] last = new long[workers];
+        final long[] changedAt = new long[workers];
+        final boolean[] seen = new boolean[workers];
+        return () -> {
+            final long now = nanoClock.getAsLong();
+            int stalled = 0;
+            for (int w = 0; w < workers; w++) {
+                final long beat = heartbeat.applyAsLong(w);
+                if (!seen[w] || beat != last[w]) {
+                    seen[w] = true;
+                    last[w] = beat;
+                    changedAt[w] = now;
+                } else if (now - changedAt[w] > stallMillis * 1_000_000L) {
+                    stalled++;
+                }
+            }
+            return stalled == 0 ? null : stalled + " of " + workers + " workers of " + what + " stalled (no progress for "
+                + stallMillis + " ms)";
+        };
+    }
+
+    /**
      * The worker threads ({@code xlat-<device>-q<n>}, one per queue) are alive. A worker that blocks without dying
-     * is not seen here: that needs a heartbeat counter the worker bumps in doWork (see the report).
+     * is caught by {@link #workersBeating}.
      */
     public static Check workersAlive(String device, int workers) {
         return () -> {

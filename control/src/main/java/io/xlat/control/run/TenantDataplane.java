@@ -339,6 +339,11 @@ public final class TenantDataplane implements AutoCloseable {
     }
 
     /** The number of workers running. */
+    /** Worker {@code w}'s heartbeat (see {@code TunWorkerAgent#heartbeat}). */
+    public long heartbeat(int w) {
+        return agents.get(w).heartbeat();
+    }
+
     public int workers() {
         return agents.size();
     }

@@ -24,6 +24,24 @@ class HealthMonitorTest {
     }
 
     @Test
+    void shouldReportAWorkerWhoseHeartbeatStopsMovingAsStalled() {
+        final long[] beats = {0, 0};
+        final long[] now = {0};
+        final HealthMonitor.Check check = HealthMonitor.workersBeating("xlat0", 2, w -> beats[w], 500, () -> now[0]);
+        assertNull(check.problem(), "first look: nothing to compare with");
+        now[0] = 400_000_000L;
+        beats[0]++;
+        assertNull(check.problem(), "worker 1 quiet for 400 ms: not yet");
+        now[0] = 600_000_000L;
+        beats[0]++;
+        assertEquals("1 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.problem());
+        beats[1]++;
+        assertNull(check.problem(), "moving again: healthy");
+        now[0] = 1_200_000_000L;
+        assertEquals("2 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.problem());
+    }
+
+    @Test
     void shouldReportUnhealthyAfterTwoFailingPollsAndNotAfterOne() {
         final HealthMonitor monitor = monitor();
         assertTrue(monitor.poll());

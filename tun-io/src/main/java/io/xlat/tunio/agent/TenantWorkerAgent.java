@@ -31,6 +31,8 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * {@link #doWork()} allocates nothing.
  */
 public final class TenantWorkerAgent implements Agent {
+    /** Single writer (the worker), read by the health monitor; an ordered store per round, no fence. */
+    private final java.util.concurrent.atomic.AtomicLong heartbeat = new java.util.concurrent.atomic.AtomicLong();
 
     private final int worker;
     private final String roleName;
@@ -104,8 +106,14 @@ public final class TenantWorkerAgent implements Agent {
         installed = next;
     }
 
+    /** Bumped once per {@link #doWork}, read by the health monitor (see TunWorkerAgent#heartbeat). */
+    public long heartbeat() {
+        return heartbeat.get();
+    }
+
     @Override
     public int doWork() {
+        heartbeat.lazySet(heartbeat.get() + 1);
         final TenantPorts next = offered;
         if (next != ports) {
             // the old generation's counts go out first: a tenant that is removed keeps its last values

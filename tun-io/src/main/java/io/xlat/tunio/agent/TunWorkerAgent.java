@@ -22,6 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * allocates nothing.
  */
 public final class TunWorkerAgent implements Agent {
+    /** Single writer (the worker), read by the health monitor; an ordered store per round, no fence. */
+    private final java.util.concurrent.atomic.AtomicLong heartbeat = new java.util.concurrent.atomic.AtomicLong();
 
     /** Packets read per {@link #doWork()} at most: enough to amortise the call, small enough to publish often. */
     public static final int DEFAULT_BATCH = 64;
@@ -71,11 +73,20 @@ public final class TunWorkerAgent implements Agent {
             BitUtil.align(Translator.HEADROOM + MAX_PACKET, 64), 64));
     }
 
+    /**
+     * Bumped once per {@link #doWork} while the queue works (idle workers still come round every poll timeout),
+     * read by the health monitor: a value that stops moving is a stalled worker even if its thread is alive.
+     */
+    public long heartbeat() {
+        return heartbeat.get();
+    }
+
     @Override
     public int doWork() {
         if (failed) {
             return 0;
         }
+        heartbeat.lazySet(heartbeat.get() + 1);
         final long now = clock.nanoTime();
         int packets = 0;
         while (packets < batch) {
