@@ -250,11 +250,16 @@ final class RunCommand implements Callable<Integer> {
             }
             startTranslator = settings.translator();
             if (loaded.bgp().enabled()) {
-                // whole-data-plane coupling: the shared IPv6 device; per-tenant devices are not watched yet
-                startBgp(loaded, HostRoutes.of(settings.translator(), settings.tenants()),
-                    List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
-                        HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
-                            STALL_MILLIS, System::nanoTime)), bgp, health, log);
+                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own
+                final BgpControl control = BgpControl.start(loaded.bgp(), settings.translator(), settings.tenants(),
+                    log);
+                bgp.set(control);
+                final HealthMonitor monitor = new HealthMonitor(List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
+                    HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
+                        STALL_MILLIS, System::nanoTime)), control::health, dataplane::deviceProblems,
+                    control::tenantsDown, log);
+                health.set(monitor);
+                monitor.start();
                 statusFile(bgp.get(), settings.countersFile());
             }
         } catch (IOException | RuntimeException e) {
@@ -375,7 +380,7 @@ final class RunCommand implements Callable<Integer> {
             dataplane.reload(next);
             if (bgp != null) {
                 bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
-                    HostRoutes.of(startTranslator != null ? startTranslator : next.translator(), next.tenants()));
+                    startTranslator != null ? startTranslator : next.translator(), next.tenants());
             }
             if (routes != null) {
                 try {

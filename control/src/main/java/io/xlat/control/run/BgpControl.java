@@ -8,6 +8,8 @@ import io.xlat.control.bgp.session.SessionConfig;
 import io.xlat.control.bgp.wire.IpPrefix;
 import io.xlat.control.config.BgpConfig;
 import io.xlat.control.routes.HostRoutes;
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.tenant.TenantConfig;
 
 import io.xlat.control.bgp.BgpPeerStatus;
 
@@ -17,16 +19,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What {@code xlat run} tells the BGP speaker: the {@link HostRoutes} set while the data plane is healthy, nothing
  * while it is not. Every translator builds the same attributes from the same file (ORIGIN IGP, no MED, no prepend,
  * the configured communities), so that the fabric sees equal paths and spreads traffic over them (ECMP).
- * The speaker is only told when the desired set changes; each session then sends just the delta.
+ * The speaker is only told when the desired set changes; each session then sends just the delta. In tenant mode
+ * the set is computed from the tenants whose device is up only ({@link #tenantsDown}), so that a tenant whose
+ * device fails loses its prefixes while the others keep theirs.
  */
 public final class BgpControl implements AutoCloseable {
 
@@ -37,6 +43,10 @@ public final class BgpControl implements AutoCloseable {
     private final Consumer<RouteSet> sink;
     private final BgpSpeaker speaker;
     private final RunLog log;
+    /** The routes to announce given the tenants that are down (constant in plain SIIT mode). */
+    private Function<Set<String>, HostRoutes> routesFor;
+    private Set<String> down = Set.of();
+    private BgpConfig attributes;
     private RouteSet wanted;
     private RouteSet sent;
     private boolean healthy = true;
@@ -45,18 +55,61 @@ public final class BgpControl implements AutoCloseable {
     private volatile Path statusFile;
 
     BgpControl(BgpConfig config, HostRoutes routes, Consumer<RouteSet> sink, BgpSpeaker speaker, RunLog log) {
+        this(config, constant(routes), sink, speaker, log);
+    }
+
+    BgpControl(BgpConfig config, Function<Set<String>, HostRoutes> routesFor, Consumer<RouteSet> sink,
+        BgpSpeaker speaker, RunLog log) {
         this.config = config;
         this.sink = sink;
         this.speaker = speaker;
         this.log = log;
-        this.wanted = routeSet(config, routes);
+        this.routesFor = routesFor;
+        this.attributes = config;
+        this.wanted = routeSet(config, routesFor.apply(down));
         this.sent = null;
+    }
+
+    private static Function<Set<String>, HostRoutes> constant(HostRoutes routes) {
+        return ignored -> routes;
+    }
+
+    /**
+     * Tenant mode: the {@link HostRoutes} of the tenants not in {@code down}, plus pool6 and the EAM pools (the
+     * caller withdraws those with everything else when the data plane as a whole fails). Computed from the
+     * healthy subset rather than by removing prefixes, so that aggregation stays right: two tenants' ranges that
+     * merged into one route split again when one of them goes.
+     */
+    public static HostRoutes healthyRoutes(TranslatorConfig translator, List<TenantConfig> tenants, Set<String> down) {
+        final List<TenantConfig> healthy = new ArrayList<>();
+        for (final TenantConfig t : tenants) {
+            if (!down.contains(t.name())) {
+                healthy.add(t);
+            }
+        }
+        return HostRoutes.of(translator, healthy);
     }
 
     /** Starts the sessions to every configured peer, announcing {@code routes} once each is Established. */
     public static BgpControl start(BgpConfig config, HostRoutes routes, RunLog log) {
+        return start(config, constant(routes), log);
+    }
+
+    /** Tenant mode: announces {@link #healthyRoutes} of {@code tenants}; all are taken as up until told. */
+    public static BgpControl start(BgpConfig config, TranslatorConfig translator, List<TenantConfig> tenants,
+        RunLog log) {
+        return start(config, tenantRoutes(translator, tenants), log);
+    }
+
+    private static Function<Set<String>, HostRoutes> tenantRoutes(TranslatorConfig translator,
+        List<TenantConfig> tenants) {
+        final List<TenantConfig> copy = List.copyOf(tenants);
+        return down -> healthyRoutes(translator, copy, down);
+    }
+
+    private static BgpControl start(BgpConfig config, Function<Set<String>, HostRoutes> routesFor, RunLog log) {
         final BgpSpeaker speaker = new BgpSpeaker(peers(config));
-        final BgpControl control = new BgpControl(config, routes, speaker::routes, speaker, log);
+        final BgpControl control = new BgpControl(config, routesFor, speaker::routes, speaker, log);
         control.publish();
         speaker.start();
         log.info("bgp: AS " + config.asn() + ", " + config.peers().size() + (config.peers().size() == 1 ? " peer"
@@ -146,8 +199,19 @@ public final class BgpControl implements AutoCloseable {
 
     /** A reload: the new set replaces the old one; the peers see only what changed. */
     public synchronized void reload(BgpConfig next, HostRoutes routes) {
+        reload(next, constant(routes));
+    }
+
+    /** Tenant mode's reload: the new tenant set, still without the tenants that are down now. */
+    public synchronized void reload(BgpConfig next, TranslatorConfig translator, List<TenantConfig> tenants) {
+        reload(next, tenantRoutes(translator, tenants));
+    }
+
+    private void reload(BgpConfig next, Function<Set<String>, HostRoutes> nextRoutes) {
         final RouteSet previous = wanted;
-        wanted = routeSet(next, routes);
+        routesFor = nextRoutes;
+        attributes = next;
+        wanted = routeSet(next, routesFor.apply(down));
         if (!previous.equals(wanted)) {
             final RouteSet.Delta delta = wanted.diffFrom(previous);
             log.info("bgp: reload: " + delta.withdraw().size() + " withdrawn " + delta.withdraw() + ", "
@@ -169,6 +233,22 @@ public final class BgpControl implements AutoCloseable {
                 : "bgp: data plane unhealthy: withdrawing every prefix");
             publish();
         }
+    }
+
+    /**
+     * The tenants whose device is down or gone now (from the health monitor): their prefixes are withdrawn, the
+     * other tenants' stay; a tenant that leaves the set is announced again.
+     */
+    public synchronized void tenantsDown(Set<String> value) {
+        final Set<String> next = Set.copyOf(value);
+        if (next.equals(down)) {
+            return;
+        }
+        down = next;
+        wanted = routeSet(attributes, routesFor.apply(down));
+        log.info("bgp: tenants down " + new java.util.TreeSet<>(down) + ": announcing " + wanted.size()
+            + " prefixes" + (healthy ? "" : " once the data plane is healthy again"));
+        publish();
     }
 
     /** The set the peers are being given now. */

@@ -2,14 +2,20 @@ package io.xlat.control.run;
 
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Couples the BGP announcements to the data plane: every {@link #PERIOD_MILLIS} it asks each {@link Check}, and
  * reports a change of the overall verdict (all healthy, or not) to its listener, which withdraws or announces.
  * A failing check withdraws after {@link #FAIL_AFTER} polls in a row (so a single slow poll does not flap the
- * fabric), well within the 1 s the issue allows; one passing poll announces again.
+ * fabric), well within the 1 s the issue allows; one passing poll announces again. In tenant mode it also asks a
+ * {@link TenantCheck} each poll and reports the set of tenants whose device failed {@link #FAIL_AFTER} polls in a
+ * row, so that only their prefixes are withdrawn while the others stay.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -23,8 +29,21 @@ public final class HealthMonitor implements AutoCloseable {
         String problem();
     }
 
+    /** The per-tenant part: which tenants cannot forward now (their device is down or gone). */
+    public interface TenantCheck {
+        /** Tenant name to why, for every tenant that fails now; empty when all are fine. */
+        Map<String, String> problems();
+    }
+
     private final List<Check> checks;
     private final Consumer<Boolean> listener;
+    private final TenantCheck tenantCheck;
+    private final Consumer<Set<String>> tenantListener;
+    /** Failed polls in a row, by tenant; a tenant that passes leaves the map. */
+    private final Map<String, Integer> tenantFailures = new HashMap<>();
+    /** Why each tenant that is down is, as last logged. */
+    private final Map<String, String> tenantReasons = new HashMap<>();
+    private Set<String> down = Set.of();
     private final RunLog log;
     private int failures;
     private boolean healthy = true;
@@ -33,8 +52,19 @@ public final class HealthMonitor implements AutoCloseable {
     private volatile boolean running;
 
     public HealthMonitor(List<Check> checks, Consumer<Boolean> listener, RunLog log) {
+        this(checks, listener, null, null, log);
+    }
+
+    /**
+     * As the other constructor, and {@code tenantListener} hears the set of tenants that are down whenever it
+     * changes (the empty set once all are back).
+     */
+    public HealthMonitor(List<Check> checks, Consumer<Boolean> listener, TenantCheck tenantCheck,
+        Consumer<Set<String>> tenantListener, RunLog log) {
         this.checks = List.copyOf(checks);
         this.listener = listener;
+        this.tenantCheck = tenantCheck;
+        this.tenantListener = tenantListener;
         this.log = log;
     }
 
@@ -84,7 +114,36 @@ public final class HealthMonitor implements AutoCloseable {
                 lastProblem = problem;
             }
         }
+        if (tenantCheck != null) {
+            pollTenants();
+        }
         return healthy;
+    }
+
+    /** The tenants that have failed {@link #FAIL_AFTER} polls in a row; tells the listener when that set changes. */
+    private void pollTenants() {
+        final Map<String, String> problems = tenantCheck.problems();
+        tenantFailures.keySet().retainAll(problems.keySet());
+        final Set<String> nowDown = new TreeSet<>();
+        for (final Map.Entry<String, String> p : problems.entrySet()) {
+            final int failed = tenantFailures.merge(p.getKey(), 1, Integer::sum);
+            if (failed >= FAIL_AFTER || down.contains(p.getKey())) {
+                nowDown.add(p.getKey());
+                if (!p.getValue().equals(tenantReasons.put(p.getKey(), p.getValue()))) {
+                    log.info("health: tenant " + p.getKey() + ": " + p.getValue());
+                }
+            }
+        }
+        if (!nowDown.equals(down)) {
+            for (final String back : down) {
+                if (!nowDown.contains(back)) {
+                    tenantReasons.remove(back);
+                    log.info("health: tenant " + back + " healthy again");
+                }
+            }
+            down = Set.copyOf(nowDown);
+            tenantListener.accept(down);
+        }
     }
 
     /** Stops polling; the listener hears nothing more. */

@@ -11,6 +11,9 @@ import io.xlat.tunio.agent.TunWorkerAgent;
 import io.xlat.tunio.counters.CountersFile;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.WorkerCounters;
+import io.xlat.tunio.tun.LinuxNative;
+import io.xlat.tunio.tun.NativeException;
+import io.xlat.tunio.tun.NetworkNamespace;
 import io.xlat.tunio.tun.PacketQueue;
 import io.xlat.tunio.tun.TunDevice;
 import org.agrona.concurrent.AgentRunner;
@@ -54,6 +57,11 @@ public final class TenantDataplane implements AutoCloseable {
     private final Path requestedCounters;
     /** The tenants' open devices and counters by tenant name; changed by start, reload and close only. */
     private final Map<String, Port> ports;
+    /**
+     * The ports as of the last start or reload, for {@link #deviceProblems}: the health poll reads it without the
+     * lock, which a reload holds while it waits for the workers to switch (up to {@link #SWITCH_TIMEOUT_MILLIS}).
+     */
+    private volatile Map<String, Port> watched;
     /** Ports a failed switch left open: a worker may still read them, so they close only at stop. */
     private final List<Port> orphans = new ArrayList<>();
     private TenantRunSettings settings;
@@ -63,7 +71,7 @@ public final class TenantDataplane implements AutoCloseable {
      * One tenant's device and, by worker, that worker's counters of it; kept across reloads while the tenant's
      * name, device and namespace stay.
      */
-    private record Port(String tun, String netns, TunDevice device, DeviceCounters[] counters,
+    private record Port(String tun, String netns, TunDevice device, int ifindex, DeviceCounters[] counters,
         WorkerCounters[] published) {
 
         boolean sameDevice(TenantConfig tenant) {
@@ -89,6 +97,7 @@ public final class TenantDataplane implements AutoCloseable {
         this.agents = agents;
         this.runners = new ArrayList<>();
         this.ports = ports;
+        this.watched = Map.copyOf(ports);
         this.requestedCounters = settings.countersFile();
     }
 
@@ -247,7 +256,14 @@ public final class TenantDataplane implements AutoCloseable {
         final TunDevice device = TunDevice.open(tenant.tun(), workers, tenant.netns());
         final DeviceCounters[] deviceCounters = new DeviceCounters[workers];
         final WorkerCounters[] published = new WorkerCounters[workers];
-        final Port port = new Port(tenant.tun(), tenant.netns(), device, deviceCounters, published);
+        final int ifindex;
+        try {
+            ifindex = ifindex(tenant.tun(), tenant.netns());
+        } catch (NativeException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        final Port port = new Port(tenant.tun(), tenant.netns(), device, ifindex, deviceCounters, published);
         try {
             if (!device.existed()) {
                 device.mtu(settings.translator().ipv4Mtu());
@@ -323,6 +339,7 @@ public final class TenantDataplane implements AutoCloseable {
         final int added = (int) kept.values().stream().filter(p -> !ports.containsValue(p)).count();
         ports.clear();
         ports.putAll(kept);
+        watched = Map.copyOf(ports);
         settings = next;
         log.info("reloaded: " + next.tenants().size() + " tenants, " + added + " devices opened, " + removed
             + " closed");
@@ -348,6 +365,47 @@ public final class TenantDataplane implements AutoCloseable {
         return agents.size();
     }
 
+    /**
+     * The tenants whose device cannot forward now, with why: the device this process holds is gone or
+     * administratively down, or another device took its name (asked in its own namespace by name: two setns, an
+     * if_nametoindex and a SIOCGIFFLAGS per tenant, cheap enough for the health monitor's 150 ms poll, and it
+     * touches no queue the workers use). Tenants without a device here are not listed: there is nothing to watch
+     * for them. Empty once stopped.
+     */
+    public Map<String, String> deviceProblems() {
+        final Map<String, String> problems = new HashMap<>();
+        for (final Map.Entry<String, Port> e : watched.entrySet()) {
+            final Port port = e.getValue();
+            final String where = port.tun() + (port.netns() == null ? "" : " in netns " + port.netns());
+            try {
+                // the index tells the device this process holds from one created under the same name after it
+                // was deleted: the name would be up, but the queues xlat holds are dead
+                final int now = ifindex(port.tun(), port.netns());
+                if (now == 0) {
+                    problems.put(e.getKey(), "device " + where + " is gone");
+                } else if (now != port.ifindex()) {
+                    problems.put(e.getKey(), "device " + where + " was deleted and another took its name: restart"
+                        + " xlat to attach to it");
+                } else if (!port.device().isUp()) {
+                    problems.put(e.getKey(), "device " + where + " is down");
+                }
+            } catch (NativeException | RuntimeException gone) {
+                problems.put(e.getKey(), "device " + where + " is gone (" + gone.getMessage() + ")");
+            }
+        }
+        return problems;
+    }
+
+    /** The device's interface index in its namespace, 0 when there is none of that name. */
+    private static int ifindex(String name, String netns) throws NativeException {
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            return LinuxNative.LIBC.if_nametoindex(name);
+        } finally {
+            inside.close();
+        }
+    }
+
     /** The tenants' device count (for tests and the start line). */
     public synchronized int tenantDevices() {
         return ports.size();
@@ -360,6 +418,7 @@ public final class TenantDataplane implements AutoCloseable {
             return;
         }
         closed = true;
+        watched = Map.of();
         for (final AgentRunner runner : runners) {
             runner.close();
         }
