@@ -15,14 +15,22 @@ import java.util.List;
  * @param peers            {@code peers}: the neighbours to connect to
  * @param communities      {@code communities}: RFC 1997 communities attached to every route
  * @param largeCommunities {@code large-communities}: RFC 8092 large communities attached to every route
+ * @param med              {@code med}: MULTI_EXIT_DISC sent with every route, or -1 for none
+ * @param localPref        {@code local-pref}: LOCAL_PREF on iBGP sessions, or -1 for the speaker's default (100)
+ * @param asPathPrepend    {@code as-path-prepend}: extra copies of our AS on eBGP sessions (0..16), to drain a
+ *                         translator without withdrawing it
  */
 public record BgpConfig(long asn, int routerId, int holdTime, List<Peer> peers, List<Community> communities,
-    List<LargeCommunity> largeCommunities) {
+    List<LargeCommunity> largeCommunities, long med, long localPref, int asPathPrepend) {
 
     /** RFC 4271 section 10 suggests 90 s; a data-centre fabric wants failures noticed within seconds. */
     public static final int DEFAULT_HOLD_TIME = 9;
 
-    public static final BgpConfig DISABLED = new BgpConfig(0, 0, DEFAULT_HOLD_TIME, List.of(), List.of(), List.of());
+    public static final BgpConfig DISABLED = new BgpConfig(0, 0, DEFAULT_HOLD_TIME, List.of(), List.of(), List.of(),
+        -1, -1, 0);
+
+    /** The most copies of our AS {@code as-path-prepend} accepts: enough to drain, not to bloat the path. */
+    public static final int MAX_PREPEND = 16;
 
     public BgpConfig {
         peers = List.copyOf(peers);

@@ -29,11 +29,15 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
     static final String PEERS = "peers";
     static final String COMMUNITIES = "communities";
     static final String LARGE_COMMUNITIES = "large-communities";
+    static final String MED = "med";
+    static final String LOCAL_PREF = "local-pref";
+    static final String AS_PATH_PREPEND = "as-path-prepend";
     static final String ADDRESS = "address";
     static final String PASSWORD = "password";
 
     /** The contract's keys, in the order they are documented and written. */
-    static final List<String> KEYS = List.of(ASN, ROUTER_ID, HOLD_TIME, PEERS, COMMUNITIES, LARGE_COMMUNITIES);
+    static final List<String> KEYS = List.of(ASN, ROUTER_ID, HOLD_TIME, PEERS, COMMUNITIES, LARGE_COMMUNITIES, MED,
+        LOCAL_PREF, AS_PATH_PREPEND);
     static final List<String> PEER_KEYS = List.of(ADDRESS, ASN, PASSWORD);
 
     static final long MAX_ASN = 0xFFFF_FFFFL;
@@ -94,8 +98,16 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
             problems)) {
             large.add(LargeCommunity.parse(text));
         }
+        // null (as `xlat check` writes an unset one) means "not sent"
+        final Long med = m.has(MED) && !YamlValues.isNull(m.value(MED))
+            ? YamlValues.longInteger(m.value(MED), m.path(MED), 0, 0xFFFF_FFFFL, problems) : null;
+        final Long localPref = m.has(LOCAL_PREF) && !YamlValues.isNull(m.value(LOCAL_PREF))
+            ? YamlValues.longInteger(m.value(LOCAL_PREF), m.path(LOCAL_PREF), 0, 0xFFFF_FFFFL, problems) : null;
+        final Integer prepend = m.has(AS_PATH_PREPEND) ? YamlValues.integer(m.value(AS_PATH_PREPEND),
+            m.path(AS_PATH_PREPEND), 0, BgpConfig.MAX_PREPEND, problems) : null;
         return new BgpConfig(asn != null ? asn : 0, routerId != null ? routerId : 0,
-            holdTime != null ? holdTime : BgpConfig.DEFAULT_HOLD_TIME, peers, communities, large);
+            holdTime != null ? holdTime : BgpConfig.DEFAULT_HOLD_TIME, peers, communities, large,
+            med != null ? med : -1, localPref != null ? localPref : -1, prepend != null ? prepend : 0);
     }
 
     private static Long asn(Node node, String path, ConfigProblems problems) {
@@ -281,5 +293,9 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
             large.add(YamlValues.quoted(community.toString()));
         }
         out.append("  ").append(LARGE_COMMUNITIES).append(": [").append(String.join(", ", large)).append("]\n");
+        out.append("  ").append(MED).append(": ").append(c.med() < 0 ? "null" : String.valueOf(c.med())).append('\n');
+        out.append("  ").append(LOCAL_PREF).append(": ")
+            .append(c.localPref() < 0 ? "null" : String.valueOf(c.localPref())).append('\n');
+        out.append("  ").append(AS_PATH_PREPEND).append(": ").append(c.asPathPrepend()).append('\n');
     }
 }

@@ -136,8 +136,14 @@ public final class BgpControl implements AutoCloseable {
 
     /** The {@code xlat routes} set with the attributes every translator of this configuration gives it. */
     static RouteSet routeSet(BgpConfig config, HostRoutes routes) {
-        final RouteAttributes attributes = RouteAttributes.DEFAULT.withCommunities(config.communities())
-            .withLargeCommunities(config.largeCommunities());
+        RouteAttributes attributes = RouteAttributes.DEFAULT.withCommunities(config.communities())
+            .withLargeCommunities(config.largeCommunities()).withAsPathPrepend(config.asPathPrepend());
+        if (config.med() >= 0) {
+            attributes = attributes.withMed(config.med());
+        }
+        if (config.localPref() >= 0) {
+            attributes = attributes.withLocalPref(config.localPref());
+        }
         final RouteSet.Builder set = RouteSet.builder();
         for (final HostRoutes.Route6 r : routes.ipv6()) {
             set.add(IpPrefix.of(r.prefix()), attributes);

@@ -167,6 +167,20 @@ class DataplaneAndBgpSectionTest {
     }
 
     @Test
+    void shouldReadTheDrainingAndPreferenceAttributes() {
+        final BgpConfig absent = parse(BGP_EXAMPLE).bgp();
+        assertEquals(-1, absent.med());
+        assertEquals(-1, absent.localPref());
+        assertEquals(0, absent.asPathPrepend());
+        final BgpConfig set = parse(BGP_EXAMPLE + "  med: 50\n  local-pref: 200\n  as-path-prepend: 3\n").bgp();
+        assertEquals(50, set.med());
+        assertEquals(200, set.localPref());
+        assertEquals(3, set.asPathPrepend());
+        assertEquals(1, errors(BGP_EXAMPLE + "  as-path-prepend: 17\n").size(), "at most 16");
+        assertEquals(1, errors(BGP_EXAMPLE + "  med: -1\n").size());
+    }
+
+    @Test
     void shouldRejectBadPeers() {
         assertSingleError(bgpWith("peers", "  peers: []"),
             "t.yaml:5:10: bgp.peers: must list at least one peer (or remove the section to run without BGP)");

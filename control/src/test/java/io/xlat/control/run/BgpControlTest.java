@@ -70,6 +70,20 @@ class BgpControlTest {
     }
 
     @Test
+    void shouldCarryTheConfiguredMedLocalPrefAndDrainingPrepend() throws Exception {
+        final XlatConfig c = config("\"64496:100\"");
+        final io.xlat.control.config.BgpConfig b = c.bgp();
+        final io.xlat.control.config.BgpConfig draining = new io.xlat.control.config.BgpConfig(b.asn(), b.routerId(),
+            b.holdTime(), b.peers(), b.communities(), b.largeCommunities(), 50, 200, 3);
+        for (final RouteAttributes a : BgpControl.routeSet(draining, HostRoutes.of(c.translator(), List.of()))
+            .routes().values()) {
+            assertEquals(50, a.med());
+            assertEquals(200, a.localPref());
+            assertEquals(3, a.asPathPrepend());
+        }
+    }
+
+    @Test
     void shouldBuildOnePeerPerNeighbourWithTheSectionsAsnRouterIdHoldTimeAndPassword() throws Exception {
         final List<BgpPeer> peers = BgpControl.peers(config("").bgp());
         assertEquals(2, peers.size());
