@@ -11,8 +11,8 @@ import io.xlat.control.run.ManagedRoutes;
 import io.xlat.control.run.RunLog;
 import io.xlat.control.run.RunSettings;
 import io.xlat.control.run.SiitDataplane;
-import io.xlat.control.run.TenantDataplane;
-import io.xlat.control.run.TenantRunSettings;
+import io.xlat.control.run.MultiDeviceDataplane;
+import io.xlat.control.run.MultiDeviceRunSettings;
 import io.xlat.tunio.tun.TunDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,9 +128,6 @@ final class RunCommand implements Callable<Integer> {
     /** The file {@link #settings} read (or the one the flags describe), for the bgp section. */
     XlatConfig loadedConfig;
 
-    /** Tenant mode's translator section as started: a reload does not change it, so BGP keeps announcing it. */
-    private io.xlat.core.config.TranslatorConfig startTranslator;
-
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
@@ -141,9 +138,12 @@ final class RunCommand implements Callable<Integer> {
             } catch (ConfigException e) {
                 return ConfigErrors.report(spec.qualifiedName(), e, err);
             }
-            if (!loaded.tenants().isEmpty() && loaded.dataplane().ipv6Tun() != null
-                && loaded.dataplane().siitTun() == null) {
-                return runTenants(loaded, err);
+            if (loaded.dataplane().ipv6Tun() != null) {
+                return runMultiDevice(loaded, err);
+            }
+            if (!loaded.tenants().isEmpty()) {
+                throw new ParameterException(spec.commandLine(), config + ": tenants need dataplane.ipv6-tun, the "
+                    + "host's IPv6 device for their instance prefixes");
             }
         }
         final RunSettings settings;
@@ -201,39 +201,40 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
-        // the JVM's default for SIGHUP is to exit: a reload meant for tenant mode must not stop plain SIIT
-        if (bgp.get() != null) {
-            // the data plane keeps its translator: announce what it translates, with the file's new communities
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadBgp(bgp.get(),
-                HostRoutes.of(settings.translator(), List.of()), log));
+        // the JVM's default for SIGHUP is to exit: without a file to re-read, say so and keep running
+        if (config != null) {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.get(), settings, log,
+                settings.manageRoutes() ? routes : null, bgp.get()));
+            log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
         } else {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: plain SIIT has "
-                + "nothing to reload; restart xlat to apply a changed translator section"));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: started without "
+                + "--config, there is no file to re-read"));
         }
         stopped.await();
         return ExitCodes.OK;
     }
 
     /**
-     * Tenant mode: a device per tenant plus dataplane.ipv6-tun, until SIGTERM or SIGINT; SIGHUP re-reads the file
-     * and applies the tenant changes, or logs why it cannot and keeps the running set.
+     * Several devices: dataplane.ipv6-tun, a device per tenant and the global path's ipv4-tun or siit-tun, until
+     * SIGTERM or SIGINT; SIGHUP re-reads the file and applies the translator section and the tenant changes, or
+     * logs why it cannot and keeps the running set.
      */
-    private Integer runTenants(XlatConfig loaded, PrintWriter err) throws InterruptedException {
+    private Integer runMultiDevice(XlatConfig loaded, PrintWriter err) throws InterruptedException {
         final RunSettings.IdleMode idleMode = idleMode();
-        final TenantRunSettings settings;
+        final MultiDeviceRunSettings settings;
         try {
-            settings = tenantSettings(loaded, idleMode);
+            settings = multiDeviceSettings(loaded, idleMode);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         final RunLog log = new RunLog(err, main != null && main.verbose());
-        final AtomicReference<TenantDataplane> running = new AtomicReference<>();
+        final AtomicReference<MultiDeviceDataplane> running = new AtomicReference<>();
         final AtomicReference<BgpControl> bgp = new AtomicReference<>();
         final AtomicReference<HealthMonitor> health = new AtomicReference<>();
         final ManagedRoutes routes = new ManagedRoutes(log);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
-            final TenantDataplane dataplane = running.get();
+            final MultiDeviceDataplane dataplane = running.get();
             if (dataplane != null) {
                 log.info("stopping (signal)");
                 stop(health.get(), bgp.get(), routes, dataplane);
@@ -242,21 +243,25 @@ final class RunCommand implements Callable<Integer> {
         }, "xlat-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            final TenantDataplane dataplane = TenantDataplane.start(settings, log);
+            final MultiDeviceDataplane dataplane = MultiDeviceDataplane.start(settings, log);
             running.set(dataplane);
             if (settings.manageRoutes()) {
-                installRoutes(routes, ManagedRoutes.tenants(settings.ipv6Tun(), settings.translator(),
-                    settings.tenants()), dataplane, running);
+                installRoutes(routes, ManagedRoutes.multiDevice(settings), dataplane, running);
             }
-            startTranslator = settings.translator();
             if (loaded.bgp().enabled()) {
-                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own
+                // the shared IPv6 device, the global device and the workers hold up every prefix (a global
+                // device that fails withdraws the tenants' too: simple and safe); each tenant's device only its own
                 final BgpControl control = BgpControl.start(loaded.bgp(), settings.translator(), settings.tenants(),
                     log);
                 bgp.set(control);
-                final HealthMonitor monitor = new HealthMonitor(List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
-                    HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
-                        STALL_MILLIS, System::nanoTime)), control::health, dataplane::deviceProblems,
+                final List<HealthMonitor.Check> checks = new ArrayList<>();
+                checks.add(HealthMonitor.deviceUp(settings.ipv6Tun()));
+                if (settings.globalTun() != null) {
+                    checks.add(HealthMonitor.deviceUp(settings.globalTun()));
+                }
+                checks.add(HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
+                    STALL_MILLIS, System::nanoTime));
+                final HealthMonitor monitor = new HealthMonitor(checks, control::health, dataplane::deviceProblems,
                     control::tenantsDown, log);
                 health.set(monitor);
                 monitor.start();
@@ -331,17 +336,66 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Plain SIIT's SIGHUP with BGP: the file's bgp section again (communities), the running translator's set. */
-    void reloadBgp(BgpControl bgp, HostRoutes announced, RunLog log) {
-        log.info("reload requested (SIGHUP): reading the bgp section of " + config);
+    /**
+     * Plain SIIT's SIGHUP: re-reads the file and applies its translator section (new translators, taken by each
+     * worker between two batches), then the managed routes and the BGP announcements that follow from it. The
+     * device, workers and counters file stay as started; a change there is logged.
+     */
+    void reloadSiit(SiitDataplane dataplane, RunSettings running, RunLog log, ManagedRoutes routes, BgpControl bgp) {
+        if (dataplane == null) {
+            return;
+        }
+        log.info("reload requested (SIGHUP): reading " + config);
         try {
             final XlatConfig loaded = ConfigLoader.load(config);
-            bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(), announced);
+            final DataplaneConfig next = loaded.dataplane();
+            if (next.ipv6Tun() != null || !loaded.tenants().isEmpty()) {
+                log.info("reload: the file now has tenants or dataplane.ipv6-tun; that takes a restart (this process"
+                    + " runs plain SIIT on " + running.device() + ")");
+            }
+            final List<String> restart = new ArrayList<>();
+            if (tun == null && !running.device().equals(next.siitTun())) {
+                restart.add("dataplane.siit-tun");
+            }
+            if (workers == null && next.workers() > 0 && next.workers() != running.workers()) {
+                restart.add("dataplane.workers");
+            }
+            if (countersFile == null && !running.countersFile().equals(Path.of(next.countersFile()))) {
+                restart.add("dataplane.counters-file");
+            }
+            if (next.manageRoutes() != running.manageRoutes()) {
+                restart.add("dataplane.manage-routes");
+            }
+            if (!restart.isEmpty()) {
+                log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, applying the "
+                    + "translator section");
+            }
+            dataplane.reload(loaded.translator());
+            if (routes != null) {
+                try {
+                    routes.apply(ManagedRoutes.siit(running.device(), loaded.translator()));
+                } catch (IOException | RuntimeException e) {
+                    log.info("reload: routes not brought in step with the new translator section: "
+                        + Main.describe(e));
+                }
+            }
+            if (bgp != null) {
+                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
+                    HostRoutes.of(loaded.translator(), List.of()));
+            }
         } catch (ConfigException e) {
-            log.info("reload rejected, the running configuration stays: " + e.getMessage());
-        } catch (RuntimeException e) {
+            log.info("reload rejected, the running configuration stays" + reasons(e));
+        } catch (IOException | RuntimeException e) {
             log.info("reload failed, the running configuration stays: " + Main.describe(e));
         }
+    }
+
+    private static String reasons(ConfigException e) {
+        final StringBuilder reasons = new StringBuilder();
+        for (final io.xlat.control.config.ConfigError error : e.errors()) {
+            reasons.append("; ").append(error);
+        }
+        return reasons.toString();
     }
 
     /**
@@ -365,10 +419,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Re-reads the file and applies it; any error is logged and the running tenants stay as they are. With
-     * {@code routes}, the managed routes follow the new tenant set (a failure there is logged; the tenants run).
+     * Re-reads the file and applies its translator section and tenants; any error is logged and the running
+     * configuration stays as it is. With {@code routes}, the managed routes follow (a failure there is logged;
+     * the data plane runs).
      */
-    void reload(TenantDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes,
+    void reload(MultiDeviceDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes,
         BgpControl bgp) {
         if (dataplane == null) {
             return;
@@ -376,36 +431,38 @@ final class RunCommand implements Callable<Integer> {
         log.info("reload requested (SIGHUP): reading " + config);
         try {
             final XlatConfig loaded = ConfigLoader.load(config);
-            final TenantRunSettings next = tenantSettings(loaded, idleMode);
+            final MultiDeviceRunSettings next = multiDeviceSettings(loaded, idleMode);
             dataplane.reload(next);
+            // routes and announcements follow what runs: the new translator and tenants on the started devices
+            final MultiDeviceRunSettings applied = dataplane.settings();
             if (bgp != null) {
-                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
-                    startTranslator != null ? startTranslator : next.translator(), next.tenants());
+                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(), applied.translator(),
+                    applied.tenants());
             }
             if (routes != null) {
                 try {
-                    routes.apply(ManagedRoutes.tenants(next.ipv6Tun(), next.translator(), next.tenants()));
+                    routes.apply(ManagedRoutes.multiDevice(applied));
                 } catch (IOException | RuntimeException e) {
-                    log.info("reload: routes not brought in step with the new tenants: " + Main.describe(e));
+                    log.info("reload: routes not brought in step with the new configuration: " + Main.describe(e));
                 }
             }
         } catch (ConfigException e) {
-            final StringBuilder reasons = new StringBuilder();
-            for (final io.xlat.control.config.ConfigError error : e.errors()) {
-                reasons.append("; ").append(error);
-            }
-            log.info("reload rejected, the running configuration stays" + reasons);
+            log.info("reload rejected, the running configuration stays" + reasons(e));
         } catch (IOException | RuntimeException e) {
             log.info("reload failed, the running configuration stays: " + Main.describe(e));
         }
     }
 
-    TenantRunSettings tenantSettings(XlatConfig loaded, RunSettings.IdleMode idleMode) {
+    MultiDeviceRunSettings multiDeviceSettings(XlatConfig loaded, RunSettings.IdleMode idleMode) {
         final DataplaneConfig dataplane = loaded.dataplane();
-        if (loaded.tenants().isEmpty() || dataplane.ipv6Tun() == null) {
-            throw new IllegalArgumentException(config + ": tenant mode needs tenants and dataplane.ipv6-tun");
+        if (dataplane.ipv6Tun() == null) {
+            throw new IllegalArgumentException(config + ": several devices need dataplane.ipv6-tun");
         }
         TunDevice.checkName(dataplane.ipv6Tun());
+        final String global = dataplane.ipv4Tun() != null ? dataplane.ipv4Tun() : dataplane.siitTun();
+        if (global != null) {
+            TunDevice.checkName(global);
+        }
         final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
         final boolean countersDefault = countersFile == null
             && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
@@ -413,9 +470,9 @@ final class RunCommand implements Callable<Integer> {
         // and of every tenant device.
         final int wanted = workers != null ? workers : dataplane.workers() > 0 ? dataplane.workers()
             : Runtime.getRuntime().availableProcessors();
-        return new TenantRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
+        return new MultiDeviceRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
             idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes(),
-            wanted);
+            wanted, global, global != null && dataplane.ipv4Tun() == null);
     }
 
     /** Resolves the command line and the configuration file into what to run. */
@@ -438,8 +495,9 @@ final class RunCommand implements Callable<Integer> {
         final DataplaneConfig dataplane = loaded.dataplane();
         final String device = tun != null ? tun : dataplane.siitTun();
         if (device == null) {
-            throw new ParameterException(spec.commandLine(), config + " has no dataplane.siit-tun: set it, or give "
-                + "--tun NAME (tenant devices are not run yet)");
+            throw new ParameterException(spec.commandLine(), config + " has no device to run: set dataplane.siit-tun "
+                + "(one device, both families), dataplane.ipv4-tun with dataplane.ipv6-tun (a pair), or tenants with "
+                + "dataplane.ipv6-tun; or give --tun NAME");
         }
         try {
             TunDevice.checkName(device);
@@ -453,8 +511,8 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
         }
         if (!loaded.tenants().isEmpty() || dataplane.ipv6Tun() != null) {
-            notices.add("running plain SIIT on " + device + " only: tenants and dataplane.ipv6-tun run when "
-                + "dataplane.siit-tun is not set (one mode per process in this version)");
+            notices.add("running plain SIIT on " + device + " only (--tun): without --tun, the file's tenants and "
+                + "dataplane.ipv6-tun run beside it");
         }
         if (loaded.translator().pool6() == null && loaded.translator().eamt().isEmpty()) {
             notices.add("the translator has neither pool6 nor EAM entries: every packet will be dropped as no-mapping");

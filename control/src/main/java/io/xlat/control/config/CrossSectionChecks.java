@@ -86,7 +86,8 @@ final class CrossSectionChecks {
         for (int i = 0; i < tenants.size(); i++) {
             final String tun = tenants.get(i).tun();
             final String role = tun == null ? null : tun.equals(dataplane.ipv6Tun()) ? DataplaneSection.IPV6_TUN
-                : tun.equals(dataplane.siitTun()) ? DataplaneSection.SIIT_TUN : null;
+                : tun.equals(dataplane.siitTun()) ? DataplaneSection.SIIT_TUN
+                : tun.equals(dataplane.ipv4Tun()) ? DataplaneSection.IPV4_TUN : null;
             if (role != null) {
                 problems.error(TenantsSection.field(tenantsNode, i, TenantsSection.TUN), TenantsSection.KEY + "[" + i
                     + "]." + TenantsSection.TUN + ": '" + tun + "' is also " + DataplaneSection.KEY + "." + role

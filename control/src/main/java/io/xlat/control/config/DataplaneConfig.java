@@ -9,8 +9,16 @@ package io.xlat.control.config;
  * @param workers      {@code workers}: queues and threads per device; 0 (the default) means one per core
  * @param manageRoutes {@code manage-routes}: whether xlat installs the kernel routes it needs and removes them on stop
  * @param countersFile {@code counters-file}: the memory-mapped live counters that {@code xlat stats} reads
+ * @param ipv4Tun      {@code ipv4-tun}: the IPv4 device of plain SIIT / DC-SIIT on a device pair, whose IPv6 side is
+ *                     {@code ipv6-tun}; or null
  */
-public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
+public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
+    String ipv4Tun) {
+
+    /** Without {@code ipv4-tun}. */
+    public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
+        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null);
+    }
 
     /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */
     public static final String DEFAULT_COUNTERS_FILE = "/run/xlat/counters";

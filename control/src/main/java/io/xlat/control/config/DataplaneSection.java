@@ -18,9 +18,11 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
     static final String WORKERS = "workers";
     static final String MANAGE_ROUTES = "manage-routes";
     static final String COUNTERS_FILE = "counters-file";
+    /** An extension of the contract: the IPv4 half of plain SIIT on a device pair. */
+    static final String IPV4_TUN = "ipv4-tun";
 
-    /** The contract's keys, in the order they are documented and written. */
-    static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE);
+    /** The contract's keys, then the extensions, in the order they are documented and written. */
+    static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE, IPV4_TUN);
 
     /** More queues than a TUN device takes (the kernel's MAX_TAP_QUEUES is 256) would fail at start-up. */
     static final int MAX_WORKERS = 256;
@@ -51,6 +53,22 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
             problems.error(m.value(SIIT_TUN), m.path(SIIT_TUN) + ": '" + siitTun + "' is also " + m.path(IPV6_TUN)
                 + "; the two roles need two devices");
         }
+        final String ipv4Tun = present(m, IPV4_TUN)
+            ? YamlValues.interfaceName(m.value(IPV4_TUN), m.path(IPV4_TUN), problems) : d.ipv4Tun();
+        if (ipv4Tun != null) {
+            if (ipv4Tun.equals(ipv6Tun)) {
+                problems.error(m.value(IPV4_TUN), m.path(IPV4_TUN) + ": '" + ipv4Tun + "' is also " + m.path(IPV6_TUN)
+                    + "; a device pair is two devices (for one device carrying both families, use " + SIIT_TUN
+                    + ")");
+            } else if (siitTun != null) {
+                problems.error(m.value(IPV4_TUN), m.path(IPV4_TUN) + ": set together with " + m.path(SIIT_TUN)
+                    + "; plain SIIT runs on one device (" + SIIT_TUN + ") or on a pair (" + IPV4_TUN + " with "
+                    + IPV6_TUN + "), not both");
+            } else if (ipv6Tun == null) {
+                problems.error(m.value(IPV4_TUN), m.path(IPV4_TUN) + ": needs " + m.path(IPV6_TUN)
+                    + ", the pair's IPv6 device");
+            }
+        }
         Integer workers = null;
         if (present(m, WORKERS)) {
             workers = YamlValues.integer(m.value(WORKERS), m.path(WORKERS), 1, MAX_WORKERS, problems);
@@ -64,7 +82,8 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
             countersFile = countersFile(m, problems);
         }
         return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
-            manageRoutes != null ? manageRoutes : d.manageRoutes(), countersFile != null ? countersFile : d.countersFile());
+            manageRoutes != null ? manageRoutes : d.manageRoutes(), countersFile != null ? countersFile : d.countersFile(),
+            ipv4Tun);
     }
 
     private static boolean present(YamlMapping m, String key) {
@@ -95,6 +114,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         field(out, WORKERS, c.workers() == 0 ? "null" : Integer.toString(c.workers()));
         field(out, MANAGE_ROUTES, Boolean.toString(c.manageRoutes()));
         field(out, COUNTERS_FILE, YamlValues.escaped(c.countersFile()));
+        field(out, IPV4_TUN, c.ipv4Tun() == null ? "null" : YamlValues.name(c.ipv4Tun()));
     }
 
     private static void field(StringBuilder out, String key, String value) {

@@ -28,6 +28,10 @@ import java.util.Set;
  *       pool6) into {@code ipv6-tun} in xlat's own namespace, and for each tenant whose device lives in its own
  *       {@code netns:} a default route into that device there (its local ranges stay on their connected routes).
  *       A tenant device in xlat's own namespace gets no route: a default there would take the host's traffic.</li>
+ *   <li>several devices ({@link #multiDevice}): the tenants' routes as above; with {@code siit-tun} beside them,
+ *       plain SIIT's routes into it (pool6 there rather than into {@code ipv6-tun}); with {@code ipv4-tun}, the
+ *       IPv4 routes of plain SIIT (EAM IPv4 prefixes, ipv4-address) into it and its IPv6 routes (pool6,
+ *       ipv6-address) into {@code ipv6-tun}.</li>
  * </ul>
  */
 public final class ManagedRoutes implements AutoCloseable {
@@ -86,6 +90,25 @@ public final class ManagedRoutes implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The routes of the multi-device data plane: the tenants', and the global path's into its device. */
+    public static List<Route> multiDevice(MultiDeviceRunSettings settings) {
+        final List<Route> global = settings.globalTun() == null ? List.of()
+            : siit(settings.globalTun(), settings.translator());
+        final Set<Route> out = new LinkedHashSet<>();
+        for (final Route r : global) {
+            // the pair's IPv4 device takes IPv4 only: the global path's IPv6 routes go to the IPv6 device
+            out.add(r.ipv6() && !settings.globalBothFamilies()
+                ? new Route(null, settings.ipv6Tun(), true, r.hi(), r.lo(), r.length()) : r);
+        }
+        for (final Route r : tenants(settings.ipv6Tun(), settings.translator(), settings.tenants())) {
+            if (!(settings.globalBothFamilies() && r.ipv6() && r.netns() == null
+                && out.contains(new Route(null, settings.globalTun(), true, r.hi(), r.lo(), r.length())))) {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

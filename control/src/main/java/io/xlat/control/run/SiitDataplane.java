@@ -1,6 +1,5 @@
 package io.xlat.control.run;
 
-import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.config.TranslatorConfig;
@@ -25,7 +24,6 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,19 +109,37 @@ public final class SiitDataplane implements AutoCloseable {
 
     private static List<TunWorkerAgent> agents(RunSettings settings, RunLog log, TunDevice device,
         CountersFile counters) {
-        final TranslatorConfig config = settings.translator();
-        final AddressMapping mapping = new AddressMapping(config);
-        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside
-        final SecureRandom random = new SecureRandom();
-        final int idKey = random.nextInt();
+        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, device.queueCount());
         final List<TunWorkerAgent> agents = new ArrayList<>();
         for (int q = 0; q < device.queueCount(); q++) {
-            final Translator translator = new Translator(config, mapping, new DropCounters(), idKey, random.nextInt());
             final WorkerCounters published = new WorkerCounters(counters.manager(), device.name(), q);
-            agents.add(new TunWorkerAgent(device.queue(q), q, translator, new DeviceCounters(), published, log,
+            agents.add(new TunWorkerAgent(device.queue(q), q, translators[q], new DeviceCounters(), published, log,
                 SystemNanoClock.INSTANCE, TunWorkerAgent.DEFAULT_BATCH));
         }
         return agents;
+    }
+
+    /**
+     * Applies a reloaded translator section: new translators (their counters run on), taken by each worker
+     * between two batches, so that no packet is lost. The device and workers stay as started.
+     *
+     * @throws IOException when a worker does not take its new translator in time (it may still, later)
+     */
+    public synchronized void reload(TranslatorConfig next) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the data plane is stopped");
+        }
+        final DropCounters[] drops = new DropCounters[agents.size()];
+        for (int w = 0; w < drops.length; w++) {
+            drops[w] = agents.get(w).current().counters();
+        }
+        final Translator[] translators = WorkerTranslators.build(next, drops, agents.size());
+        for (int w = 0; w < translators.length; w++) {
+            agents.get(w).offer(translators[w]);
+        }
+        WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == translators[w]);
+        log.info("reloaded: translator section applied to " + agents.size()
+            + (agents.size() == 1 ? " worker" : " workers"));
     }
 
     private void startRunners() {
@@ -176,12 +192,12 @@ public final class SiitDataplane implements AutoCloseable {
         return summary;
     }
 
-    /** The number of workers running. */
     /** Worker {@code w}'s heartbeat (see {@code TunWorkerAgent#heartbeat}). */
     public long heartbeat(int w) {
         return agents.get(w).heartbeat();
     }
 
+    /** The number of workers running. */
     public int workers() {
         return agents.size();
     }

@@ -4,7 +4,7 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.run.RunSettings;
-import io.xlat.control.run.TenantRunSettings;
+import io.xlat.control.run.MultiDeviceRunSettings;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
 import org.junit.jupiter.api.Test;
@@ -106,7 +106,7 @@ class RunCommandTest {
               counters-file: /run/xlat/t.counters
             """);
         final RunCommand command = parse("--config", config.toString(), "--idle", "busy");
-        final TenantRunSettings s = command.tenantSettings(
+        final MultiDeviceRunSettings s = command.multiDeviceSettings(
             ConfigLoader.load(config), RunSettings.IdleMode.BUSY);
         assertEquals("xlat6", s.ipv6Tun());
         assertEquals(1, s.tenants().size());
@@ -114,6 +114,66 @@ class RunCommandTest {
         assertEquals(Path.of("/run/xlat/t.counters"), s.countersFile());
         assertTrue(s.busy());
         assertEquals(config, s.config());
+    }
+
+    @Test
+    void shouldResolveADevicePairIntoTheGlobalIpv4DeviceOfTheMultiDeviceDataplane() throws Exception {
+        final Path config = Files.writeString(dir.resolve("pair.yaml"), """
+            translator:
+              pool6: 2001:db8:64::/96
+            dataplane:
+              ipv6-tun: xlat6
+              ipv4-tun: xlat4
+              workers: 2
+            """);
+        final RunCommand command = parse("--config", config.toString());
+        final MultiDeviceRunSettings s = command.multiDeviceSettings(
+            ConfigLoader.load(config), RunSettings.IdleMode.POLL);
+        assertEquals("xlat6", s.ipv6Tun());
+        assertEquals("xlat4", s.globalTun());
+        assertFalse(s.globalBothFamilies());
+        assertEquals("ipv4-tun", s.globalRole());
+        assertTrue(s.tenants().isEmpty());
+        assertEquals(2, s.workers());
+    }
+
+    @Test
+    void shouldRunSiitTunBesideTheTenantsAsTheGlobalDevice() throws Exception {
+        final Path config = Files.writeString(dir.resolve("both.yaml"), """
+            translator:
+              pool6: 2001:db8:64::/96
+            tenants:
+              - name: blue
+                prefix: "2001:db8:100:1::/96"
+                ipv4: [10.0.0.0/25]
+                tun: xb-blue
+            dataplane:
+              ipv6-tun: xlat6
+              siit-tun: xlat0
+            """);
+        final MultiDeviceRunSettings s = parse("--config", config.toString()).multiDeviceSettings(
+            ConfigLoader.load(config), RunSettings.IdleMode.POLL);
+        assertEquals("xlat0", s.globalTun());
+        assertTrue(s.globalBothFamilies());
+        assertEquals(1, s.tenants().size());
+    }
+
+    @Test
+    void shouldRefuseTenantsWithoutAnIpv6DeviceAsAUsageError() throws Exception {
+        final Path config = Files.writeString(dir.resolve("t3.yaml"), """
+            translator:
+              pool6: 2001:db8:64::/96
+            tenants:
+              - name: blue
+                prefix: "2001:db8:100:1::/96"
+                ipv4: [10.0.0.0/25]
+                tun: xb-blue
+            dataplane:
+              siit-tun: xlat0
+            """);
+        final CliRun run = CliRun.of("run", "-c", config.toString());
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("tenants need dataplane.ipv6-tun"), run.err());
     }
 
     @Test
@@ -127,7 +187,7 @@ class RunCommandTest {
             """);
         final RunCommand command = parse("--config", config.toString());
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> command.tenantSettings(ConfigLoader.load(config), RunSettings.IdleMode.POLL));
+            () -> command.multiDeviceSettings(ConfigLoader.load(config), RunSettings.IdleMode.POLL));
         assertTrue(e.getMessage().contains("dataplane.ipv6-tun"), e.getMessage());
     }
 
@@ -166,11 +226,11 @@ class RunCommandTest {
     }
 
     @Test
-    void shouldRefuseAConfigFileWithoutSiitTun() throws Exception {
+    void shouldRefuseAConfigFileWithoutAnyDevice() throws Exception {
         final Path config = Files.writeString(dir.resolve("x.yaml"), "translator:\n  pool6: 2001:db8:64::/96\n");
         final CliRun run = CliRun.of("run", "-c", config.toString());
         assertEquals(ExitCodes.USAGE, run.exitCode());
-        assertTrue(run.err().contains("has no dataplane.siit-tun"), run.err());
+        assertTrue(run.err().contains("has no device to run: set dataplane.siit-tun"), run.err());
     }
 
     @Test

@@ -112,7 +112,22 @@ class DataplaneAndBgpSectionTest {
         assertSingleError("dataplane:\n  ipv6-tun: x0\n  siit-tun: x0\n",
             "t.yaml:3:13: dataplane.siit-tun: 'x0' is also dataplane.ipv6-tun; the two roles need two devices");
         assertSingleError("dataplane:\n  workerz: 2\n", "t.yaml:2:3: unknown key 'workerz' in dataplane; expected one "
-            + "of: ipv6-tun, siit-tun, workers, manage-routes, counters-file");
+            + "of: ipv6-tun, siit-tun, workers, manage-routes, counters-file, ipv4-tun");
+        assertSingleError("dataplane:\n  ipv6-tun: x0\n  ipv4-tun: x0\n", "t.yaml:3:13: dataplane.ipv4-tun: 'x0' is also "
+            + "dataplane.ipv6-tun; a device pair is two devices (for one device carrying both families, use siit-tun)");
+        assertSingleError("dataplane:\n  ipv6-tun: x6\n  siit-tun: x0\n  ipv4-tun: x4\n", "t.yaml:4:13: "
+            + "dataplane.ipv4-tun: set together with dataplane.siit-tun; plain SIIT runs on one device (siit-tun) or on "
+            + "a pair (ipv4-tun with ipv6-tun), not both");
+        assertSingleError("dataplane:\n  ipv4-tun: x4\n", "t.yaml:2:13: dataplane.ipv4-tun: needs "
+            + "dataplane.ipv6-tun, the pair's IPv6 device");
+    }
+
+    @Test
+    void shouldReadADevicePairForPlainSiit() {
+        final DataplaneConfig d = parse("dataplane:\n  ipv6-tun: xlat6\n  ipv4-tun: xlat4\n").dataplane();
+        assertEquals("xlat6", d.ipv6Tun());
+        assertEquals("xlat4", d.ipv4Tun());
+        assertNull(d.siitTun());
     }
 
     // ---- bgp -------------------------------------------------------------------------------------------------

@@ -157,16 +157,7 @@ class ManagedRoutesIT {
     }
 
     private static String tenantConfig(String blue, String red, boolean withRed) {
-        return String.join("\n",
-            "translator:",
-            "  ipv4-address: 203.0.113.1",
-            "  ipv6-address: \"2001:db8:ffff::1\"",
-            "tenants:",
-            "  - name: blue",
-            "    prefix: \"2001:db8:100:1::/96\"",
-            "    ipv4: [10.0.0.0/25]",
-            "    tun: xb-blue",
-            "    netns: " + blue,
+        return NamespaceLab.blueTenantYaml(blue) + String.join("\n",
             withRed ? "  - name: red\n    prefix: \"2001:db8:100:2::/96\"\n    ipv4: [10.0.0.0/25]\n"
                 + "    tun: xb-red\n    netns: " + red : "",
             "dataplane:",

@@ -185,6 +185,34 @@ final class NamespaceLab implements AutoCloseable {
         }
     }
 
+    /** What {@code xlat stats --counters-file FILE} prints; fails the test when it does not exit 0. */
+    static String stats(Path countersFile) {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final int code = io.xlat.control.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+            "stats", "--counters-file", countersFile.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, code, err.toString());
+        return out.toString();
+    }
+
+    /**
+     * The translator section the tenant tests share and their first tenant, blue (2001:db8:100:1::/96, 10.0.0.0/25
+     * on xb-blue in {@code netns}), as YAML lines ending in a newline; callers append more tenants and a dataplane.
+     */
+    static String blueTenantYaml(String netns) {
+        return String.join("\n",
+            "translator:",
+            "  ipv4-address: 203.0.113.1",
+            "  ipv6-address: \"2001:db8:ffff::1\"",
+            "tenants:",
+            "  - name: blue",
+            "    prefix: \"2001:db8:100:1::/96\"",
+            "    ipv4: [10.0.0.0/25]",
+            "    tun: xb-blue",
+            "    netns: " + netns,
+            "");
+    }
+
     /** Waits for a condition, polling every 50 ms; fails with {@code what} after the timeout. */
     static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

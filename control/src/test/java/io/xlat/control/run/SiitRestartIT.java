@@ -1,12 +1,9 @@
 package io.xlat.control.run;
 
-import io.xlat.control.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -118,12 +115,7 @@ class SiitRestartIT {
     }
 
     private String stats() {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "stats", "--counters-file",
-            siit.countersFile.toString());
-        assertEquals(0, code, err.toString());
-        return out.toString();
+        return NamespaceLab.stats(siit.countersFile);
     }
 
     /** The last progress the client reported, in bytes. */

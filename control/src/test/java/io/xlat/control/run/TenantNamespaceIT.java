@@ -6,8 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,16 +86,7 @@ class TenantNamespaceIT {
     }
 
     static String config(boolean withGreen) {
-        return String.join("\n",
-            "translator:",
-            "  ipv4-address: 203.0.113.1",
-            "  ipv6-address: \"2001:db8:ffff::1\"",
-            "tenants:",
-            "  - name: blue",
-            "    prefix: \"2001:db8:100:1::/96\"",
-            "    ipv4: [10.0.0.0/25]",
-            "    tun: xb-blue",
-            "    netns: " + nsBlue,
+        return NamespaceLab.blueTenantYaml(nsBlue) + String.join("\n",
             "  - name: red",
             "    prefix: \"2001:db8:100:2::/96\"",
             "    ipv4: [10.0.0.0/25]",
@@ -217,12 +206,7 @@ class TenantNamespaceIT {
     }
 
     static String stats() {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "stats", "--counters-file",
-            countersFile.toString());
-        assertEquals(0, code, err.toString());
-        return out.toString();
+        return NamespaceLab.stats(countersFile);
     }
 
     /** A counter of one device's section of {@code xlat stats}; 0 when absent. */

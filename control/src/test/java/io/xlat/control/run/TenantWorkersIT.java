@@ -87,16 +87,7 @@ class TenantWorkersIT {
     }
 
     private static String config(boolean withGreen) {
-        return String.join("\n",
-            "translator:",
-            "  ipv4-address: 203.0.113.1",
-            "  ipv6-address: \"2001:db8:ffff::1\"",
-            "tenants:",
-            "  - name: blue",
-            "    prefix: \"2001:db8:100:1::/96\"",
-            "    ipv4: [10.0.0.0/25]",
-            "    tun: xb-blue",
-            "    netns: " + nsBlue,
+        return NamespaceLab.blueTenantYaml(nsBlue) + String.join("\n",
             "  - name: red",
             "    prefix: \"2001:db8:100:2::/96\"",
             "    ipv4: [10.0.0.0/25]",

@@ -22,7 +22,7 @@ final class TenantWorkersLauncher {
         final Path config = Path.of(args[0]);
         final int workers = Integer.parseInt(args[1]);
         final RunLog log = new RunLog(new PrintWriter(System.err, true), true);
-        final TenantDataplane dataplane = TenantDataplane.start(settings(config, workers), log);
+        final MultiDeviceDataplane dataplane = MultiDeviceDataplane.start(settings(config, workers), log);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dataplane.close();
@@ -38,9 +38,9 @@ final class TenantWorkersLauncher {
         stopped.await();
     }
 
-    static TenantRunSettings settings(Path config, int workers) throws Exception {
+    static MultiDeviceRunSettings settings(Path config, int workers) throws Exception {
         final XlatConfig loaded = ConfigLoader.load(config);
-        return new TenantRunSettings(config, loaded.dataplane().ipv6Tun(),
+        return new MultiDeviceRunSettings(config, loaded.dataplane().ipv6Tun(),
             Path.of(loaded.dataplane().countersFile()), false, false, loaded.translator(), loaded.tenants(), false,
             workers);
     }

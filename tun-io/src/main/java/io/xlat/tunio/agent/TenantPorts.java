@@ -1,15 +1,17 @@
 package io.xlat.tunio.agent;
 
 import io.xlat.core.tenant.TenantTable;
+import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.WorkerCounters;
 import io.xlat.tunio.tun.PacketQueue;
 
 /**
- * One configuration generation of the tenant data plane as one worker sees it: the tenant table and, by tenant
+ * One configuration generation of the multi-device data plane as one worker sees it: the translator (new when
+ * the reload changed the translator section), the tenant table and, by tenant
  * index, the queue this worker reads of each tenant's IPv4 device, the queue it writes to, and its counters for
  * that device. Immutable once built; a reload builds one per worker and hands each to its worker, which switches
- * between batches ({@link TenantWorkerAgent#offer}). A tenant that keeps its device keeps the same queue and
+ * between batches ({@link MultiDeviceWorkerAgent#offer}). A tenant that keeps its device keeps the same queue and
  * counter objects across generations, so its counts run on and its traffic never stops.
  *
  * <p>With several workers, worker {@code w} reads queue {@code w} of every multi-queue device. A single-queue
@@ -19,6 +21,8 @@ import io.xlat.tunio.tun.PacketQueue;
 public final class TenantPorts {
 
     final TenantTable table;
+    /** The translator of this generation, or null to keep the worker's current one. */
+    final Translator translator;
     final PacketQueue[] queues;
     final DeviceCounters[] counters;
     final WorkerCounters[] published;
@@ -33,7 +37,7 @@ public final class TenantPorts {
      */
     public TenantPorts(TenantTable table, PacketQueue[] queues, DeviceCounters[] counters, WorkerCounters[] published,
         DeviceErrorHandler errors) {
-        this(table, 0, queues, queues, counters, published, errors);
+        this(table, 0, queues, queues, counters, published, errors, null);
     }
 
     /**
@@ -43,9 +47,11 @@ public final class TenantPorts {
      *                  tenant has no device here
      * @param counters  by tenant index: this worker's counters of the device (null where {@code writes} is null)
      * @param published by tenant index: where they go in the counters file, or null
+     * @param translator the worker's translator from this generation on, or null to keep its current one; a new
+     *                   one must share the current one's global drop counters
      */
     public TenantPorts(TenantTable table, int worker, PacketQueue[] reads, PacketQueue[] writes,
-        DeviceCounters[] counters, WorkerCounters[] published, DeviceErrorHandler errors) {
+        DeviceCounters[] counters, WorkerCounters[] published, DeviceErrorHandler errors, Translator translator) {
         final int n = table.size();
         if (reads.length != n || writes.length != n || counters.length != n || published.length != n) {
             throw new IllegalArgumentException("one read and write queue, counters and published slot per tenant: "
@@ -53,6 +59,7 @@ public final class TenantPorts {
                 + counters.length + " counters, " + published.length + " published");
         }
         this.table = table;
+        this.translator = translator;
         this.queues = reads.clone();
         this.counters = counters.clone();
         this.published = published.clone();

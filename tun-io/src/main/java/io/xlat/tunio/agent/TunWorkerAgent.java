@@ -33,7 +33,10 @@ public final class TunWorkerAgent implements Agent {
 
     private final String roleName;
     private final PacketQueue queue;
-    private final Translator translator;
+    private Translator translator;
+    /** A reload's translator, taken between two batches; {@link #installed} confirms it was. */
+    private volatile Translator offered;
+    private volatile Translator installed;
     private final NanoClock clock;
     private final DeviceCounters deviceCounters;
     private final WorkerCounters published;
@@ -62,6 +65,8 @@ public final class TunWorkerAgent implements Agent {
         this.queue = queue;
         this.worker = worker;
         this.translator = translator;
+        this.offered = translator;
+        this.installed = translator;
         this.deviceCounters = deviceCounters;
         this.published = published;
         this.errors = errors;
@@ -81,12 +86,31 @@ public final class TunWorkerAgent implements Agent {
         return heartbeat.get();
     }
 
+    /**
+     * Hands this worker the translator of a reloaded configuration; it switches before its next batch, and
+     * {@link #current()} says when it has. {@code next} must share the old one's drop counters, so that the
+     * counts run on.
+     */
+    public void offer(Translator next) {
+        offered = next;
+    }
+
+    /** The translator this worker uses now. */
+    public Translator current() {
+        return installed;
+    }
+
     @Override
     public int doWork() {
         if (failed) {
             return 0;
         }
         heartbeat.lazySet(heartbeat.get() + 1);
+        final Translator next = offered;
+        if (next != translator) {
+            translator = next;
+            installed = next;
+        }
         final long now = clock.nanoTime();
         int packets = 0;
         while (packets < batch) {

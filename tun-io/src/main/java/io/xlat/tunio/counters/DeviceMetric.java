@@ -13,7 +13,8 @@ public enum DeviceMetric {
     WRITE_ERRORS(6, "write-errors", "writes that failed (device down, no memory, packet refused by the kernel)"),
     READ_ERRORS(7, "read-errors",
         "reads that failed for another reason than an empty queue (the worker's log says why)"),
-    NO_DEVICE(8, "no-device", "translated packets dropped because their tenant has no device open here (no tun: key)");
+    NO_DEVICE(8, "no-device", "translated packets dropped because no device here takes them: their tenant has no tun: "
+        + "key, or they belong to no tenant and there is no ipv4-tun or siit-tun");
 
     /** The largest id in use: arrays indexed by id are MAX_ID + 1 long. */
     public static final int MAX_ID = 8;

@@ -40,10 +40,13 @@ public enum DropReason {
     TENANT_SPOOFED_SOURCE(70, "tenant-spoofed-source", "xlat tenants", "IPv4 source outside the tenant's ipv4 ranges (anti-spoofing)"),
     TENANT_FOREIGN_SOURCE(71, "tenant-foreign-source", "xlat tenants", "IPv6 source neither in the tenant's prefix nor one of its services (isolation)"),
     TENANT_DESTINATION_NOT_LOCAL(72, "tenant-destination-not-local", "xlat tenants", "destination in the tenant's prefix but outside its ipv4 ranges on this host"),
-    TENANT_NOT_IPV4(73, "tenant-not-ipv4", "xlat tenants", "a packet on a tenant's IPv4 device that is not IPv4");
+    TENANT_NOT_IPV4(73, "tenant-not-ipv4", "xlat tenants", "a packet on a tenant's IPv4 device that is not IPv4"),
+    // --- data plane devices -------------------------------------------------------------------------
+    WRONG_FAMILY_FOR_DEVICE(74, "wrong-family-for-device", "xlat dataplane",
+        "IPv4 read from dataplane.ipv6-tun or IPv6 from dataplane.ipv4-tun: a route points the wrong family at it");
 
     /** The largest id in use: counter arrays are sized MAX_ID + 1. */
-    public static final int MAX_ID = 73;
+    public static final int MAX_ID = 74;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];
 

@@ -44,6 +44,15 @@ public final class Translator {
      */
     public Translator(TranslatorConfig config, AddressMapping mapping, DropCounters counters, int idKey,
         int idCounter) {
+        this(config, mapping, counters, idKey, idCounter, new TokenBucket(config.icmpRate()));
+    }
+
+    /**
+     * @param icmpLimit the ICMP error rate limit; the daemon gives every worker's translator the same one, so
+     *                  that {@code icmp-rate} holds for the process
+     */
+    public Translator(TranslatorConfig config, AddressMapping mapping, DropCounters counters, int idKey,
+        int idCounter, TokenBucket icmpLimit) {
         this.global = mapping;
         this.counters = counters;
         ctx.global(mapping, counters);
@@ -57,7 +66,7 @@ public final class Translator {
             : hasIpv6 ? config.pool6791v6().get(0).hi() : 0;
         final long ipv6Lo = config.ipv6Address() != null ? config.ipv6Address().lo()
             : hasIpv6 ? config.pool6791v6().get(0).lo() : 0;
-        final IcmpErrorSender errors = new IcmpErrorSender(new TokenBucket(config.icmpRate()), ctx, ids,
+        final IcmpErrorSender errors = new IcmpErrorSender(icmpLimit, ctx, ids,
             hasIpv4, ipv4, hasIpv6, ipv6Hi, ipv6Lo);
         this.translator46 = new Translator46(config, mapping, ctx, errors, mtuMath);
         this.translator64 = new Translator64(config, mapping, ctx, errors, ids, mtuMath, translator46);
@@ -72,6 +81,16 @@ public final class Translator {
     public void tenants(TenantTable table) {
         tenants = table.size() == 0 ? TenantTable.empty() : table.copyFor(tenants);
         ctx.tenants = tenants;
+    }
+
+    /**
+     * Takes over from {@code previous} (a translator built for a reloaded translator section): this one gets
+     * {@code table}, and every tenant that keeps its name keeps the counters it had in {@code previous}. Call it
+     * from the thread that translates, between packets, and drop {@code previous} after. Allocates.
+     */
+    public void takeOver(Translator previous, TenantTable table) {
+        tenants = previous.tenants;
+        tenants(table);
     }
 
     public TenantTable tenants() {

@@ -54,6 +54,35 @@ class SupportTest {
     }
 
     @Test
+    void shouldGrantOneSecondsBurstOnceWhenWorkersShareTheBucket() throws InterruptedException {
+        final TokenBucket bucket = new TokenBucket(50);
+        final long now = 7_000_000_000L;
+        final java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        final Thread[] workers = new Thread[4];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 10_000; i++) {
+                    if (bucket.tryAcquire(now)) {
+                        granted.incrementAndGet();
+                    }
+                }
+            });
+            workers[w].start();
+        }
+        go.countDown();
+        for (final Thread worker : workers) {
+            worker.join();
+        }
+        assertEquals(50, granted.get(), "the rate is the process's, not one per worker");
+    }
+
+    @Test
     void shouldNeverSendWhenRateIsZero() {
         assertFalse(new TokenBucket(0).tryAcquire(1));
     }

@@ -1,12 +1,12 @@
 package io.xlat.control.run;
 
-import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.tenant.TenantConfig;
 import io.xlat.core.tenant.TenantTable;
 import io.xlat.core.translate.Translator;
+import io.xlat.tunio.agent.GlobalPort;
 import io.xlat.tunio.agent.TenantPorts;
-import io.xlat.tunio.agent.TenantWorkerAgent;
+import io.xlat.tunio.agent.MultiDeviceWorkerAgent;
 import io.xlat.tunio.agent.TunWorkerAgent;
 import io.xlat.tunio.counters.CountersFile;
 import io.xlat.tunio.counters.DeviceCounters;
@@ -25,7 +25,6 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,37 +33,42 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tenants on one host: one IPv4 TUN device per tenant (inside the tenant's network namespace when configured) and
- * the host's IPv6 device for every instance prefix, served by {@code workers} {@link TenantWorkerAgent}s. Every
+ * The data plane on several devices: the host's IPv6 device for every instance prefix and for the global path,
+ * one IPv4 TUN device per tenant (inside the tenant's network namespace when configured), and optionally the
+ * global path's device ({@code ipv4-tun}: plain SIIT on a device pair; or {@code siit-tun}: both families on one
+ * device, beside the tenants), served by {@code workers} {@link MultiDeviceWorkerAgent}s. Every
  * device is opened multi-queue with one queue per worker; worker {@code w} reads queue {@code w} of each and
  * writes what it translates to queue {@code w} of the target, while the kernel keeps each flow on one queue by
- * hash. {@link #reload} swaps the tenant set while the workers run: devices of new tenants are opened first, every
- * worker switches to the new generation between its batches, and only once all have are the devices of removed
- * tenants closed, so a tenant that stays never stops forwarding.
+ * hash. {@link #reload} swaps the translator section and the tenant set while the workers run: devices of new
+ * tenants are opened first, every worker switches to the new generation (new translator, new tenant table) between
+ * its batches, and only once all have are the devices of removed tenants closed, so a tenant that stays never
+ * stops forwarding.
  */
-public final class TenantDataplane implements AutoCloseable {
+public final class MultiDeviceDataplane implements AutoCloseable {
 
     /** How many tenants' counters the file has room for beyond those configured at start, for reloads. */
     static final int SPARE_TENANTS = 64;
-    /** How long a reload waits for the workers to take the new generation (each does between two batches). */
-    static final long SWITCH_TIMEOUT_MILLIS = 5_000;
 
     private final RunLog log;
     private final TunDevice ipv6Device;
+    /** The global path's device (ipv4-tun or siit-tun), or null. */
+    private final TunDevice globalDevice;
     private final CountersFile counters;
-    private final List<TenantWorkerAgent> agents;
+    private final List<MultiDeviceWorkerAgent> agents;
     private final List<AgentRunner> runners;
     private final Path requestedCounters;
     /** The tenants' open devices and counters by tenant name; changed by start, reload and close only. */
     private final Map<String, Port> ports;
     /**
      * The ports as of the last start or reload, for {@link #deviceProblems}: the health poll reads it without the
-     * lock, which a reload holds while it waits for the workers to switch (up to {@link #SWITCH_TIMEOUT_MILLIS}).
+     * lock, which a reload holds while it waits for the workers to switch (up to {@link WorkerTranslators#SWITCH_TIMEOUT_MILLIS}).
      */
     private volatile Map<String, Port> watched;
     /** Ports a failed switch left open: a worker may still read them, so they close only at stop. */
     private final List<Port> orphans = new ArrayList<>();
-    private TenantRunSettings settings;
+    private MultiDeviceRunSettings settings;
+    /** The settings the devices were opened with: a reload changes the translator and the tenants only. */
+    private final MultiDeviceRunSettings started;
     private boolean closed;
 
     /**
@@ -78,6 +82,15 @@ public final class TenantDataplane implements AutoCloseable {
             return tun.equals(tenant.tun()) && Objects.equals(netns, tenant.netns());
         }
 
+        /** Whether the device of this name in its namespace is still the one this port holds. */
+        boolean stillAttached() {
+            try {
+                return MultiDeviceDataplane.ifindex(tun, netns) == ifindex;
+            } catch (NativeException | RuntimeException e) {
+                return false;
+            }
+        }
+
         void close() {
             device.close();
             for (final WorkerCounters p : published) {
@@ -88,11 +101,13 @@ public final class TenantDataplane implements AutoCloseable {
         }
     }
 
-    private TenantDataplane(TenantRunSettings settings, RunLog log, TunDevice ipv6Device, CountersFile counters,
-        List<TenantWorkerAgent> agents, Map<String, Port> ports) {
+    private MultiDeviceDataplane(MultiDeviceRunSettings settings, RunLog log, TunDevice ipv6Device,
+        TunDevice globalDevice, CountersFile counters, List<MultiDeviceWorkerAgent> agents, Map<String, Port> ports) {
         this.settings = settings;
+        this.started = settings;
         this.log = log;
         this.ipv6Device = ipv6Device;
+        this.globalDevice = globalDevice;
         this.counters = counters;
         this.agents = agents;
         this.runners = new ArrayList<>();
@@ -102,12 +117,13 @@ public final class TenantDataplane implements AutoCloseable {
     }
 
     /** Opens every device and the counters file, starts the workers and logs one line per device and tenant. */
-    public static TenantDataplane start(TenantRunSettings settings, RunLog log) throws IOException {
+    public static MultiDeviceDataplane start(MultiDeviceRunSettings settings, RunLog log) throws IOException {
         final long pid = ProcessHandle.current().pid();
-        final int capacity = (settings.tenants().size() + 1 + SPARE_TENANTS) * WorkerCounters.perWorker()
+        final int capacity = (settings.tenants().size() + 2 + SPARE_TENANTS) * WorkerCounters.perWorker()
             * settings.workers() + SiitDataplane.SPARE_COUNTERS;
         final CountersFile counters = openCounters(settings, capacity, pid, log);
         TunDevice ipv6 = null;
+        TunDevice global = null;
         final Map<String, Port> opened = new HashMap<>();
         try {
             ipv6 = TunDevice.open(settings.ipv6Tun(), settings.workers());
@@ -116,24 +132,33 @@ public final class TenantDataplane implements AutoCloseable {
             }
             ipv6.up();
             final int workers = ipv6.queueCount();
-            log.info("device " + ipv6.name() + ": IPv6 of all instance prefixes, mtu " + ipv6.mtu()
+            log.info("device " + ipv6.name() + ": IPv6 of " + (settings.tenants().isEmpty() ? "" : "the instance "
+                + "prefixes and ") + (settings.globalTun() == null ? "nothing else (no global device)" : "pool6 and "
+                + "the EAM entries") + ", mtu " + ipv6.mtu()
                 + (ipv6.existed() ? " (existing device)" : " (created)") + ", " + workers
                 + (workers == 1 ? " queue" : " queues"));
             if (workers < settings.workers()) {
                 log.info(ipv6.name() + " is a single-queue device: 1 worker instead of " + settings.workers()
                     + " (create it with 'ip tuntap add dev " + ipv6.name() + " mode tun multi_queue' for more)");
             }
-            final TenantPorts[] first = generation(settings, workers, Map.of(), opened, counters, log);
-            final List<TenantWorkerAgent> agents = agents(settings, ipv6, first, counters, log);
-            final TenantDataplane dataplane = new TenantDataplane(settings, log, ipv6, counters, agents, opened);
+            if (settings.globalTun() != null) {
+                global = openGlobal(settings, workers, log);
+            }
+            final TenantPorts[] first = generation(settings, workers, Map.of(), opened, counters, null, log);
+            final List<MultiDeviceWorkerAgent> agents = agents(settings, ipv6, global, first, counters, log);
+            final MultiDeviceDataplane dataplane = new MultiDeviceDataplane(settings, log, ipv6, global, counters,
+                agents, opened);
             dataplane.startRunners();
-            log.info("started: tenants on " + ipv6.name() + ", " + settings.tenants().size() + " tenants, "
-                + opened.size() + " tenant devices, workers " + workers + ", counters " + counters.path() + ", pid "
-                + pid);
+            log.info("started: " + ipv6.name() + (global == null ? "" : " and " + global.name()) + ", "
+                + settings.tenants().size() + " tenants, " + opened.size() + " tenant devices, workers " + workers
+                + ", counters " + counters.path() + ", pid " + pid);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final Port port : opened.values()) {
                 port.device().close();
+            }
+            if (global != null) {
+                global.close();
             }
             if (ipv6 != null) {
                 ipv6.close();
@@ -143,26 +168,60 @@ public final class TenantDataplane implements AutoCloseable {
         }
     }
 
-    private static List<TenantWorkerAgent> agents(TenantRunSettings settings, TunDevice ipv6, TenantPorts[] first,
-        CountersFile counters, RunLog log) {
-        final AddressMapping mapping = new AddressMapping(settings.translator());
-        final SecureRandom random = new SecureRandom();
-        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside; one key for
-        // all workers, as in plain SIIT
-        final int idKey = random.nextInt();
-        final List<TenantWorkerAgent> agents = new ArrayList<>();
+    /** The global path's device: ipv4-tun (IPv4 only) or siit-tun (both families), a queue per worker. */
+    private static TunDevice openGlobal(MultiDeviceRunSettings settings, int workers, RunLog log) throws IOException {
+        final TunDevice device = TunDevice.open(settings.globalTun(), workers);
+        try {
+            if (!device.existed()) {
+                device.mtu(settings.globalBothFamilies()
+                    ? Math.max(settings.translator().ipv4Mtu(), settings.translator().ipv6Mtu())
+                    : settings.translator().ipv4Mtu());
+            }
+            device.up();
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        log.info("device " + device.name() + " (dataplane." + settings.globalRole() + "): "
+            + (settings.globalBothFamilies() ? "both families of pool6 and the EAM entries" : "IPv4 of pool6 and the "
+            + "EAM entries, their IPv6 on " + settings.ipv6Tun()) + ", mtu " + device.mtu()
+            + (device.existed() ? " (existing device)" : " (created)") + ", " + device.queueCount()
+            + (device.queueCount() == 1 ? " queue" : " queues"));
+        if (device.queueCount() < workers) {
+            log.info(device.name() + " is a single-queue device: worker 0 alone reads it (create it with 'ip tuntap"
+                + " add dev " + device.name() + " mode tun multi_queue' to spread it over all " + workers
+                + " workers)");
+        }
+        return device;
+    }
+
+    private static List<MultiDeviceWorkerAgent> agents(MultiDeviceRunSettings settings, TunDevice ipv6,
+        TunDevice global, TenantPorts[] first, CountersFile counters, RunLog log) {
+        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, first.length);
+        final List<MultiDeviceWorkerAgent> agents = new ArrayList<>();
         for (int w = 0; w < first.length; w++) {
-            final Translator translator = new Translator(settings.translator(), mapping, new DropCounters(), idKey,
-                random.nextInt());
-            agents.add(new TenantWorkerAgent(w, ipv6.queue(w), new DeviceCounters(),
-                new WorkerCounters(counters.manager(), ipv6.name(), w), translator, first[w], log,
+            final GlobalPort globalPort = global == null ? null : new GlobalPort(
+                w < global.queueCount() ? global.queue(w) : null, global.queue(w % global.queueCount()),
+                settings.globalBothFamilies(), new DeviceCounters(),
+                new WorkerCounters(counters.manager(), global.name(), w));
+            agents.add(new MultiDeviceWorkerAgent(w, ipv6.queue(w), new DeviceCounters(),
+                new WorkerCounters(counters.manager(), ipv6.name(), w), globalPort, translators[w], first[w], log,
                 SystemNanoClock.INSTANCE, TunWorkerAgent.DEFAULT_BATCH));
         }
         return agents;
     }
 
+    /** The global drop counters of each worker's translator, which a reload's translators take over. */
+    private static DropCounters[] drops(List<MultiDeviceWorkerAgent> agents) {
+        final DropCounters[] drops = new DropCounters[agents.size()];
+        for (int w = 0; w < drops.length; w++) {
+            drops[w] = agents.get(w).translator().counters();
+        }
+        return drops;
+    }
+
     private void startRunners() {
-        for (final TenantWorkerAgent agent : agents) {
+        for (final MultiDeviceWorkerAgent agent : agents) {
             final AgentRunner runner = new AgentRunner(idle(settings.busy()), log, null, agent);
             runners.add(runner);
             AgentRunner.startOnThread(runner, r -> {
@@ -179,7 +238,7 @@ public final class TenantDataplane implements AutoCloseable {
             TimeUnit.MILLISECONDS.toNanos(1));
     }
 
-    private static CountersFile openCounters(TenantRunSettings settings, int capacity, long pid, RunLog log)
+    private static CountersFile openCounters(MultiDeviceRunSettings settings, int capacity, long pid, RunLog log)
         throws IOException {
         final long now = System.currentTimeMillis();
         try {
@@ -199,8 +258,8 @@ public final class TenantDataplane implements AutoCloseable {
      * {@code current} whose tenant kept its device, opens the others and puts every port of the new generation into
      * {@code next}. On failure the devices this call opened are closed again and {@code next} holds only kept ports.
      */
-    private static TenantPorts[] generation(TenantRunSettings settings, int workers, Map<String, Port> current,
-        Map<String, Port> next, CountersFile counters, RunLog log) throws IOException {
+    private static TenantPorts[] generation(MultiDeviceRunSettings settings, int workers, Map<String, Port> current,
+        Map<String, Port> next, CountersFile counters, Translator[] translators, RunLog log) throws IOException {
         final TenantTable table = new TenantTable(settings.tenants());
         final int n = table.size();
         final PacketQueue[][] reads = new PacketQueue[workers][n];
@@ -217,6 +276,12 @@ public final class TenantDataplane implements AutoCloseable {
                     continue;
                 }
                 Port port = current.get(tenant.name());
+                if (port != null && port.sameDevice(tenant) && !port.stillAttached()) {
+                    // deleted and created again since: the queues held are dead, attach to the new device
+                    log.info("tenant " + tenant.name() + ": device " + tenant.tun() + " was deleted and created "
+                        + "again; attaching to the new one");
+                    port = null;
+                }
                 if (port == null || !port.sameDevice(tenant)) {
                     port = open(settings, tenant, workers, counters, log);
                     fresh.add(port);
@@ -234,7 +299,8 @@ public final class TenantDataplane implements AutoCloseable {
             }
             final TenantPorts[] generation = new TenantPorts[workers];
             for (int w = 0; w < workers; w++) {
-                generation[w] = new TenantPorts(table, w, reads[w], writes[w], deviceCounters[w], published[w], log);
+                generation[w] = new TenantPorts(table, w, reads[w], writes[w], deviceCounters[w], published[w], log,
+                    translators == null ? null : translators[w]);
             }
             return generation;
         } catch (IOException | RuntimeException e) {
@@ -247,7 +313,7 @@ public final class TenantDataplane implements AutoCloseable {
     }
 
     /** Opens a tenant's device with a queue per worker, and its counters in the file, or nothing. */
-    private static Port open(TenantRunSettings settings, TenantConfig tenant, int workers, CountersFile counters,
+    private static Port open(MultiDeviceRunSettings settings, TenantConfig tenant, int workers, CountersFile counters,
         RunLog log) throws IOException {
         if (counters.manager().available() < WorkerCounters.perWorker() * workers) {
             throw new IOException("the counters file has no room for tenant " + tenant.name()
@@ -291,43 +357,36 @@ public final class TenantDataplane implements AutoCloseable {
     }
 
     /**
-     * Applies a new tenant set: opens new tenants' devices, switches every worker over between two of its
-     * batches, then closes the devices of tenants that are gone. Only the tenant list is applied: the translator and dataplane
-     * sections are read at start.
-     * On any error nothing changes and the exception says why.
+     * Applies a new translator section and tenant set: builds new translators, opens new tenants' devices,
+     * switches every worker over between two of its batches, then closes the devices of tenants that are gone.
+     * The devices, workers and counters file ({@code dataplane:}) stay as started: changes there are logged and
+     * wait for a restart. On any error nothing changes and the exception says why.
      */
-    public synchronized void reload(TenantRunSettings next) throws IOException {
+    public synchronized void reload(MultiDeviceRunSettings next) throws IOException {
         if (closed) {
             throw new IllegalStateException("the data plane is stopped");
         }
-        // the translator section (MTUs, ICMP sources) is read at start only: its config holds arrays, so it
-        // cannot be compared here, and the documentation says so instead
-        if (!next.ipv6Tun().equals(settings.ipv6Tun()) || next.busy() != settings.busy()) {
-            log.info("reload: dataplane.ipv6-tun and the idle mode change at the next restart only;"
-                + " applying the tenant changes");
+        final List<String> restart = restartOnly(started, next);
+        if (!restart.isEmpty()) {
+            log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, the running devices"
+                + " stay; applying the translator section and the tenants");
         }
         final Map<String, Port> kept = new HashMap<>();
-        final TenantPorts[] generation = generation(next, agents.size(), ports, kept, counters, log);
+        final TenantPorts[] generation = generation(next, agents.size(), ports, kept, counters,
+            WorkerTranslators.build(next.translator(), drops(agents), agents.size()), log);
         for (int w = 0; w < agents.size(); w++) {
             agents.get(w).offer(generation[w]);
         }
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWITCH_TIMEOUT_MILLIS);
-        while (!switched(generation)) {
-            if (System.nanoTime() - deadline > 0) {
-                // a worker is stuck or dead: it may use either generation, so nothing closes before stop
-                for (final Port port : kept.values()) {
-                    if (!ports.containsValue(port)) {
-                        orphans.add(port);
-                    }
+        try {
+            WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == generation[w]);
+        } catch (IOException e) {
+            // a worker is stuck or dead: it may use either generation, so nothing closes before stop
+            for (final Port port : kept.values()) {
+                if (!ports.containsValue(port)) {
+                    orphans.add(port);
                 }
-                throw new IOException("reload: a worker did not switch within " + SWITCH_TIMEOUT_MILLIS + " ms");
             }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("reload interrupted", e);
-            }
+            throw e;
         }
         int removed = 0;
         for (final Map.Entry<String, Port> old : ports.entrySet()) {
@@ -345,22 +404,45 @@ public final class TenantDataplane implements AutoCloseable {
             + " closed");
     }
 
-    /** Whether every worker has confirmed that it now translates with its part of {@code generation}. */
-    private boolean switched(TenantPorts[] generation) {
-        for (int w = 0; w < agents.size(); w++) {
-            if (agents.get(w).current() != generation[w]) {
-                return false;
-            }
+    /** The {@code dataplane:} keys whose change a reload cannot apply, as the file names them. */
+    static List<String> restartOnly(MultiDeviceRunSettings running, MultiDeviceRunSettings next) {
+        final List<String> keys = new ArrayList<>();
+        if (!running.ipv6Tun().equals(next.ipv6Tun())) {
+            keys.add("dataplane.ipv6-tun");
         }
-        return true;
+        if (!Objects.equals(running.globalTun(), next.globalTun())
+            || running.globalBothFamilies() != next.globalBothFamilies()) {
+            keys.add(running.globalRole() != null ? "dataplane." + running.globalRole()
+                : "dataplane." + next.globalRole());
+        }
+        if (running.workers() != next.workers()) {
+            keys.add("dataplane.workers");
+        }
+        if (!running.countersFile().equals(next.countersFile())) {
+            keys.add("dataplane.counters-file");
+        }
+        if (running.manageRoutes() != next.manageRoutes()) {
+            keys.add("dataplane.manage-routes");
+        }
+        if (running.busy() != next.busy()) {
+            keys.add("the idle mode");
+        }
+        return keys;
     }
 
-    /** The number of workers running. */
+    /** What runs now: the devices as started, the translator section and tenants of the last reload. */
+    public synchronized MultiDeviceRunSettings settings() {
+        return new MultiDeviceRunSettings(started.config(), started.ipv6Tun(), started.countersFile(),
+            started.countersFileDefault(), started.busy(), settings.translator(), settings.tenants(),
+            started.manageRoutes(), started.workers(), started.globalTun(), started.globalBothFamilies());
+    }
+
     /** Worker {@code w}'s heartbeat (see {@code TunWorkerAgent#heartbeat}). */
     public long heartbeat(int w) {
         return agents.get(w).heartbeat();
     }
 
+    /** The number of workers running. */
     public int workers() {
         return agents.size();
     }
@@ -428,6 +510,9 @@ public final class TenantDataplane implements AutoCloseable {
         for (final Port port : orphans) {
             port.device().close();
         }
+        if (globalDevice != null) {
+            globalDevice.close();
+        }
         ipv6Device.close();
         try {
             counters.close();
@@ -437,6 +522,7 @@ public final class TenantDataplane implements AutoCloseable {
         } catch (IOException e) {
             log.info("closing the counters file: " + e.getMessage());
         }
-        log.info("stopped: " + ipv6Device.name() + " and " + ports.size() + " tenant devices closed");
+        log.info("stopped: " + ipv6Device.name() + (globalDevice == null ? "" : ", " + globalDevice.name()) + " and "
+            + ports.size() + " tenant devices closed");
     }
 }

@@ -6,6 +6,7 @@ import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Ipv6Prefix;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.drop.DropCounters;
+import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.TenantConfig;
 import io.xlat.core.tenant.TenantTable;
 import io.xlat.core.translate.Translator;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TenantWorkerAgentTest {
+class MultiDeviceWorkerAgentTest {
 
     private static final int LOCAL = Ipv4Addresses.parse("10.0.0.1");
     private static final int PEER = Ipv4Addresses.parse("10.0.0.200");
@@ -53,7 +54,7 @@ class TenantWorkerAgentTest {
     private DeviceCounters blueCounters;
     private DeviceCounters redCounters;
     private final DeviceCounters ipv6Counters = new DeviceCounters();
-    private TenantWorkerAgent agent;
+    private MultiDeviceWorkerAgent agent;
     private TranslatorConfig config;
 
     @BeforeEach
@@ -71,7 +72,7 @@ class TenantWorkerAgentTest {
         redCounters = new DeviceCounters();
         final TenantPorts ports = ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)),
             new PacketQueue[] {blue, red}, new DeviceCounters[] {blueCounters, redCounters});
-        agent = new TenantWorkerAgent(ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
+        agent = new MultiDeviceWorkerAgent(ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
             translator, ports, handler, clock, 8);
     }
 
@@ -188,6 +189,120 @@ class TenantWorkerAgentTest {
         assertEquals(2, redCounters.get(DeviceMetric.RX_PACKETS), "red's counts ran on");
     }
 
+    /** pool6 2001:db8:64::/96 beside the tenants: the global path of plain SIIT. */
+    private static final long POOL6_HI = 0x2001_0db8_0064_0000L;
+    private static final int CLIENT4 = Ipv4Addresses.parse("192.0.2.1");
+    private static final int SERVER4 = Ipv4Addresses.parse("198.51.100.1");
+
+    private final FakeQueue global = new FakeQueue("xlat4");
+    private final DeviceCounters globalCounters = new DeviceCounters();
+
+    /** A worker with blue and red and a global device: ipv4-tun, or siit-tun with {@code bothFamilies}. */
+    private MultiDeviceWorkerAgent withGlobalDevice(boolean bothFamilies, Translator translator) {
+        final TenantPorts ports = ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)),
+            new PacketQueue[] {blue, red}, new DeviceCounters[] {blueCounters, redCounters});
+        return new MultiDeviceWorkerAgent(0, ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
+            new GlobalPort(global, global, bothFamilies, globalCounters, new WorkerCounters(counters, "xlat4", 0)),
+            translator, ports, handler, clock, 8);
+    }
+
+    private Translator pool6Translator(DropCounters drops) {
+        final TranslatorConfig withPool6 = TranslatorConfig.builder()
+            .pool6(new Ipv6Prefix(POOL6_HI, 0, 96))
+            .ipv4Address(Ipv4Addresses.parse("203.0.113.1"))
+            .ipv6Address(Ipv6Prefix.parse("2001:db8:ffff::1"))
+            .build();
+        return new Translator(withPool6, new AddressMapping(withPool6), drops, 7, 0);
+    }
+
+    @Test
+    void shouldTranslateIpv4FromThePairsIpv4DeviceWithPool6AndWriteItToTheIpv6Device() {
+        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
+        global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+
+        assertEquals(1, pair.doWork());
+
+        assertEquals(1, ipv6.written.size());
+        final byte[] out = ipv6.written.get(0);
+        assertEquals(POOL6_HI, u64(out, 8));
+        assertEquals(CLIENT4 & 0xFFFFFFFFL, u64(out, 16));
+        assertEquals(POOL6_HI, u64(out, 24));
+        assertEquals(SERVER4 & 0xFFFFFFFFL, u64(out, 32));
+        assertTrue(global.written.isEmpty() && blue.written.isEmpty() && red.written.isEmpty());
+        assertEquals(1, globalCounters.get(DeviceMetric.RX_PACKETS));
+    }
+
+    @Test
+    void shouldWriteIpv6OutsideEveryTenantPrefixToTheGlobalDevice() {
+        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
+        ipv6.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
+
+        pair.doWork();
+
+        assertEquals(1, global.written.size());
+        final byte[] out = global.written.get(0);
+        assertEquals(0x45, u8(out, 0));
+        assertEquals(SERVER4, u32(out, 12));
+        assertEquals(CLIENT4, u32(out, 16));
+        assertTrue(blue.written.isEmpty() && red.written.isEmpty() && ipv6.written.isEmpty());
+        assertEquals(1, globalCounters.get(DeviceMetric.TX_PACKETS));
+        assertEquals(0, ipv6Counters.get(DeviceMetric.NO_DEVICE));
+    }
+
+    @Test
+    void shouldDropTheWrongFamilyOnEachOneFamilyDeviceWithANamedReason() {
+        final DropCounters drops = new DropCounters();
+        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
+        global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
+        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+
+        assertEquals(2, pair.doWork());
+
+        assertEquals(2, drops.drops(DropReason.WRONG_FAMILY_FOR_DEVICE));
+        assertTrue(global.written.isEmpty() && ipv6.written.isEmpty());
+    }
+
+    @Test
+    void shouldRouteIpv6ReadFromSiitTunToTheTenantOfItsDestinationAndTheRestBackIntoSiitTun() {
+        final MultiDeviceWorkerAgent both = withGlobalDevice(true, pool6Translator(new DropCounters()));
+        global.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
+        global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+
+        assertEquals(3, both.doWork());
+
+        assertEquals(1, red.written.size(), "the tenant's packet reached the tenant");
+        assertTrue(blue.written.isEmpty() && ipv6.written.isEmpty());
+        assertEquals(2, global.written.size(), "plain SIIT both ways on the one device");
+        assertEquals(4, u8(global.written.get(0), 0) >> 4);
+        assertEquals(6, u8(global.written.get(1), 0) >> 4);
+    }
+
+    @Test
+    void shouldKeepTheCountsRunningWhenAGenerationBringsANewTranslator() {
+        final DropCounters drops = new DropCounters();
+        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
+        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        pair.doWork();
+        final Translator before = pair.translator();
+        final Translator after = pool6Translator(drops);
+        final TenantTable table = new TenantTable(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)));
+        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
+        pair.doWork();
+        final long blueDropsBefore = before.tenantCounters(0).drops(DropReason.TTL_EXPIRED);
+
+        pair.offer(new TenantPorts(table, 0, new PacketQueue[] {blue, red}, new PacketQueue[] {blue, red},
+            new DeviceCounters[] {blueCounters, redCounters}, new WorkerCounters[] {null, null}, handler, after));
+        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
+        pair.doWork();
+
+        assertSame(after, pair.translator());
+        assertEquals(2, drops.drops(DropReason.WRONG_FAMILY_FOR_DEVICE), "the global counts ran on");
+        assertEquals(1, blueDropsBefore);
+        assertEquals(2, after.tenantCounters(0).drops(DropReason.TTL_EXPIRED), "blue's counts ran on");
+    }
+
     /** Two workers over two queues of each device, as {@code workers: 2} runs them: worker w reads queue w. */
     private final class TwoWorkers {
         final FakeQueue[] ipv6 = {new FakeQueue("xlat6"), new FakeQueue("xlat6")};
@@ -195,7 +310,7 @@ class TenantWorkerAgentTest {
         final FakeQueue[] red = {new FakeQueue("xb-red"), new FakeQueue("xb-red")};
         final DeviceCounters[][] tenantCounters = new DeviceCounters[2][2];
         final Translator[] translators = new Translator[2];
-        final TenantWorkerAgent[] workers = new TenantWorkerAgent[2];
+        final MultiDeviceWorkerAgent[] workers = new MultiDeviceWorkerAgent[2];
         final TenantTable table = new TenantTable(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)));
 
         /** With {@code redSingleQueue}, red's device has one queue: worker 0 reads it, both write to it. */
@@ -204,7 +319,7 @@ class TenantWorkerAgentTest {
                 tenantCounters[w][0] = new DeviceCounters();
                 tenantCounters[w][1] = new DeviceCounters();
                 translators[w] = new Translator(config, new AddressMapping(config), new DropCounters(), 7, w);
-                workers[w] = new TenantWorkerAgent(w, ipv6[w], new DeviceCounters(),
+                workers[w] = new MultiDeviceWorkerAgent(w, ipv6[w], new DeviceCounters(),
                     new WorkerCounters(counters, "xlat6", w), translators[w], generation(w, redSingleQueue), handler,
                     clock, 8);
             }
@@ -215,7 +330,8 @@ class TenantWorkerAgentTest {
             final PacketQueue redWrite = redSingleQueue ? red[0] : red[w];
             return new TenantPorts(table, w, new PacketQueue[] {blue[w], redRead},
                 new PacketQueue[] {blue[w], redWrite}, tenantCounters[w], new WorkerCounters[] {
-                    new WorkerCounters(counters, "xb-blue", w), new WorkerCounters(counters, "xb-red", w)}, handler);
+                    new WorkerCounters(counters, "xb-blue", w), new WorkerCounters(counters, "xb-red", w)}, handler,
+                null);
         }
     }
 
@@ -295,7 +411,7 @@ class TenantWorkerAgentTest {
     void shouldNameTheWorkerWhoseQueueFailedWhenReportingAReadError() {
         final TwoWorkers two = new TwoWorkers(false);
         final List<Integer> reported = new ArrayList<>();
-        final TenantWorkerAgent second = new TenantWorkerAgent(1, two.ipv6[1], new DeviceCounters(),
+        final MultiDeviceWorkerAgent second = new MultiDeviceWorkerAgent(1, two.ipv6[1], new DeviceCounters(),
             new WorkerCounters(counters, "xlat6", 1), two.translators[1], two.generation(1, false),
             (device, worker, operation, errno, fatal) -> reported.add(worker), clock, 8);
         two.ipv6[1].failNextReads(1, 105);
@@ -303,7 +419,7 @@ class TenantWorkerAgentTest {
         second.doWork();
 
         assertEquals(List.of(1), reported);
-        assertEquals("xlat-tenants-1", second.roleName());
+        assertEquals("xlat-worker-1", second.roleName());
     }
 
     @Test
@@ -313,7 +429,7 @@ class TenantWorkerAgentTest {
         replay6.replay(TestPackets.ipv6Udp(BLUE_HI, PEER & 0xFFFFFFFFL, BLUE_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
         replayBlue.replay(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
         final TranslatorConfig config = TranslatorConfig.builder().build();
-        final TenantWorkerAgent steady = new TenantWorkerAgent(replay6, new DeviceCounters(),
+        final MultiDeviceWorkerAgent steady = new MultiDeviceWorkerAgent(replay6, new DeviceCounters(),
             new WorkerCounters(counters, "xlat6", 1), new Translator(config, new DropCounters()),
             ports(List.of(tenant("blue", BLUE_HI)), new PacketQueue[] {replayBlue},
                 new DeviceCounters[] {new DeviceCounters()}), handler, clock, 8);
