@@ -22,9 +22,12 @@ import java.util.concurrent.Callable;
     description = {
         "%nValidate the configuration file first (and stop with its errors, exit 2, if it is rejected), then send "
             + "SIGHUP to the xlat that writes the file's dataplane.counters-file. The running instance re-reads "
-            + "the file it was started with, validates it again and swaps its tenant table atomically: tenants "
-            + "that did not change keep forwarding; an invalid file is rejected in its log and the old "
-            + "configuration keeps running. Changes outside the tenant list take effect at the next restart.",
+            + "the file it was started with, validates it again and swaps its translator section and tenant table "
+            + "atomically (each worker between two batches): tenants that did not change keep forwarding and "
+            + "their counters; managed routes and BGP announcements follow. An invalid file is rejected in its log "
+            + "and the old configuration keeps running. Changes to the dataplane section (devices, workers, "
+            + "counters file, manage-routes) and to the BGP peers, asn, router-id and hold-time take effect at "
+            + "the next restart.",
         ""},
     footer = {"%nExamples:",
         "  xlat reload --config /etc/xlat/xlat.yaml",

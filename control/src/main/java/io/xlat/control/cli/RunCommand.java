@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
     header = "Run the translator on a TUN device until stopped.",
     description = {
         "%nTranslate between IPv4 and IPv6 on the TUN device dataplane.siit-tun (or --tun), which carries both "
-            + "families: route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
+            + "families (for a device pair, tenants, or both with plain SIIT, see 'Several devices' below): route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
             + "The device is created, or attached to when it exists (a persistent device from 'ip tuntap add'); "
             + "it is brought up, and its MTU set when --mtu is given or xlat created it. With "
             + "dataplane.manage-routes: true xlat routes pool6, the EAM IPv4 prefixes and its own addresses into "
@@ -49,13 +49,19 @@ import java.util.concurrent.atomic.AtomicReference;
             + "--config, --tun, --mtu, --workers and --counters-file override the file's dataplane section.",
         "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
             + "file keeps the last values.",
-        "%nTenants: with a config that has tenants and dataplane.ipv6-tun (and no siit-tun), each tenant's IPv4 "
-            + "goes through its own device (tun:, created inside netns: when given) and all instance prefixes "
-            + "through dataplane.ipv6-tun. SIGHUP re-reads the file and applies the tenant list: new tenants' "
-            + "devices open, removed ones close, the others keep forwarding; an invalid file is rejected in the "
-            + "log and the running set stays. The translator and dataplane sections are read at start only. With "
-            + "dataplane.manage-routes: true the instance prefixes are routed into ipv6-tun, and a default route "
-            + "into each tenant device that lives in its own netns:, kept in step on reload and removed on stop.",
+        "%nSeveral devices: when the file sets dataplane.ipv6-tun, one process runs every device the file names, "
+            + "on the same workers: dataplane.ipv6-tun for IPv6 (the tenants' instance prefixes, and pool6 of plain "
+            + "SIIT); each tenant's IPv4 device (tun:, created inside netns: when given); and plain SIIT's own "
+            + "device, either dataplane.ipv4-tun (its IPv4 side, the IPv6 side being ipv6-tun: a device pair) or "
+            + "dataplane.siit-tun (both families on one device). IPv6 goes to the tenant whose prefix holds its "
+            + "destination, otherwise to plain SIIT. With dataplane.manage-routes: true the instance prefixes, pool6 "
+            + "and xlat's own addresses are routed into the right device, and a default route into each tenant device "
+            + "that lives in its own netns:; they follow reloads and are removed on stop.",
+        "%nSIGHUP (or 'xlat reload') re-reads the file, validates all of it, and applies the translator section "
+            + "and the tenant list: every worker takes the new translator and tenant table between two batches, "
+            + "new tenants' devices open, removed ones close, the others keep forwarding without a lost packet. An "
+            + "invalid file is rejected in the log and the running configuration stays. The dataplane section "
+            + "(devices, workers, counters file, manage-routes) takes a restart; a change there is logged.",
         "%nBGP: with a bgp: section xlat connects to each peer and announces what 'xlat routes' prints, while the "
             + "data plane is healthy (its device up, its workers alive; checked every 150 ms, withdrawn within "
             + "about 300 ms of a failure, announced again on recovery). SIGHUP re-reads the routes (and the "

@@ -400,8 +400,8 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         ports.putAll(kept);
         watched = Map.copyOf(ports);
         settings = next;
-        log.info("reloaded: " + next.tenants().size() + " tenants, " + added + " devices opened, " + removed
-            + " closed");
+        log.info("reloaded: translator section and " + next.tenants().size() + " tenants, " + added
+            + " devices opened, " + removed + " closed");
     }
 
     /** The {@code dataplane:} keys whose change a reload cannot apply, as the file names them. */

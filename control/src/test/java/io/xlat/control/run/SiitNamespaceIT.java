@@ -236,6 +236,13 @@ class SiitNamespaceIT {
     /** Serves a random 1 MiB file over HTTP from one side and fetches it from the other; compares digests. */
     private static void tcpTransfer(String serverNs, String bind, String clientNs, String url, int port)
         throws Exception {
+        tcpTransfer(lab, serverNs, bind, clientNs, url, port);
+    }
+
+    /** {@link #tcpTransfer(String, String, String, String, int)} in another test's lab. */
+    static void tcpTransfer(NamespaceLab lab, String serverNs, String bind, String clientNs, String url, int port)
+        throws Exception {
+        final Path dir = lab.dir;
         final Path www = Files.createDirectories(dir.resolve("www-" + port));
         final byte[] blob = new byte[1 << 20];
         new Random(port).nextBytes(blob);
@@ -254,6 +261,13 @@ class SiitNamespaceIT {
     /** Starts a UDP echo server on one side, sends from the other; returns the address the reply came from. */
     private static String udpEcho(String serverNs, String bind, int port, String clientNs, String target)
         throws Exception {
+        return udpEcho(lab, serverNs, bind, port, clientNs, target);
+    }
+
+    /** {@link #udpEcho(String, String, int, String, String)} in another test's lab. */
+    static String udpEcho(NamespaceLab lab, String serverNs, String bind, int port, String clientNs, String target)
+        throws Exception {
+        final Path dir = lab.dir;
         final Process server = lab.start(serverNs, dir.resolve("udp-" + port + ".log"), "python3", "-c", UDP_ECHO,
             bind, Integer.toString(port));
         try {

@@ -162,13 +162,13 @@ class TenantNamespaceIT {
         // then green, in the translator's namespace, added while red's ping flows: as 'xlat reload' sends it
         Files.writeString(config, config(true));
         assertEquals(xlat.pid(), ReloadRequest.send(countersFile));
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: 3 tenants"));
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 3 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("300 packets transmitted, 300 received, 0% packet loss"), r.output());
         assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: translator section and 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
         final String link = lab.run("ip", "-n", nsx, "link", "show", "xb-green");
         assertTrue(link.contains("UP"), link);
 
@@ -185,7 +185,7 @@ class TenantNamespaceIT {
         Files.writeString(config, config(false));
         hangUp();
         NamespaceLab.await("the removal to apply", 10_000,
-            () -> read(xlatLog).contains("reloaded: 2 tenants, 0 devices opened, 1 closed"));
+            () -> read(xlatLog).contains("reloaded: translator section and 2 tenants, 0 devices opened, 1 closed"));
         assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
         final NamespaceLab.Result after = lab.execIn(nsRed, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",

@@ -163,17 +163,17 @@ class TenantWorkersIT {
 
         Files.writeString(config, config(true));
         hangUp();
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: 3 tenants"));
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 3 tenants"));
         Files.writeString(config, config(false));
         hangUp();
-        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains("reloaded: 2 tenants"));
+        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 2 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("200 packets transmitted, 200 received, 0% packet loss"), r.output());
         assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: 2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: translator section and 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains("reloaded: translator section and 2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
         assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
     }
