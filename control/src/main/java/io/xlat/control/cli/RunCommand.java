@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
     header = "Run the translator on a TUN device until stopped.",
     description = {
         "%nTranslate between IPv4 and IPv6 on the TUN device dataplane.siit-tun (or --tun), which carries both "
-            + "families (for a device pair, tenants, or both with plain SIIT, see 'Several devices' below): route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
+            + "families (for a device pair, tenants, or both with plain SIIT, see 'Several devices' below): "
+            + "route the IPv4 destinations to translate and the IPv6 prefixes (pool6, EAM) into it. "
             + "The device is created, or attached to when it exists (a persistent device from 'ip tuntap add'); "
             + "it is brought up, and its MTU set when --mtu is given or xlat created it. With "
             + "dataplane.manage-routes: true xlat routes pool6, the EAM IPv4 prefixes and its own addresses into "
@@ -104,8 +105,9 @@ final class RunCommand implements Callable<Integer> {
     String ipv6Address;
 
     @Option(names = "--mtu", paramLabel = "BYTES",
-        description = "Set the device's MTU. Without --config also the translator's ipv6-mtu, and ipv4-mtu "
-            + "20 bytes less.")
+        description = "Set the device's MTU (--tun or siit-tun alone; with several devices, those xlat creates "
+            + "get the translator's ipv4-mtu and ipv6-mtu). Without --config also the translator's ipv6-mtu, and "
+            + "ipv4-mtu 20 bytes less.")
     Integer mtu;
 
     @Option(names = "--workers", paramLabel = "N",
@@ -119,7 +121,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
-            + "(park up to 1 ms, never block) or busy (spin: a full core per worker).")
+            + "(park up to 1 ms, never block) or busy (spin: a full core per worker). With several devices a "
+            + "worker reads many queues in turn, so poll waits as backoff does.")
     String idle;
 
     @Spec
@@ -234,6 +237,15 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         final RunLog log = new RunLog(err, main != null && main.verbose());
+        if (settings.globalTun() == null && (settings.translator().pool6() != null
+            || !settings.translator().eamt().isEmpty())) {
+            log.info("notice: pool6/EAM are configured but neither dataplane.ipv4-tun nor dataplane.siit-tun: "
+                + "traffic routed to them here is dropped (no-device on " + settings.ipv6Tun() + ")");
+        }
+        if (mtu != null) {
+            log.info("notice: --mtu applies to --tun and siit-tun alone; with several devices, devices xlat creates get"
+                + " the translator's ipv4-mtu and ipv6-mtu");
+        }
         final AtomicReference<MultiDeviceDataplane> running = new AtomicReference<>();
         final AtomicReference<BgpControl> bgp = new AtomicReference<>();
         final AtomicReference<HealthMonitor> health = new AtomicReference<>();
@@ -391,7 +403,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (ConfigException e) {
             log.info("reload rejected, the running configuration stays" + reasons(e));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.info("reload failed, the running configuration stays: " + Main.describe(e));
         }
     }

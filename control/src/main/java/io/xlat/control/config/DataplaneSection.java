@@ -82,7 +82,8 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
             countersFile = countersFile(m, problems);
         }
         return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
-            manageRoutes != null ? manageRoutes : d.manageRoutes(), countersFile != null ? countersFile : d.countersFile(),
+            manageRoutes != null ? manageRoutes : d.manageRoutes(),
+            countersFile != null ? countersFile : d.countersFile(),
             ipv4Tun);
     }
 

@@ -61,12 +61,15 @@ public final class MultiDeviceDataplane implements AutoCloseable {
     private final Map<String, Port> ports;
     /**
      * The ports as of the last start or reload, for {@link #deviceProblems}: the health poll reads it without the
-     * lock, which a reload holds while it waits for the workers to switch (up to {@link WorkerTranslators#SWITCH_TIMEOUT_MILLIS}).
+     * lock, which a reload holds while it waits for the workers to switch (up to
+     * {@link WorkerTranslators#SWITCH_TIMEOUT_MILLIS}).
      */
     private volatile Map<String, Port> watched;
     /** Ports a failed switch left open: a worker may still read them, so they close only at stop. */
     private final List<Port> orphans = new ArrayList<>();
     private MultiDeviceRunSettings settings;
+    /** The workers' ICMP error budget and id key, kept across reloads. */
+    private WorkerTranslators.Shared shared;
     /** The settings the devices were opened with: a reload changes the translator and the tenants only. */
     private final MultiDeviceRunSettings started;
     private boolean closed;
@@ -102,7 +105,9 @@ public final class MultiDeviceDataplane implements AutoCloseable {
     }
 
     private MultiDeviceDataplane(MultiDeviceRunSettings settings, RunLog log, TunDevice ipv6Device,
-        TunDevice globalDevice, CountersFile counters, List<MultiDeviceWorkerAgent> agents, Map<String, Port> ports) {
+        TunDevice globalDevice, CountersFile counters, List<MultiDeviceWorkerAgent> agents, Map<String, Port> ports,
+        WorkerTranslators.Shared shared) {
+        this.shared = shared;
         this.settings = settings;
         this.started = settings;
         this.log = log;
@@ -132,9 +137,11 @@ public final class MultiDeviceDataplane implements AutoCloseable {
             }
             ipv6.up();
             final int workers = ipv6.queueCount();
-            log.info("device " + ipv6.name() + ": IPv6 of " + (settings.tenants().isEmpty() ? "" : "the instance "
-                + "prefixes and ") + (settings.globalTun() == null ? "nothing else (no global device)" : "pool6 and "
-                + "the EAM entries") + ", mtu " + ipv6.mtu()
+            final String globalRole = settings.globalTun() == null ? "no plain SIIT (no ipv4-tun or siit-tun)"
+                : settings.globalBothFamilies() ? "not plain SIIT's (on " + settings.globalTun() + ")"
+                : "plain SIIT's (pool6 and the EAM entries, IPv4 on " + settings.globalTun() + ")";
+            log.info("device " + ipv6.name() + ": IPv6 of " + settings.tenants().size() + " tenants' instance "
+                + "prefixes, " + globalRole + ", mtu " + ipv6.mtu()
                 + (ipv6.existed() ? " (existing device)" : " (created)") + ", " + workers
                 + (workers == 1 ? " queue" : " queues"));
             if (workers < settings.workers()) {
@@ -145,9 +152,10 @@ public final class MultiDeviceDataplane implements AutoCloseable {
                 global = openGlobal(settings, workers, log);
             }
             final TenantPorts[] first = generation(settings, workers, Map.of(), opened, counters, null, log);
-            final List<MultiDeviceWorkerAgent> agents = agents(settings, ipv6, global, first, counters, log);
+            final WorkerTranslators.Shared shared = WorkerTranslators.Shared.create(settings.translator());
+            final List<MultiDeviceWorkerAgent> agents = agents(settings, ipv6, global, first, counters, shared, log);
             final MultiDeviceDataplane dataplane = new MultiDeviceDataplane(settings, log, ipv6, global, counters,
-                agents, opened);
+                agents, opened, shared);
             dataplane.startRunners();
             log.info("started: " + ipv6.name() + (global == null ? "" : " and " + global.name()) + ", "
                 + settings.tenants().size() + " tenants, " + opened.size() + " tenant devices, workers " + workers
@@ -196,8 +204,9 @@ public final class MultiDeviceDataplane implements AutoCloseable {
     }
 
     private static List<MultiDeviceWorkerAgent> agents(MultiDeviceRunSettings settings, TunDevice ipv6,
-        TunDevice global, TenantPorts[] first, CountersFile counters, RunLog log) {
-        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, first.length);
+        TunDevice global, TenantPorts[] first, CountersFile counters, WorkerTranslators.Shared shared, RunLog log) {
+        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, first.length,
+            shared);
         final List<MultiDeviceWorkerAgent> agents = new ArrayList<>();
         for (int w = 0; w < first.length; w++) {
             final GlobalPort globalPort = global == null ? null : new GlobalPort(
@@ -360,11 +369,23 @@ public final class MultiDeviceDataplane implements AutoCloseable {
      * Applies a new translator section and tenant set: builds new translators, opens new tenants' devices,
      * switches every worker over between two of its batches, then closes the devices of tenants that are gone.
      * The devices, workers and counters file ({@code dataplane:}) stay as started: changes there are logged and
-     * wait for a restart. On any error nothing changes and the exception says why.
+     * wait for a restart. An error before the switch (a device that cannot open) changes nothing and the
+     * exception says why. A worker that does not switch in time (stuck, or its thread dead) does not undo it: the
+     * others run the new configuration, that worker takes it when it comes round, and devices the new one dropped
+     * stay open until stop, since that worker may still use them.
      */
     public synchronized void reload(MultiDeviceRunSettings next) throws IOException {
         if (closed) {
             throw new IllegalStateException("the data plane is stopped");
+        }
+        for (final TenantConfig tenant : next.tenants()) {
+            // validation checks the new file's own names; these are the running devices', which a reload keeps
+            if (tenant.tun() != null && tenant.netns() == null && (tenant.tun().equals(started.ipv6Tun())
+                || tenant.tun().equals(started.globalTun()))) {
+                throw new IOException("tenant " + tenant.name() + ": tun '" + tenant.tun() + "' is a device this "
+                    + "xlat runs as dataplane." + (tenant.tun().equals(started.ipv6Tun()) ? "ipv6-tun"
+                    : started.globalRole()) + " until a restart");
+            }
         }
         final List<String> restart = restartOnly(started, next);
         if (!restart.isEmpty()) {
@@ -373,25 +394,29 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         }
         final Map<String, Port> kept = new HashMap<>();
         final TenantPorts[] generation = generation(next, agents.size(), ports, kept, counters,
-            WorkerTranslators.build(next.translator(), drops(agents), agents.size()), log);
+            WorkerTranslators.build(next.translator(), drops(agents), agents.size(), shared.follow(next.translator())),
+            log);
+        shared = shared.follow(next.translator());
         for (int w = 0; w < agents.size(); w++) {
             agents.get(w).offer(generation[w]);
         }
+        boolean allSwitched = true;
         try {
             WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == generation[w]);
         } catch (IOException e) {
-            // a worker is stuck or dead: it may use either generation, so nothing closes before stop
-            for (final Port port : kept.values()) {
-                if (!ports.containsValue(port)) {
-                    orphans.add(port);
-                }
-            }
-            throw e;
+            allSwitched = false;
+            log.info("reload: " + e.getMessage() + "; the others run the new configuration, it takes it when it "
+                + "comes round, and the devices of removed tenants stay open until stop");
         }
         int removed = 0;
         for (final Map.Entry<String, Port> old : ports.entrySet()) {
             if (kept.get(old.getKey()) != old.getValue()) {
-                old.getValue().close();
+                if (allSwitched) {
+                    old.getValue().close();
+                } else {
+                    // a worker still on the old generation may read it
+                    orphans.add(old.getValue());
+                }
                 removed++;
             }
         }

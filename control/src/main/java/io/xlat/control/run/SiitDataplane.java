@@ -47,9 +47,12 @@ public final class SiitDataplane implements AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final String summary;
     private boolean closed;
+    /** The workers' ICMP error budget and id key, kept across reloads. */
+    private WorkerTranslators.Shared shared;
 
     private SiitDataplane(RunSettings settings, RunLog log, TunDevice device, CountersFile counters,
-        List<TunWorkerAgent> agents, String summary) {
+        List<TunWorkerAgent> agents, String summary, WorkerTranslators.Shared shared) {
+        this.shared = shared;
         this.settings = settings;
         this.log = log;
         this.device = device;
@@ -75,9 +78,11 @@ public final class SiitDataplane implements AutoCloseable {
                 log.info(device.name() + " is a single-queue device: 1 worker instead of " + settings.workers()
                     + " (create it with 'ip tuntap add dev " + device.name() + " mode tun multi_queue' for more)");
             }
-            final List<TunWorkerAgent> agents = agents(settings, log, device, counters);
+            final WorkerTranslators.Shared shared = WorkerTranslators.Shared.create(settings.translator());
+            final List<TunWorkerAgent> agents = agents(settings, log, device, counters, shared);
             final String summary = summary(settings, device, counters.path(), pid);
-            final SiitDataplane dataplane = new SiitDataplane(settings, log, device, counters, agents, summary);
+            final SiitDataplane dataplane = new SiitDataplane(settings, log, device, counters, agents, summary,
+                shared);
             dataplane.startRunners();
             log.info("started: " + summary);
             return dataplane;
@@ -108,8 +113,9 @@ public final class SiitDataplane implements AutoCloseable {
     }
 
     private static List<TunWorkerAgent> agents(RunSettings settings, RunLog log, TunDevice device,
-        CountersFile counters) {
-        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, device.queueCount());
+        CountersFile counters, WorkerTranslators.Shared shared) {
+        final Translator[] translators = WorkerTranslators.build(settings.translator(), null, device.queueCount(),
+            shared);
         final List<TunWorkerAgent> agents = new ArrayList<>();
         for (int q = 0; q < device.queueCount(); q++) {
             final WorkerCounters published = new WorkerCounters(counters.manager(), device.name(), q);
@@ -123,9 +129,9 @@ public final class SiitDataplane implements AutoCloseable {
      * Applies a reloaded translator section: new translators (their counters run on), taken by each worker
      * between two batches, so that no packet is lost. The device and workers stay as started.
      *
-     * @throws IOException when a worker does not take its new translator in time (it may still, later)
+     * A worker that does not take its translator in time (stuck) is logged; it takes it when it comes round.
      */
-    public synchronized void reload(TranslatorConfig next) throws IOException {
+    public synchronized void reload(TranslatorConfig next) {
         if (closed) {
             throw new IllegalStateException("the data plane is stopped");
         }
@@ -133,11 +139,16 @@ public final class SiitDataplane implements AutoCloseable {
         for (int w = 0; w < drops.length; w++) {
             drops[w] = agents.get(w).current().counters();
         }
-        final Translator[] translators = WorkerTranslators.build(next, drops, agents.size());
+        shared = shared.follow(next);
+        final Translator[] translators = WorkerTranslators.build(next, drops, agents.size(), shared);
         for (int w = 0; w < translators.length; w++) {
             agents.get(w).offer(translators[w]);
         }
-        WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == translators[w]);
+        try {
+            WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == translators[w]);
+        } catch (IOException e) {
+            log.info("reload: " + e.getMessage() + "; the others translate with the new section already");
+        }
         log.info("reloaded: translator section applied to " + agents.size()
             + (agents.size() == 1 ? " worker" : " workers"));
     }

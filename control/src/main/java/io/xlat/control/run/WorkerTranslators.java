@@ -21,22 +21,36 @@ final class WorkerTranslators {
     }
 
     /**
-     * One translator per worker for {@code config}, sharing one mapping and one ICMP error rate limit. With
-     * {@code previous} (a reload), worker {@code w}'s translator counts into {@code previous[w]}, the global drop
-     * counters of the translator it replaces, so that the counts run on.
+     * What every worker's translator shares and a reload keeps: the ICMP error budget (while {@code icmp-rate}
+     * stays the same: a reload must not hand out a fresh burst) and the secret key of the IPv4 identifications
+     * (RFC 7739 §5.3: not predictable from outside).
      */
-    static Translator[] build(TranslatorConfig config, DropCounters[] previous, int workers) {
+    record Shared(TokenBucket icmpLimit, int icmpRate, int idKey) {
+
+        static Shared create(TranslatorConfig config) {
+            return new Shared(new TokenBucket(config.icmpRate()), config.icmpRate(), new SecureRandom().nextInt());
+        }
+
+        /** This, or a new bucket with the same key when the rate changed. */
+        Shared follow(TranslatorConfig config) {
+            return config.icmpRate() == icmpRate ? this
+                : new Shared(new TokenBucket(config.icmpRate()), config.icmpRate(), idKey);
+        }
+    }
+
+    /**
+     * One translator per worker for {@code config}, sharing one mapping and {@code shared}. With {@code previous}
+     * (a reload), worker {@code w}'s translator counts into {@code previous[w]}, the global drop counters of the
+     * translator it replaces, so that the counts run on.
+     */
+    static Translator[] build(TranslatorConfig config, DropCounters[] previous, int workers, Shared shared) {
         final AddressMapping mapping = new AddressMapping(config);
-        // one bucket for the process: icmp-rate is the host's rate, not the rate times the workers
-        final TokenBucket icmpLimit = new TokenBucket(config.icmpRate());
-        // RFC 7739 §5.3 ids: a secret key, so that identifications are not predictable from outside; one key for
-        // all workers
         final SecureRandom random = new SecureRandom();
-        final int idKey = random.nextInt();
         final Translator[] translators = new Translator[workers];
         for (int w = 0; w < workers; w++) {
             final DropCounters drops = previous == null ? new DropCounters() : previous[w];
-            translators[w] = new Translator(config, mapping, drops, idKey, random.nextInt(), icmpLimit);
+            translators[w] = new Translator(config, mapping, drops, shared.idKey(), random.nextInt(),
+                shared.icmpLimit());
         }
         return translators;
     }

@@ -196,6 +196,21 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /**
+     * A counter of one device's section of {@code xlat stats} (its indented lines up to the next device); 0 when
+     * the device or the counter is absent: stats leaves out zeros, so a section may end without it.
+     */
+    static long counter(String stats, String device, String label) {
+        final java.util.regex.Matcher section = java.util.regex.Pattern.compile("(?m)^"
+            + java.util.regex.Pattern.quote(device) + " \\(.*\\)\n((?:  .*\\n?)*)").matcher(stats);
+        if (!section.find()) {
+            return 0;
+        }
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  "
+            + java.util.regex.Pattern.quote(label) + " +(\\d+)$").matcher(section.group(1));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
      * The translator section the tenant tests share and their first tenant, blue (2001:db8:100:1::/96, 10.0.0.0/25
      * on xb-blue in {@code netns}), as YAML lines ending in a newline; callers append more tenants and a dataplane.
      */

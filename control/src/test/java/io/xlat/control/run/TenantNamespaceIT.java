@@ -28,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </pre>
  */
 class TenantNamespaceIT {
+    /** How the log starts the line of a reload applied. */
+    private static final String RELOADED = "reloaded: translator section and ";
+
 
     static final String BLUE_PEER_V6 = "2001:db8:100:1::a00:c8";
     static final String RED_PEER_V6 = "2001:db8:100:2::a00:c8";
@@ -162,13 +165,13 @@ class TenantNamespaceIT {
         // then green, in the translator's namespace, added while red's ping flows: as 'xlat reload' sends it
         Files.writeString(config, config(true));
         assertEquals(xlat.pid(), ReloadRequest.send(countersFile));
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 3 tenants"));
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "3 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("300 packets transmitted, 300 received, 0% packet loss"), r.output());
         assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: translator section and 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
         final String link = lab.run("ip", "-n", nsx, "link", "show", "xb-green");
         assertTrue(link.contains("UP"), link);
 
@@ -185,7 +188,7 @@ class TenantNamespaceIT {
         Files.writeString(config, config(false));
         hangUp();
         NamespaceLab.await("the removal to apply", 10_000,
-            () -> read(xlatLog).contains("reloaded: translator section and 2 tenants, 0 devices opened, 1 closed"));
+            () -> read(xlatLog).contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"));
         assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
         final NamespaceLab.Result after = lab.execIn(nsRed, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
@@ -211,14 +214,7 @@ class TenantNamespaceIT {
 
     /** A counter of one device's section of {@code xlat stats}; 0 when absent. */
     static long counter(String stats, String device, String label) {
-        final int start = stats.indexOf("\n" + device + " ");
-        if (start < 0) {
-            return 0;
-        }
-        final int end = stats.indexOf("\n\n", start + 1);
-        final String section = end < 0 ? stats.substring(start) : stats.substring(start, end);
-        final Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(label) + " +(\\d+)$").matcher(section);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return NamespaceLab.counter(stats, device, label);
     }
 
     static String read(Path file) {

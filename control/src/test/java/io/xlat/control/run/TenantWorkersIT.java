@@ -26,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * removed tenant's device closes. Needs root.
  */
 class TenantWorkersIT {
+    /** How the log starts the line of a reload applied. */
+    private static final String RELOADED = "reloaded: translator section and ";
+
 
     private static final int WORKERS = 2;
     /** Peers per tenant, 10.0.0.200 and up: distinct addresses hash to queues independently of each other. */
@@ -163,17 +166,17 @@ class TenantWorkersIT {
 
         Files.writeString(config, config(true));
         hangUp();
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 3 tenants"));
+        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "3 tenants"));
         Files.writeString(config, config(false));
         hangUp();
-        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains("reloaded: translator section and 2 tenants"));
+        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "2 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("200 packets transmitted, 200 received, 0% packet loss"), r.output());
         assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: translator section and 3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
-        assertTrue(read(xlatLog).contains("reloaded: translator section and 2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
+        assertTrue(read(xlatLog).contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
         assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
     }
@@ -191,7 +194,8 @@ class TenantWorkersIT {
 
     /** A counter of one worker's section of {@code xlat stats --per-worker} ("xb-blue q1"); 0 when absent. */
     private static long workerCounter(String stats, String group, String label) {
-        return counter(stats.replace("\n" + group + "\n", "\n" + group + " \n"), group, label);
+        // the same shape as a device's section, which NamespaceLab.counter reads, once named like one
+        return counter(stats.replace("\n" + group + "\n", "\n" + group + " (worker)\n"), group, label);
     }
 
     private static String stats() {

@@ -222,7 +222,7 @@ public final class MultiDeviceWorkerAgent implements Agent {
     }
 
     private void fromIpv6Device(int length, long now) {
-        if (version() != 6) {
+        if (version() == 4) {
             translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
             return;
         }

@@ -102,15 +102,16 @@ public final class TunWorkerAgent implements Agent {
 
     @Override
     public int doWork() {
-        if (failed) {
-            return 0;
-        }
-        heartbeat.lazySet(heartbeat.get() + 1);
+        // a reload's translator is taken even by a worker whose queue failed, so that the reload completes
         final Translator next = offered;
         if (next != translator) {
             translator = next;
             installed = next;
         }
+        if (failed) {
+            return 0;
+        }
+        heartbeat.lazySet(heartbeat.get() + 1);
         final long now = clock.nanoTime();
         int packets = 0;
         while (packets < batch) {

@@ -43,10 +43,17 @@ public enum DropReason {
     TENANT_NOT_IPV4(73, "tenant-not-ipv4", "xlat tenants", "a packet on a tenant's IPv4 device that is not IPv4"),
     // --- data plane devices -------------------------------------------------------------------------
     WRONG_FAMILY_FOR_DEVICE(74, "wrong-family-for-device", "xlat dataplane",
-        "IPv4 read from dataplane.ipv6-tun or IPv6 from dataplane.ipv4-tun: a route points the wrong family at it");
+        "IPv4 read from dataplane.ipv6-tun or IPv6 from dataplane.ipv4-tun: a route points the wrong family at it"),
+    // --- TUN offloads (virtio-net GSO super-packets, dataplane.offload) -----------------------------
+    GSO_NOT_TCP(75, "gso-not-tcp", "virtio-net GSO",
+        "a super-packet that is not TCP, or is a fragment: only TCP segmentation offload is translated"),
+    GSO_NEEDS_FRAGMENTS(76, "gso-needs-fragments", "RFC 7915 4 / GSO",
+        "IPv4 super-packet with DF clear whose segments exceed lowest-ipv6-mtu: each would need a Fragment Header"),
+    GSO_TOO_LONG_FOR_IPV4(77, "gso-too-long-for-ipv4", "RFC 791 / GSO",
+        "IPv6 super-packet whose IPv4 translation would exceed the 65535-byte Total Length");
 
     /** The largest id in use: counter arrays are sized MAX_ID + 1. */
-    public static final int MAX_ID = 74;
+    public static final int MAX_ID = 77;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];
 

@@ -16,6 +16,12 @@ final class Context {
     Tenant tenant;
     /** All tenant instances of the current generation (to tell a fabric router from another tenant). */
     TenantTable tenants = TenantTable.empty();
+    /**
+     * TCP bytes per segment (header and gso_size) when the packet is a super-packet from a TUN device with
+     * offloads, which the kernel cuts into segments after translation; 0 for an ordinary packet. A super-packet's
+     * TCP checksum field holds the partial (pseudo-header) sum that the kernel completes for each segment.
+     */
+    int segment;
 
     void global(Mapping globalMapping, DropCounters globalCounters) {
         mapping = globalMapping;

@@ -120,6 +120,24 @@ public final class Translator {
      */
     public int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
         PacketSink back) {
+        final int emitted = translateOne(buffer, offset, length, nowNanos, forward, back);
+        ctx.segment = 0;
+        return emitted;
+    }
+
+    /**
+     * Says that the next packet given to {@link #translate} or {@link #translateFromTenant} is a TCP super-packet
+     * read from a TUN device with offloads (virtio-net GSO): the kernel cuts it into segments of
+     * {@code segmentL4Length} TCP bytes (header plus gso_size) after translation, and completes each segment's TCP
+     * checksum, whose field holds the partial pseudo-header sum. MTU and DF rules apply to one segment, as they
+     * would have to the packets GRO merged. Cleared by that next call.
+     */
+    public void nextIsSuperPacket(int segmentL4Length) {
+        ctx.segment = segmentL4Length;
+    }
+
+    private int translateOne(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
+        PacketSink back) {
         if (length < 1) {
             counters.drop(DropReason.TRUNCATED);
             return 0;
@@ -155,9 +173,12 @@ public final class Translator {
         final DropCounters c = tenant.counters();
         if (length < 1 || ((buffer.getByte(offset) >> 4) & 0xF) != 4) {
             c.drop(DropReason.TENANT_NOT_IPV4);
+            ctx.segment = 0;
             return 0;
         }
         ctx.tenant(tenant, c);
-        return translator46.translate(buffer, offset, length, nowNanos, forward, back);
+        final int emitted = translator46.translate(buffer, offset, length, nowNanos, forward, back);
+        ctx.segment = 0;
+        return emitted;
     }
 }

@@ -202,10 +202,19 @@ final class Translator46 {
             nextHeader = IpProtocol.ICMPV6;
         }
 
+        // A super-packet (TUN offloads) stands for segments of ctx.segment TCP bytes: sizes are judged per segment.
+        final boolean superPacket = ctx.segment > 0;
+        if (superPacket && (protocol != IpProtocol.TCP || isFragment)) {
+            return drop(DropReason.GSO_NOT_TCP);
+        }
+        final int sizedL4 = superPacket ? Math.min(l4Length, ctx.segment) : l4Length;
         // Fragment header and size (RFC 7915 §4 and §4.1).
-        final boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + l4Length > lowestIpv6Mtu);
+        final boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + sizedL4 > lowestIpv6Mtu);
+        if (superPacket && addFragmentHeader) {
+            return drop(DropReason.GSO_NEEDS_FRAGMENTS);
+        }
         final int outLength = Ipv6Header.LENGTH + (addFragmentHeader ? Ipv6FragmentHeader.LENGTH : 0) + l4Length;
-        if (outLength > ipv6Mtu && dontFragment) {
+        if (outLength - l4Length + sizedL4 > ipv6Mtu && dontFragment) {
             // RFC 7915 §4: a DF packet that does not fit gets Fragmentation Needed with the MTU it would fit in.
             drop(DropReason.PACKET_TOO_BIG);
             final int mtu = ipv6Mtu - (outLength - total);
@@ -245,6 +254,12 @@ final class Translator46 {
         return 1;
     }
 
+    /** Flips the TCP checksum field between a checksum and the partial sum a super-packet carries. */
+    static void complementTcpChecksum(MutableDirectBuffer b, int l4) {
+        final int at = l4 + TransportHeader.TCP_CHECKSUM_OFFSET;
+        b.putShort(at, (short) ~b.getShort(at, BIG_ENDIAN), BIG_ENDIAN);
+    }
+
     /**
      * Updates the TCP/UDP checksum for the pseudo-header change, or turns an ICMPv4 echo into ICMPv6.
      *
@@ -268,7 +283,14 @@ final class Translator46 {
                 if (l4Length < TransportHeader.TCP_MIN_LENGTH) {
                     return DropReason.TRUNCATED;
                 }
-                TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                if (ctx.segment > 0) {
+                    // a partial sum is the complement of a checksum: update it as one, complemented (RFC 1624)
+                    complementTcpChecksum(b, l4);
+                    TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                    complementTcpChecksum(b, l4);
+                } else {
+                    TransportChecksums.update46(b, l4, l4Length, protocol, l4Length, removed, added);
+                }
                 return null;
             }
             case IpProtocol.UDP: {

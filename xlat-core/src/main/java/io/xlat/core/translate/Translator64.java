@@ -186,8 +186,17 @@ final class Translator64 {
             ipv4Protocol = IpProtocol.ICMP;
         }
 
+        // A super-packet (TUN offloads) stands for segments of ctx.segment TCP bytes: sizes are judged per segment.
+        final boolean superPacket = ctx.segment > 0;
+        if (superPacket && (protocol != IpProtocol.TCP || hasFragmentHeader)) {
+            return drop(DropReason.GSO_NOT_TCP);
+        }
         final int ipv4Length = Ipv4Header.MIN_LENGTH + l4Length;
-        if (ipv4Length > ipv4Mtu) {
+        if (superPacket && ipv4Length > 0xFFFF) {
+            return drop(DropReason.GSO_TOO_LONG_FOR_IPV4);
+        }
+        final int sizedLength = superPacket ? Ipv4Header.MIN_LENGTH + Math.min(l4Length, ctx.segment) : ipv4Length;
+        if (sizedLength > ipv4Mtu) {
             // RFC 7915 §5: the IPv6 sender learns the IPv4 path limit through Packet Too Big; the MTU it may use
             // is the IPv4 MTU plus the header growth, and never below the IPv6 minimum.
             drop(DropReason.PACKET_TOO_BIG);
@@ -208,7 +217,7 @@ final class Translator64 {
             // the Fragment Header"; MF "copied from the M flag"; "The IPv4 Don't Fragment (DF) flag is cleared".
             identification = Ipv6FragmentHeader.identification(b, chain.fragmentHeader) & 0xFFFF;
             flags = (moreFragments ? Ipv4Header.FLAG_MF : 0) | fragmentOffset;
-        } else if (ipv4Length > DF_THRESHOLD) {
+        } else if (sizedLength > DF_THRESHOLD) {
             // RFC 7915 §5.1: "If the size of the translated IPv4 packet is less than or equal to 1260 bytes, it
             // is set to zero; otherwise, it is set to one." RFC 6864 §4.1: atomic datagrams may carry any id.
             identification = 0;
@@ -247,6 +256,13 @@ final class Translator64 {
             case IpProtocol.TCP:
                 if (l4Length < TransportHeader.TCP_MIN_LENGTH) {
                     return DropReason.TRUNCATED;
+                }
+                if (ctx.segment > 0) {
+                    // a partial sum is the complement of a checksum: update it as one, complemented (RFC 1624)
+                    Translator46.complementTcpChecksum(b, l4);
+                    TransportChecksums.update64(b, l4, l4Length, protocol, l4Length, removed, added);
+                    Translator46.complementTcpChecksum(b, l4);
+                    return null;
                 }
                 break;
             case IpProtocol.UDP:
