@@ -1,6 +1,5 @@
 package io.xlat.control.run;
 
-import io.xlat.control.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,8 +10,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.xlat.control.run.TenantNamespaceIT.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,13 +102,8 @@ class CombinedModeIT {
             "  counters-file: " + countersFile,
             ""));
         xlatLog = dir.resolve("xlat.log");
-        xlat = lab.start(nsx, xlatLog, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
-            config.toString());
         // the routes go in last: once they are logged, the devices and workers run
-        NamespaceLab.await("xlat to start and install its routes (log: " + xlatLog + ")", 30_000,
-            () -> !xlat.isAlive() || read(xlatLog).contains("routes: "));
-        assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + read(xlatLog));
+        xlat = lab.startXlat(nsx, xlatLog, "routes: ", "--config", config.toString());
 
         // the IPv4 space behind pool6 is the operator's to route: this host carries 198.51.100.0/24
         lab.run("ip", "-n", nsx, "route", "add", "198.51.100.0/24", "dev", SIIT);
@@ -121,16 +113,7 @@ class CombinedModeIT {
 
     @AfterAll
     static void stopXlatAndDeleteNamespaces() {
-        try {
-            if (xlat != null) {
-                NamespaceLab.stop(xlat, 10_000);
-                System.out.println("xlat log:\n" + read(xlatLog));
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
     }
 
     @Test

@@ -169,6 +169,54 @@ final class NamespaceLab implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts a JVM running {@code mainClass} with {@code args} in namespace {@code ns} (the test class path), and
+     * waits until its log has {@code ready}; fails with the log when it exits first.
+     */
+    Process startJava(String ns, Path log, String ready, String mainClass, String... args) throws IOException,
+        InterruptedException {
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+            System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        final Process p = start(ns, log, command.toArray(new String[0]));
+        await("'" + ready + "' in " + log, 30_000, () -> !p.isAlive() || read(log).contains(ready));
+        if (!p.isAlive()) {
+            fail("exited " + p.exitValue() + " before '" + ready + "':\n" + read(log));
+        }
+        return p;
+    }
+
+    /** {@link #startJava} of {@code xlat run ARGS}. */
+    Process startXlat(String ns, Path log, String ready, String... runArgs) throws IOException, InterruptedException {
+        final List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(runArgs));
+        return startJava(ns, log, ready, io.xlat.control.cli.Main.class.getName(), args.toArray(new String[0]));
+    }
+
+    /** Stops {@code process} (if started), prints its log, and closes {@code lab} (if built), whatever fails. */
+    static void stopAndClose(NamespaceLab lab, Process process, Path log) {
+        try {
+            if (process != null) {
+                stop(process, 10_000);
+                System.out.println("xlat log:\n" + read(log));
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    /** A file's text, or a note of why there is none (for failure messages). */
+    static String read(Path file) {
+        try {
+            return file != null && Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     /** Stops a process started here: SIGTERM, then SIGKILL after {@code graceMillis}. */
     static void stop(Process p, long graceMillis) {
         if (p == null || !p.isAlive()) {

@@ -1,6 +1,5 @@
 package io.xlat.control.run;
 
-import io.xlat.control.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,12 +65,7 @@ class TenantNamespaceIT {
         config = dir.resolve("xlat.yaml");
         Files.writeString(config, config(false));
         xlatLog = dir.resolve("xlat.log");
-        xlat = lab.start(nsx, xlatLog, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
-            config.toString());
-        NamespaceLab.await("xlat to start (log: " + xlatLog + ")", 30_000, () -> !xlat.isAlive()
-            || read(xlatLog).contains("xlat: started: "));
-        assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + read(xlatLog));
+        xlat = lab.startXlat(nsx, xlatLog, "xlat: started: ", "--config", config.toString());
 
         // the tenant devices were created by xlat inside the tenants' namespaces, not here
         tenantSide(nsBlue, "xb-blue");
@@ -105,16 +97,7 @@ class TenantNamespaceIT {
 
     @AfterAll
     static void stopXlatAndDeleteNamespaces() {
-        try {
-            if (xlat != null) {
-                NamespaceLab.stop(xlat, 10_000);
-                System.out.println("xlat log:\n" + read(xlatLog));
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
     }
 
     @Test

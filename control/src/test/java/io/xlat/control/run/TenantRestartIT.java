@@ -1,6 +1,5 @@
 package io.xlat.control.run;
 
-import io.xlat.control.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,13 +162,8 @@ class TenantRestartIT {
         starts++;
         final Path log = lab.dir.resolve("xlat-" + starts + ".log");
         xlatLog = log;
-        final Process p = lab.start(nsx, log, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config",
-            config.toString(), "--workers", "1");
+        final Process p = lab.startXlat(nsx, log, "routes: ", "--config", config.toString(), "--workers", "1");
         xlat = p;
-        NamespaceLab.await("xlat to start (log: " + log + ")", 30_000, () -> !p.isAlive()
-            || read(log).contains("routes: "));
-        assertTrue(p.isAlive(), () -> "xlat exited " + p.exitValue() + ":\n" + read(log));
         return p;
     }
 

@@ -71,12 +71,8 @@ class TenantWorkersIT {
         config = dir.resolve("xlat.yaml");
         Files.writeString(config, config(false));
         xlatLog = dir.resolve("xlat.log");
-        xlat = lab.start(nsx, xlatLog, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), TenantWorkersLauncher.class.getName(),
+        xlat = lab.startJava(nsx, xlatLog, "xlat: started: ", TenantWorkersLauncher.class.getName(),
             config.toString(), Integer.toString(WORKERS));
-        NamespaceLab.await("xlat to start (log: " + xlatLog + ")", 30_000, () -> !xlat.isAlive()
-            || read(xlatLog).contains("xlat: started: "));
-        assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + read(xlatLog));
 
         tenantSide(nsBlue, "xb-blue");
         tenantSide(nsRed, "xb-red");
@@ -106,16 +102,7 @@ class TenantWorkersIT {
 
     @AfterAll
     static void stopXlatAndDeleteNamespaces() {
-        try {
-            if (xlat != null) {
-                NamespaceLab.stop(xlat, 10_000);
-                System.out.println("xlat log:\n" + read(xlatLog));
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
     }
 
     @Test
