@@ -11,13 +11,15 @@ package io.xlat.control.config;
  * @param countersFile {@code counters-file}: the memory-mapped live counters that {@code xlat stats} reads
  * @param ipv4Tun      {@code ipv4-tun}: the IPv4 device of plain SIIT / DC-SIIT on a device pair, whose IPv6 side is
  *                     {@code ipv6-tun}; or null
+ * @param offload      {@code offload}: open every device with virtio-net headers and TCP segmentation offload, so
+ *                     that the kernel hands over TCP super-packets of up to 64 KiB (default false)
  */
 public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
-    String ipv4Tun) {
+    String ipv4Tun, boolean offload) {
 
-    /** Without {@code ipv4-tun}. */
+    /** Without {@code ipv4-tun} and {@code offload}. */
     public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
-        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null);
+        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, false);
     }
 
     /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */

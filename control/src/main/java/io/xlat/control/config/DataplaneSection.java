@@ -20,9 +20,12 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
     static final String COUNTERS_FILE = "counters-file";
     /** An extension of the contract: the IPv4 half of plain SIIT on a device pair. */
     static final String IPV4_TUN = "ipv4-tun";
+    /** An extension: TUN offloads (virtio-net headers, TCP segmentation offload) on every device. */
+    static final String OFFLOAD = "offload";
 
     /** The contract's keys, then the extensions, in the order they are documented and written. */
-    static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE, IPV4_TUN);
+    static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE, IPV4_TUN,
+        OFFLOAD);
 
     /** More queues than a TUN device takes (the kernel's MAX_TAP_QUEUES is 256) would fail at start-up. */
     static final int MAX_WORKERS = 256;
@@ -77,6 +80,10 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         if (present(m, MANAGE_ROUTES)) {
             manageRoutes = YamlValues.bool(m.value(MANAGE_ROUTES), m.path(MANAGE_ROUTES), problems);
         }
+        Boolean offload = null;
+        if (present(m, OFFLOAD)) {
+            offload = YamlValues.bool(m.value(OFFLOAD), m.path(OFFLOAD), problems);
+        }
         String countersFile = null;
         if (present(m, COUNTERS_FILE)) {
             countersFile = countersFile(m, problems);
@@ -84,7 +91,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
             manageRoutes != null ? manageRoutes : d.manageRoutes(),
             countersFile != null ? countersFile : d.countersFile(),
-            ipv4Tun);
+            ipv4Tun, offload != null ? offload : d.offload());
     }
 
     private static boolean present(YamlMapping m, String key) {
@@ -116,6 +123,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         field(out, MANAGE_ROUTES, Boolean.toString(c.manageRoutes()));
         field(out, COUNTERS_FILE, YamlValues.escaped(c.countersFile()));
         field(out, IPV4_TUN, c.ipv4Tun() == null ? "null" : YamlValues.name(c.ipv4Tun()));
+        field(out, OFFLOAD, Boolean.toString(c.offload()));
     }
 
     private static void field(StringBuilder out, String key, String value) {

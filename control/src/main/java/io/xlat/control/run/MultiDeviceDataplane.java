@@ -131,7 +131,7 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         TunDevice global = null;
         final Map<String, Port> opened = new HashMap<>();
         try {
-            ipv6 = TunDevice.open(settings.ipv6Tun(), settings.workers());
+            ipv6 = TunDevice.open(settings.ipv6Tun(), settings.workers(), null, settings.offload());
             if (!ipv6.existed()) {
                 ipv6.mtu(settings.translator().ipv6Mtu());
             }
@@ -178,7 +178,7 @@ public final class MultiDeviceDataplane implements AutoCloseable {
 
     /** The global path's device: ipv4-tun (IPv4 only) or siit-tun (both families), a queue per worker. */
     private static TunDevice openGlobal(MultiDeviceRunSettings settings, int workers, RunLog log) throws IOException {
-        final TunDevice device = TunDevice.open(settings.globalTun(), workers);
+        final TunDevice device = TunDevice.open(settings.globalTun(), workers, null, settings.offload());
         try {
             if (!device.existed()) {
                 device.mtu(settings.globalBothFamilies()
@@ -328,7 +328,7 @@ public final class MultiDeviceDataplane implements AutoCloseable {
             throw new IOException("the counters file has no room for tenant " + tenant.name()
                 + "'s counters: restart xlat to add this many tenants");
         }
-        final TunDevice device = TunDevice.open(tenant.tun(), workers, tenant.netns());
+        final TunDevice device = TunDevice.open(tenant.tun(), workers, tenant.netns(), settings.offload());
         final DeviceCounters[] deviceCounters = new DeviceCounters[workers];
         final WorkerCounters[] published = new WorkerCounters[workers];
         final int ifindex;
@@ -449,6 +449,9 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         if (running.manageRoutes() != next.manageRoutes()) {
             keys.add("dataplane.manage-routes");
         }
+        if (running.offload() != next.offload()) {
+            keys.add("dataplane.offload");
+        }
         if (running.busy() != next.busy()) {
             keys.add("the idle mode");
         }
@@ -459,7 +462,8 @@ public final class MultiDeviceDataplane implements AutoCloseable {
     public synchronized MultiDeviceRunSettings settings() {
         return new MultiDeviceRunSettings(started.config(), started.ipv6Tun(), started.countersFile(),
             started.countersFileDefault(), started.busy(), settings.translator(), settings.tenants(),
-            started.manageRoutes(), started.workers(), started.globalTun(), started.globalBothFamilies());
+            started.manageRoutes(), started.workers(), started.globalTun(), started.globalBothFamilies(),
+            started.offload());
     }
 
     /** Worker {@code w}'s heartbeat (see {@code TunWorkerAgent#heartbeat}). */

@@ -24,10 +24,11 @@ import java.util.List;
  *                            when the IPv6 device is an existing single-queue one)
  * @param globalTun           the global path's device ({@code ipv4-tun} or {@code siit-tun}), or null
  * @param globalBothFamilies  true when {@code globalTun} is {@code siit-tun}
+ * @param offload             whether every device is opened with TUN offloads (TCP super-packets)
  */
 public record MultiDeviceRunSettings(Path config, String ipv6Tun, Path countersFile, boolean countersFileDefault,
     boolean busy, TranslatorConfig translator, List<TenantConfig> tenants, boolean manageRoutes, int workers,
-    String globalTun, boolean globalBothFamilies) {
+    String globalTun, boolean globalBothFamilies, boolean offload) {
 
     /** The most queues a Linux TUN device takes (MAX_TAP_QUEUES). */
     public static final int MAX_WORKERS = 256;
@@ -46,7 +47,7 @@ public record MultiDeviceRunSettings(Path config, String ipv6Tun, Path countersF
     public MultiDeviceRunSettings(Path config, String ipv6Tun, Path countersFile, boolean countersFileDefault,
         boolean busy, TranslatorConfig translator, List<TenantConfig> tenants, boolean manageRoutes, int workers) {
         this(config, ipv6Tun, countersFile, countersFileDefault, busy, translator, tenants, manageRoutes, workers,
-            null, false);
+            null, false, false);
     }
 
     /** Tenants only, one worker. */

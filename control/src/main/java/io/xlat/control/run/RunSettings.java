@@ -17,9 +17,10 @@ import java.nio.file.Path;
  * @param idle                how idle workers wait
  * @param translator          the translation settings
  * @param manageRoutes        whether xlat installs its routes into the device and removes them on stop
+ * @param offload             whether the device is opened with TUN offloads (TCP super-packets)
  */
 public record RunSettings(String device, int mtu, int workers, Path countersFile, boolean countersFileDefault,
-    IdleMode idle, TranslatorConfig translator, boolean manageRoutes) {
+    IdleMode idle, TranslatorConfig translator, boolean manageRoutes, boolean offload) {
 
     /** How an idle worker waits for packets. */
     public enum IdleMode {

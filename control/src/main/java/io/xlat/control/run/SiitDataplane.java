@@ -67,7 +67,7 @@ public final class SiitDataplane implements AutoCloseable {
         final CountersFile counters = openCounters(settings, pid, log);
         TunDevice device = null;
         try {
-            device = TunDevice.open(settings.device(), settings.workers());
+            device = TunDevice.open(settings.device(), settings.workers(), null, settings.offload());
             if (settings.mtu() > 0) {
                 device.mtu(settings.mtu());
             } else if (!device.existed()) {

@@ -27,7 +27,7 @@ class ManagedRoutesTest {
 
     private static MultiDeviceRunSettings settings(List<TenantConfig> tenants, String global, boolean both) {
         return new MultiDeviceRunSettings(null, "xlat6", Path.of("/run/xlat/counters"), true, false, TRANSLATOR,
-            tenants, true, 2, global, both);
+            tenants, true, 2, global, both, false);
     }
 
     private static List<String> shown(List<ManagedRoutes.Route> routes) {
@@ -65,9 +65,9 @@ class ManagedRoutesTest {
         assertTrue(MultiDeviceDataplane.restartOnly(running, settings(List.of(), "xlat4", false)).isEmpty(),
             "tenants and the translator section are a reload's to change");
         final MultiDeviceRunSettings moved = new MultiDeviceRunSettings(null, "other6", Path.of("/run/other"), true,
-            true, TRANSLATOR, List.of(), false, 3, "xlat0", true);
+            true, TRANSLATOR, List.of(), false, 3, "xlat0", true, true);
         assertEquals(List.of("dataplane.ipv6-tun", "dataplane.ipv4-tun", "dataplane.workers",
-            "dataplane.counters-file", "dataplane.manage-routes", "the idle mode"),
+            "dataplane.counters-file", "dataplane.manage-routes", "dataplane.offload", "the idle mode"),
             MultiDeviceDataplane.restartOnly(running, moved));
     }
 }

@@ -9,8 +9,6 @@ import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.WorkerCounters;
 import io.xlat.tunio.tun.PacketQueue;
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -54,6 +52,8 @@ public final class MultiDeviceWorkerAgent implements Agent {
     private final NanoClock clock;
     private final int batch;
     private final UnsafeBuffer slot;
+    /** Null unless the devices have offloads (virtio-net headers). */
+    private final Offloads offloads;
     private final Router router = new Router();
     private final ErrnoSet reportedReadErrors = new ErrnoSet();
     private volatile TenantPorts offered;
@@ -106,8 +106,13 @@ public final class MultiDeviceWorkerAgent implements Agent {
         this.errors = errors;
         this.clock = clock;
         this.batch = batch;
-        this.slot = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            BitUtil.align(Translator.HEADROOM + TunWorkerAgent.MAX_PACKET, 64), 64));
+        this.slot = TunWorkerAgent.slot();
+        // offloads are all devices' or none's (dataplane.offload)
+        this.offloads = ipv6Queue.offloads() ? new Offloads() : null;
+        ipv6Writer.offloads(offloads);
+        if (globalWriter != null) {
+            globalWriter.offloads(offloads);
+        }
         this.offered = ports;
         install(ports);
     }
@@ -128,6 +133,11 @@ public final class MultiDeviceWorkerAgent implements Agent {
     }
 
     private void install(TenantPorts next) {
+        for (final QueueWriter writer : next.writers) {
+            if (writer != null) {
+                writer.offloads(offloads);
+            }
+        }
         if (next.translator != null && next.translator != translator) {
             next.translator.takeOver(translator, next.table);
             translator = next.translator;
@@ -193,7 +203,7 @@ public final class MultiDeviceWorkerAgent implements Agent {
     private int drain(PacketQueue queue, DeviceCounters counters, int from, int tenant, long now) {
         int packets = 0;
         while (packets < batch) {
-            final int length = queue.read(slot, Translator.HEADROOM, TunWorkerAgent.MAX_PACKET);
+            final int length = TunWorkerAgent.read(queue, slot, offloads != null);
             if (length == 0) {
                 break;
             }
@@ -209,6 +219,14 @@ public final class MultiDeviceWorkerAgent implements Agent {
             }
             packets++;
             counters.received(length);
+            if (offloads != null) {
+                final DropReason refused = offloads.accept(slot, Translator.HEADROOM, length, translator);
+                if (refused != null) {
+                    (from == FROM_TENANT ? translator.tenantCounters(tenant) : translator.counters()).drop(refused);
+                    offloads.done(translator);
+                    continue;
+                }
+            }
             if (from == FROM_TENANT) {
                 translator.translateFromTenant(tenant, slot, Translator.HEADROOM, length, now, ipv6Writer,
                     ports.writers[tenant]);
@@ -216,6 +234,9 @@ public final class MultiDeviceWorkerAgent implements Agent {
                 fromIpv6Device(length, now);
             } else {
                 fromGlobalDevice(length, now);
+            }
+            if (offloads != null) {
+                offloads.done(translator);
             }
         }
         return packets;

@@ -1,10 +1,12 @@
 package io.xlat.tunio.agent;
 
+import io.xlat.core.drop.DropReason;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.WorkerCounters;
 import io.xlat.tunio.tun.LinuxNative;
 import io.xlat.tunio.tun.PacketQueue;
+import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.Agent;
@@ -42,6 +44,8 @@ public final class TunWorkerAgent implements Agent {
     private final WorkerCounters published;
     private final DeviceErrorHandler errors;
     private final QueueWriter writer;
+    /** Null unless the queue has offloads (virtio-net headers). */
+    private final Offloads offloads;
     private final int worker;
     private final int batch;
     private final UnsafeBuffer slot;
@@ -73,9 +77,9 @@ public final class TunWorkerAgent implements Agent {
         this.clock = clock;
         this.batch = batch;
         this.writer = new QueueWriter(queue, deviceCounters, errors, worker);
-        // one slot: the translator's headroom, the largest packet, and cache-line alignment for the IP header
-        this.slot = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            BitUtil.align(Translator.HEADROOM + MAX_PACKET, 64), 64));
+        this.offloads = queue.offloads() ? new Offloads() : null;
+        writer.offloads(offloads);
+        this.slot = slot();
     }
 
     /**
@@ -115,7 +119,7 @@ public final class TunWorkerAgent implements Agent {
         final long now = clock.nanoTime();
         int packets = 0;
         while (packets < batch) {
-            final int length = queue.read(slot, Translator.HEADROOM, MAX_PACKET);
+            final int length = read(queue, slot, offloads != null);
             if (length == 0) {
                 break;
             }
@@ -124,8 +128,19 @@ public final class TunWorkerAgent implements Agent {
                 break;
             }
             packets++;
-            deviceCounters.received(length);
-            translator.translate(slot, Translator.HEADROOM, length, now, writer, writer);
+            if (offloads != null) {
+                final DropReason refused = offloads.accept(slot, Translator.HEADROOM, length, translator);
+                deviceCounters.received(length);
+                if (refused != null) {
+                    translator.counters().drop(refused);
+                    continue;
+                }
+                translator.translate(slot, Translator.HEADROOM, length, now, writer, writer);
+                offloads.done(translator);
+            } else {
+                deviceCounters.received(length);
+                translator.translate(slot, Translator.HEADROOM, length, now, writer, writer);
+            }
         }
         if (packets > 0) {
             dirty = true;
@@ -146,6 +161,36 @@ public final class TunWorkerAgent implements Agent {
         if (reportedReadErrors.add(errno) || fatal) {
             errors.onDeviceError(queue.deviceName(), worker, "read", errno, fatal);
         }
+    }
+
+    /**
+     * One slot: the translator's headroom (which also takes a virtio-net header in front of the packet), the
+     * largest packet (a 64 KiB super-packet with offloads), and cache-line alignment for the IP header.
+     */
+    static UnsafeBuffer slot() {
+        return new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(Translator.HEADROOM + MAX_PACKET + 64, 64), 64));
+    }
+
+    /**
+     * Reads one packet to {@link Translator#HEADROOM} of {@code slot}; with {@code vnet}, its virtio-net header
+     * lands in the bytes just before.
+     *
+     * @return the packet's length (without the header), 0 when none waits, {@code -errno} on failure
+     */
+    static int read(PacketQueue queue, UnsafeBuffer slot, boolean vnet) {
+        if (!vnet) {
+            return queue.read(slot, Translator.HEADROOM, MAX_PACKET);
+        }
+        final int at = Translator.HEADROOM - VirtioNetHeader.LENGTH;
+        final int n = queue.read(slot, at, slot.capacity() - at);
+        if (n > 0 && n <= VirtioNetHeader.LENGTH) {
+            // shorter than its header: no packet; one byte of version 0, which the translator drops as such
+            VirtioNetHeader.writeNone(slot, at);
+            slot.putByte(Translator.HEADROOM, (byte) 0);
+            return 1;
+        }
+        return n <= 0 ? n : n - VirtioNetHeader.LENGTH;
     }
 
     /** Errors after which reading again cannot succeed: the device was deleted or the descriptor is broken. */

@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import static io.xlat.tunio.tun.LinuxNative.EAGAIN;
 import static io.xlat.tunio.tun.LinuxNative.EINTR;
 import static io.xlat.tunio.tun.LinuxNative.EIO;
+import static io.xlat.tunio.tun.LinuxNative.IOVEC_LENGTH;
 import static io.xlat.tunio.tun.LinuxNative.LIBC;
 import static io.xlat.tunio.tun.LinuxNative.POLLERR;
 import static io.xlat.tunio.tun.LinuxNative.POLLFD_EVENTS_OFFSET;
@@ -37,10 +38,17 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
     /** Where packets from heap buffers are copied before a write; created on first use, which production never needs. */
     private UnsafeBuffer staging;
     private volatile boolean closed;
+    private final boolean offloads;
 
     FdQueue(int fd, String deviceName) {
+        this(fd, deviceName, false);
+    }
+
+    /** @param offloads whether the descriptor was attached with IFF_VNET_HDR */
+    FdQueue(int fd, String deviceName, boolean offloads) {
         this.fd = fd;
         this.deviceName = deviceName;
+        this.offloads = offloads;
         pollFd.putInt(POLLFD_FD_OFFSET, fd, nativeOrder());
         pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
     }
@@ -87,6 +95,35 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
             final long n = LIBC.write(fd, address, length);
             if (n >= 0) {
                 return (int) n;
+            }
+            final int errno = LinuxNative.errno();
+            if (errno != EINTR) {
+                return -errno;
+            }
+        }
+    }
+
+    @Override
+    public boolean offloads() {
+        return offloads;
+    }
+
+    /** One writev(2): the header from its own memory, the packet from where it lies, no copy. */
+    @Override
+    public int writeWithHeader(DirectBuffer header, DirectBuffer buffer, int offset, int length,
+        MutableDirectBuffer iov) {
+        if (header.byteArray() != null || buffer.byteArray() != null) {
+            return PacketQueue.super.writeWithHeader(header, buffer, offset, length, iov);
+        }
+        buffer.boundsCheck(offset, length);
+        iov.putLong(0, header.addressOffset(), nativeOrder());
+        iov.putLong(8, VirtioNetHeader.LENGTH, nativeOrder());
+        iov.putLong(IOVEC_LENGTH, buffer.addressOffset() + offset, nativeOrder());
+        iov.putLong(IOVEC_LENGTH + 8, length, nativeOrder());
+        while (true) {
+            final long n = LIBC.writev(fd, iov.addressOffset(), 2);
+            if (n >= 0) {
+                return (int) Math.max(0, n - VirtioNetHeader.LENGTH);
             }
             final int errno = LinuxNative.errno();
             if (errno != EINTR) {

@@ -101,6 +101,16 @@ public final class LinuxNative {
     public static final int IFF_NO_PI = 0x1000;
     /** One file descriptor per queue; the kernel spreads flows over the queues by hash. */
     public static final int IFF_MULTI_QUEUE = 0x0100;
+    /** A struct virtio_net_hdr in front of every packet, both ways: see {@link VirtioNetHeader}. */
+    public static final int IFF_VNET_HDR = 0x4000;
+    /** {@code _IOW('T', 208, unsigned int)}: which offloads the reader takes (TUN_F_*), by value. */
+    public static final long TUNSETOFFLOAD = 0x400454d0L;
+    public static final int TUN_F_CSUM = 0x01;
+    public static final int TUN_F_TSO4 = 0x02;
+    public static final int TUN_F_TSO6 = 0x04;
+    public static final int TUN_F_TSO_ECN = 0x08;
+    /** struct iovec on LP64: base pointer, then length. */
+    public static final int IOVEC_LENGTH = 16;
 
     // ---- linux/sockios.h: interface ioctls on any socket ---------------------------------------------
     public static final long SIOCGIFFLAGS = 0x8913L;
@@ -144,6 +154,8 @@ public final class LinuxNative {
         @ssize_t long read(int fd, @intptr_t long buffer, @size_t long count);
 
         @ssize_t long write(int fd, @intptr_t long buffer, @size_t long count);
+
+        @ssize_t long writev(int fd, @intptr_t long iov, int iovcnt);
 
         int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
 

@@ -34,4 +34,28 @@ public interface PacketQueue {
      *         must then not call this in a loop without sleeping)
      */
     int awaitReadable(int timeoutMillis);
+
+    /**
+     * Whether every packet read from and written to this queue has a {@link VirtioNetHeader} in front (a TUN device
+     * opened with offloads): a read then returns the header and the packet, and writes go through
+     * {@link #writeWithHeader}.
+     */
+    default boolean offloads() {
+        return false;
+    }
+
+    /**
+     * Writes {@link VirtioNetHeader#LENGTH} bytes of {@code header} and then the packet, as one packet.
+     *
+     * @param iov {@link LinuxNative#IOVEC_LENGTH} * 2 bytes of native memory the caller owns (one per writing thread)
+     * @return the packet bytes written (without the header), or {@code -errno}
+     */
+    default int writeWithHeader(DirectBuffer header, DirectBuffer buffer, int offset, int length,
+        MutableDirectBuffer iov) {
+        final byte[] joined = new byte[VirtioNetHeader.LENGTH + length];
+        header.getBytes(0, joined, 0, VirtioNetHeader.LENGTH);
+        buffer.getBytes(offset, joined, VirtioNetHeader.LENGTH, length);
+        final int n = write(new org.agrona.concurrent.UnsafeBuffer(joined), 0, joined.length);
+        return n < 0 ? n : Math.max(0, n - VirtioNetHeader.LENGTH);
+    }
 }
