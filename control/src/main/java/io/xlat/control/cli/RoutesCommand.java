@@ -63,7 +63,9 @@ final class RoutesCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return ConfigErrors.report(spec.qualifiedName(), e, spec.commandLine().getErr());
         }
-        final HostRoutes routes = HostRoutes.of(loaded.translator(), loaded.tenants());
+        // what xlat run attracts with this file: not plain SIIT's prefixes when only tenants have a device
+        final boolean globalPath = loaded.dataplane().carriesGlobalPath();
+        final HostRoutes routes = HostRoutes.of(loaded.translator(), loaded.tenants(), globalPath);
         final List<String> prefixes = new ArrayList<>();
         final List<List<String>> origins = new ArrayList<>();
         for (final HostRoutes.Route6 r : routes.ipv6()) {
@@ -83,6 +85,10 @@ final class RoutesCommand implements Callable<Integer> {
             int width = 0;
             for (final String p : prefixes) {
                 width = Math.max(width, p.length());
+            }
+            if (!globalPath && (loaded.translator().pool6() != null || !loaded.translator().eamt().isEmpty())) {
+                out.println("# pool6 and the EAM prefixes left out: dataplane.ipv6-tun without ipv4-tun or siit-tun "
+                    + "carries tenants only");
             }
             if (prefixes.isEmpty()) {
                 out.println("# nothing to announce: " + config + " has no tenants, pool6 or EAM entries");

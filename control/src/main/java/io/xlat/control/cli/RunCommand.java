@@ -273,16 +273,13 @@ final class RunCommand implements Callable<Integer> {
                 installRoutes(routes, ManagedRoutes.multiDevice(settings), dataplane, running);
             }
             if (loaded.bgp().enabled()) {
-                // the shared IPv6 device, the global device and the workers hold up every prefix (a global
-                // device that fails withdraws the tenants' too: simple and safe); each tenant's device only its own
+                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own
                 final BgpControl control = BgpControl.start(loaded.bgp(), settings.translator(), settings.tenants(),
-                    log);
+                    settings.globalTun() != null, log);
                 bgp.set(control);
+                // the global device goes down like a tenant's: pool6 and EAM are withdrawn, the tenants stay
                 final List<HealthMonitor.Check> checks = new ArrayList<>();
                 checks.add(HealthMonitor.deviceUp(settings.ipv6Tun()));
-                if (settings.globalTun() != null) {
-                    checks.add(HealthMonitor.deviceUp(settings.globalTun()));
-                }
                 checks.add(HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
                     STALL_MILLIS, System::nanoTime));
                 final HealthMonitor monitor = new HealthMonitor(checks, control::health, dataplane::deviceProblems,
@@ -461,7 +458,7 @@ final class RunCommand implements Callable<Integer> {
             final MultiDeviceRunSettings applied = dataplane.settings();
             if (bgp != null) {
                 bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(), applied.translator(),
-                    applied.tenants());
+                    applied.tenants(), applied.globalTun() != null);
             }
             if (routes != null) {
                 try {

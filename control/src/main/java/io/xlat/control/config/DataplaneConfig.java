@@ -17,6 +17,15 @@ package io.xlat.control.config;
 public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
     String ipv4Tun, boolean offload) {
 
+    /**
+     * Whether {@code xlat run} carries plain SIIT (pool6, EAM) with this section: on siit-tun, on a pair, or
+     * (no ipv6-tun, so no tenant devices either) with {@code --tun}. Not when ipv6-tun serves tenants alone: pool6
+     * and the EAM prefixes are then neither routed here nor announced.
+     */
+    public boolean carriesGlobalPath() {
+        return ipv6Tun == null || ipv4Tun != null || siitTun != null;
+    }
+
     /** Without {@code ipv4-tun} and {@code offload}. */
     public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
         this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, false);

@@ -41,6 +41,15 @@ public final class HostRoutes {
 
     /** The routes of a validated configuration: tenant prefixes must not overlap each other or pool6. */
     public static HostRoutes of(TranslatorConfig translator, List<TenantConfig> tenants) {
+        return of(translator, tenants, true);
+    }
+
+    /**
+     * As {@link #of(TranslatorConfig, List)}; without {@code globalPath}, only the tenants' routes: pool6 and the
+     * EAM prefixes are left out when no device here carries plain SIIT (see
+     * {@link io.xlat.control.config.DataplaneConfig#carriesGlobalPath}) or while its device is down.
+     */
+    public static HostRoutes of(TranslatorConfig translator, List<TenantConfig> tenants, boolean globalPath) {
         final List<PrefixAggregator.Block> blocks6 = new ArrayList<>();
         for (final TenantConfig tenant : tenants) {
             // IPv4 first: two IPv4 halves whose images sit on either side of the u-octet only merge in IPv4
@@ -54,7 +63,7 @@ public final class HostRoutes {
                 blocks6.add(new PrefixAggregator.Block(image.hi(), image.lo(), image.length(), range.origins()));
             }
         }
-        final Ipv6Prefix pool6 = translator.pool6();
+        final Ipv6Prefix pool6 = globalPath ? translator.pool6() : null;
         if (pool6 != null) {
             blocks6.add(new PrefixAggregator.Block(pool6.hi(), pool6.lo(), pool6.length(),
                 List.of("pool6 (replies from IPv6 services to IPv4 clients, RFC 7755)")));
@@ -64,7 +73,7 @@ public final class HostRoutes {
             routes6.add(new Route6(new Ipv6Prefix(b.hi(), b.lo(), b.length()), b.origins()));
         }
         final List<PrefixAggregator.Block> blocks4 = new ArrayList<>();
-        for (final EamEntry entry : translator.eamt()) {
+        for (final EamEntry entry : globalPath ? translator.eamt() : List.<EamEntry>of()) {
             blocks4.add(block4(entry.ipv4(), "EAM " + entry.ipv4() + " <-> " + entry.ipv6()));
         }
         final List<Route4> routes4 = new ArrayList<>();

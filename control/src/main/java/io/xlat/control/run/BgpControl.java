@@ -87,8 +87,14 @@ public final class BgpControl implements AutoCloseable {
                 healthy.add(t);
             }
         }
-        return HostRoutes.of(translator, healthy);
+        return HostRoutes.of(translator, healthy, !down.contains(GLOBAL_PATH));
     }
+
+    /**
+     * The name under which the plain-SIIT path (pool6, the EAM prefixes) goes down like a tenant: its device
+     * (ipv4-tun or siit-tun) is down or gone, or there is none. No tenant name has parentheses.
+     */
+    public static final String GLOBAL_PATH = "(plain SIIT)";
 
     /** Starts the sessions to every configured peer, announcing {@code routes} once each is Established. */
     public static BgpControl start(BgpConfig config, HostRoutes routes, RunLog log) {
@@ -98,13 +104,29 @@ public final class BgpControl implements AutoCloseable {
     /** Tenant mode: announces {@link #healthyRoutes} of {@code tenants}; all are taken as up until told. */
     public static BgpControl start(BgpConfig config, TranslatorConfig translator, List<TenantConfig> tenants,
         RunLog log) {
-        return start(config, tenantRoutes(translator, tenants), log);
+        return start(config, translator, tenants, true, log);
     }
 
-    private static Function<Set<String>, HostRoutes> tenantRoutes(TranslatorConfig translator,
-        List<TenantConfig> tenants) {
+    /**
+     * Several devices: as {@link #start(BgpConfig, TranslatorConfig, List, RunLog)}; without {@code globalPath}
+     * (no device carries plain SIIT) pool6 and the EAM prefixes are never announced.
+     */
+    public static BgpControl start(BgpConfig config, TranslatorConfig translator, List<TenantConfig> tenants,
+        boolean globalPath, RunLog log) {
+        return start(config, tenantRoutes(translator, tenants, globalPath), log);
+    }
+
+    static Function<Set<String>, HostRoutes> tenantRoutes(TranslatorConfig translator,
+        List<TenantConfig> tenants, boolean globalPath) {
         final List<TenantConfig> copy = List.copyOf(tenants);
-        return down -> healthyRoutes(translator, copy, down);
+        if (globalPath) {
+            return down -> healthyRoutes(translator, copy, down);
+        }
+        return down -> {
+            final Set<String> without = new java.util.HashSet<>(down);
+            without.add(GLOBAL_PATH);
+            return healthyRoutes(translator, copy, without);
+        };
     }
 
     private static BgpControl start(BgpConfig config, Function<Set<String>, HostRoutes> routesFor, RunLog log) {
@@ -210,7 +232,13 @@ public final class BgpControl implements AutoCloseable {
 
     /** Tenant mode's reload: the new tenant set, still without the tenants that are down now. */
     public synchronized void reload(BgpConfig next, TranslatorConfig translator, List<TenantConfig> tenants) {
-        reload(next, tenantRoutes(translator, tenants));
+        reload(next, translator, tenants, true);
+    }
+
+    /** Several devices' reload; {@code globalPath} as at start. */
+    public synchronized void reload(BgpConfig next, TranslatorConfig translator, List<TenantConfig> tenants,
+        boolean globalPath) {
+        reload(next, tenantRoutes(translator, tenants, globalPath));
     }
 
     private void reload(BgpConfig next, Function<Set<String>, HostRoutes> nextRoutes) {

@@ -120,6 +120,11 @@ public final class HealthMonitor implements AutoCloseable {
         return healthy;
     }
 
+    /** "tenant blue", or the plain-SIIT path's own name. */
+    private static String what(String name) {
+        return name.startsWith("(") ? name : "tenant " + name;
+    }
+
     /** The tenants that have failed {@link #FAIL_AFTER} polls in a row; tells the listener when that set changes. */
     private void pollTenants() {
         final Map<String, String> problems = tenantCheck.problems();
@@ -130,7 +135,7 @@ public final class HealthMonitor implements AutoCloseable {
             if (failed >= FAIL_AFTER || down.contains(p.getKey())) {
                 nowDown.add(p.getKey());
                 if (!p.getValue().equals(tenantReasons.put(p.getKey(), p.getValue()))) {
-                    log.info("health: tenant " + p.getKey() + ": " + p.getValue());
+                    log.info("health: " + what(p.getKey()) + ": " + p.getValue());
                 }
             }
         }
@@ -138,7 +143,7 @@ public final class HealthMonitor implements AutoCloseable {
             for (final String back : down) {
                 if (!nowDown.contains(back)) {
                     tenantReasons.remove(back);
-                    log.info("health: tenant " + back + " healthy again");
+                    log.info("health: " + what(back) + " healthy again");
                 }
             }
             down = Set.copyOf(nowDown);

@@ -80,8 +80,14 @@ public final class ManagedRoutes implements AutoCloseable {
 
     /** The tenants' routes: instance prefixes into the IPv6 device, defaults into tenant devices in their netns. */
     public static List<Route> tenants(String ipv6Tun, TranslatorConfig translator, List<TenantConfig> tenants) {
+        return tenants(ipv6Tun, translator, tenants, true);
+    }
+
+    /** As {@link #tenants(String, TranslatorConfig, List)}; pool6 only with {@code globalPath}. */
+    static List<Route> tenants(String ipv6Tun, TranslatorConfig translator, List<TenantConfig> tenants,
+        boolean globalPath) {
         final List<Route> out = new ArrayList<>();
-        for (final HostRoutes.Route6 r : HostRoutes.of(translator, tenants).ipv6()) {
+        for (final HostRoutes.Route6 r : HostRoutes.of(translator, tenants, globalPath).ipv6()) {
             out.add(new Route(null, ipv6Tun, true, r.prefix().hi(), r.prefix().lo(), r.prefix().length()));
         }
         for (final TenantConfig tenant : tenants) {
@@ -102,7 +108,8 @@ public final class ManagedRoutes implements AutoCloseable {
             out.add(r.ipv6() && !settings.globalBothFamilies()
                 ? new Route(null, settings.ipv6Tun(), true, r.hi(), r.lo(), r.length()) : r);
         }
-        for (final Route r : tenants(settings.ipv6Tun(), settings.translator(), settings.tenants())) {
+        for (final Route r : tenants(settings.ipv6Tun(), settings.translator(), settings.tenants(),
+            settings.globalTun() != null)) {
             if (!(settings.globalBothFamilies() && r.ipv6() && r.netns() == null
                 && out.contains(new Route(null, settings.globalTun(), true, r.hi(), r.lo(), r.length())))) {
                 out.add(r);

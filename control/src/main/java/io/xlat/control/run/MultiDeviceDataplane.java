@@ -485,6 +485,21 @@ public final class MultiDeviceDataplane implements AutoCloseable {
      */
     public Map<String, String> deviceProblems() {
         final Map<String, String> problems = new HashMap<>();
+        if (globalDevice == null) {
+            problems.put(BgpControl.GLOBAL_PATH, "no dataplane.ipv4-tun or dataplane.siit-tun: pool6 and the EAM "
+                + "prefixes are not served here");
+        } else {
+            try {
+                if (LinuxNative.LIBC.if_nametoindex(globalDevice.name()) == 0) {
+                    problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " is gone");
+                } else if (!globalDevice.isUp()) {
+                    problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " is down");
+                }
+            } catch (NativeException | RuntimeException gone) {
+                problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " is gone ("
+                    + gone.getMessage() + ")");
+            }
+        }
         for (final Map.Entry<String, Port> e : watched.entrySet()) {
             final Port port = e.getValue();
             final String where = port.tun() + (port.netns() == null ? "" : " in netns " + port.netns());

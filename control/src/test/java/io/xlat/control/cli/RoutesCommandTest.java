@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoutesCommandTest {
@@ -73,6 +74,18 @@ class RoutesCommandTest {
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertEquals(List.of("2001:db8:64::/96", "2001:db8:100:1::a00:0/121", "2001:db8:100:2::a00:0/120",
             "2001:db8:100:2::a00:900/120", "2001:db8:20a:100::/56", "192.0.2.0/24"), List.of(run.out().split("\n")));
+    }
+
+    @Test
+    void shouldLeavePlainSiitsPrefixesOutWhenOnlyTenantsHaveADevice() throws IOException {
+        final String tenantsOnly = write(CONFIG + "dataplane:\n  ipv6-tun: xlat6\n");
+        final CliRun plain = CliRun.of("routes", "-c", tenantsOnly, "--format", "plain");
+        assertFalse(plain.out().contains("2001:db8:64::/96") || plain.out().contains("192.0.2.0/24"), plain.out());
+        assertTrue(plain.out().contains("2001:db8:100:1::a00:0/121"), plain.out());
+        assertTrue(CliRun.of("routes", "-c", tenantsOnly).out().contains("# pool6 and the EAM prefixes left out"));
+        final String pairFile = write(CONFIG + "dataplane:\n  ipv6-tun: xlat6\n  ipv4-tun: xlat4\n");
+        final CliRun pair = CliRun.of("routes", "-c", pairFile, "--format", "plain");
+        assertTrue(pair.out().contains("2001:db8:64::/96") && pair.out().contains("192.0.2.0/24"), pair.out());
     }
 
     @Test

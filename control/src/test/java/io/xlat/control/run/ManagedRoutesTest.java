@@ -54,8 +54,8 @@ class ManagedRoutesTest {
     }
 
     @Test
-    void shouldRouteTenantsAloneAsBefore() {
-        assertEquals(shown(ManagedRoutes.tenants("xlat6", TRANSLATOR, List.of(BLUE))),
+    void shouldLeavePool6OutWhenNoDeviceCarriesPlainSiit() {
+        assertEquals(List.of("2001:db8:100:1::a00:0/121 dev xlat6", "0.0.0.0/0 dev xb-blue (netns blue)"),
             shown(ManagedRoutes.multiDevice(settings(List.of(BLUE), null, false))));
     }
 

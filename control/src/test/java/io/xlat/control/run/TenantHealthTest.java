@@ -87,6 +87,24 @@ class TenantHealthTest {
     }
 
     @Test
+    void shouldWithdrawPool6AndTheEamPrefixesAloneWhenThePlainSiitDeviceIsDown() throws Exception {
+        final XlatConfig c = config();
+        assertEquals(Set.of("2001:db8:100::a00:0/121", "2001:db8:100:1::a00:80/121", "2001:db8:200::a01:0/120"),
+            prefixes(BgpControl.healthyRoutes(c.translator(), c.tenants(), Set.of(BgpControl.GLOBAL_PATH))),
+            "every tenant stays");
+    }
+
+    @Test
+    void shouldNeverAnnouncePool6WhenNoDeviceCarriesPlainSiit() throws Exception {
+        final XlatConfig c = config();
+        assertEquals(Set.of("2001:db8:100::a00:0/121", "2001:db8:100:1::a00:80/121", "2001:db8:200::a01:0/120"),
+            prefixes(BgpControl.tenantRoutes(c.translator(), c.tenants(), false).apply(Set.of())),
+            "from the first announcement on, before any health poll");
+        assertEquals(Set.of("2001:db8:100::a00:0/121", "2001:db8:200::a01:0/120"),
+            prefixes(BgpControl.tenantRoutes(c.translator(), c.tenants(), false).apply(Set.of("red"))));
+    }
+
+    @Test
     void shouldPublishOnlyWhenTheHealthyTenantSetChangesAndNothingWhileTheDataPlaneIsDown() throws Exception {
         final XlatConfig c = config();
         final List<RouteSet> sent = new ArrayList<>();
