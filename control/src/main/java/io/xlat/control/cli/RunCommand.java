@@ -246,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
         if (settings.globalTun() == null && (settings.translator().pool6() != null
             || !settings.translator().eamt().isEmpty())) {
             log.info("notice: pool6/EAM are configured but neither dataplane.ipv4-tun nor dataplane.siit-tun: "
-                + "traffic routed to them here is dropped (no-device on " + settings.ipv6Tun() + ")");
+                + "this xlat carries tenants only, and neither routes nor announces pool6 and the EAM prefixes");
         }
         if (mtu != null) {
             log.info("notice: --mtu applies to --tun and siit-tun alone; with several devices, devices xlat creates get"
@@ -386,6 +386,9 @@ final class RunCommand implements Callable<Integer> {
             }
             if (next.manageRoutes() != running.manageRoutes()) {
                 restart.add("dataplane.manage-routes");
+            }
+            if (!offload && next.offload() != running.offload()) {
+                restart.add("dataplane.offload");
             }
             if (!restart.isEmpty()) {
                 log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, applying the "

@@ -53,6 +53,8 @@ public final class MultiDeviceDataplane implements AutoCloseable {
     private final TunDevice ipv6Device;
     /** The global path's device (ipv4-tun or siit-tun), or null. */
     private final TunDevice globalDevice;
+    /** Its interface index at start: another index under its name means it was deleted and created again. */
+    private final int globalIfindex;
     private final CountersFile counters;
     private final List<MultiDeviceWorkerAgent> agents;
     private final List<AgentRunner> runners;
@@ -113,6 +115,7 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         this.log = log;
         this.ipv6Device = ipv6Device;
         this.globalDevice = globalDevice;
+        this.globalIfindex = globalDevice == null ? 0 : LinuxNative.LIBC.if_nametoindex(globalDevice.name());
         this.counters = counters;
         this.agents = agents;
         this.runners = new ArrayList<>();
@@ -392,8 +395,10 @@ public final class MultiDeviceDataplane implements AutoCloseable {
             log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, the running devices"
                 + " stay; applying the translator section and the tenants");
         }
+        // new tenant devices open as the running ones did (offloads, workers): the file's dataplane section waits
+        final MultiDeviceRunSettings applied = withStartedDevices(next);
         final Map<String, Port> kept = new HashMap<>();
-        final TenantPorts[] generation = generation(next, agents.size(), ports, kept, counters,
+        final TenantPorts[] generation = generation(applied, agents.size(), ports, kept, counters,
             WorkerTranslators.build(next.translator(), drops(agents), agents.size(), shared.follow(next.translator())),
             log);
         shared = shared.follow(next.translator());
@@ -424,7 +429,7 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         ports.clear();
         ports.putAll(kept);
         watched = Map.copyOf(ports);
-        settings = next;
+        settings = applied;
         log.info("reloaded: translator section and " + next.tenants().size() + " tenants, " + added
             + " devices opened, " + removed + " closed");
     }
@@ -460,10 +465,23 @@ public final class MultiDeviceDataplane implements AutoCloseable {
 
     /** What runs now: the devices as started, the translator section and tenants of the last reload. */
     public synchronized MultiDeviceRunSettings settings() {
-        return new MultiDeviceRunSettings(started.config(), started.ipv6Tun(), started.countersFile(),
-            started.countersFileDefault(), started.busy(), settings.translator(), settings.tenants(),
-            started.manageRoutes(), started.workers(), started.globalTun(), started.globalBothFamilies(),
-            started.offload());
+        return withStartedDevices(settings);
+    }
+
+    /** {@code next}'s translator section and tenants on the devices, workers and offloads this plane started with. */
+    private MultiDeviceRunSettings withStartedDevices(MultiDeviceRunSettings next) {
+        return new MultiDeviceRunSettings(next.config(), started.ipv6Tun(), started.countersFile(),
+            started.countersFileDefault(), started.busy(), next.translator(), next.tenants(), started.manageRoutes(),
+            started.workers(), started.globalTun(), started.globalBothFamilies(), started.offload());
+    }
+
+    private boolean globalQueueFailed() {
+        for (final MultiDeviceWorkerAgent agent : agents) {
+            if (agent.globalFailed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Worker {@code w}'s heartbeat (see {@code TunWorkerAgent#heartbeat}). */
@@ -485,13 +503,18 @@ public final class MultiDeviceDataplane implements AutoCloseable {
      */
     public Map<String, String> deviceProblems() {
         final Map<String, String> problems = new HashMap<>();
-        if (globalDevice == null) {
-            problems.put(BgpControl.GLOBAL_PATH, "no dataplane.ipv4-tun or dataplane.siit-tun: pool6 and the EAM "
-                + "prefixes are not served here");
-        } else {
+        // without a global device pool6 and EAM are never announced (BgpControl), so there is nothing to report
+        if (globalDevice != null) {
             try {
-                if (LinuxNative.LIBC.if_nametoindex(globalDevice.name()) == 0) {
+                final int now = LinuxNative.LIBC.if_nametoindex(globalDevice.name());
+                if (now == 0) {
                     problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " is gone");
+                } else if (now != globalIfindex) {
+                    problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " was deleted and "
+                        + "another took its name: restart xlat to attach to it");
+                } else if (globalQueueFailed()) {
+                    problems.put(BgpControl.GLOBAL_PATH, "a worker's queue of " + globalDevice.name()
+                        + " failed (see the log)");
                 } else if (!globalDevice.isUp()) {
                     problems.put(BgpControl.GLOBAL_PATH, "device " + globalDevice.name() + " is down");
                 }

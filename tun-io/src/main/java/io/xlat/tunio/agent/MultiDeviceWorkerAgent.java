@@ -61,7 +61,8 @@ public final class MultiDeviceWorkerAgent implements Agent {
     private Translator translator;
     private TenantPorts ports;
     private boolean ipv6Failed;
-    private boolean globalFailed;
+    /** Written once by the worker, read by the health monitor. */
+    private volatile boolean globalFailed;
     private long lastPublishNanos;
     private boolean dirty;
 
@@ -146,6 +147,11 @@ public final class MultiDeviceWorkerAgent implements Agent {
         }
         ports = next;
         installed = next;
+    }
+
+    /** Whether this worker gave up on its queue of the global device after a fatal read error. */
+    public boolean globalFailed() {
+        return globalFailed;
     }
 
     /** Bumped once per {@link #doWork}, read by the health monitor (see TunWorkerAgent#heartbeat). */

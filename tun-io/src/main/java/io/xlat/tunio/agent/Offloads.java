@@ -21,9 +21,11 @@ final class Offloads {
     private static final int TCP_CHECKSUM_OFFSET = 16;
     private static final int UDP_CHECKSUM_OFFSET = 6;
 
-    /** gso_size of the packet being translated, 0 when it is no super-packet. */
-    private int gsoSize;
+    /** Whether the packet being translated is a super-packet. */
+    private boolean superPacket;
     private int ecn;
+    /** The translator of the packet being translated: it says how big the output's segments are. */
+    private Translator translator;
 
     /**
      * Takes the header in the {@link VirtioNetHeader#LENGTH} bytes before {@code packet}.
@@ -33,13 +35,17 @@ final class Offloads {
     DropReason accept(MutableDirectBuffer slot, int packet, int length, Translator translator) {
         final int at = packet - VirtioNetHeader.LENGTH;
         final int type = VirtioNetHeader.gsoType(slot, at);
-        gsoSize = 0;
+        superPacket = false;
+        this.translator = translator;
+        translator.nextIsSuperPacket(0);
+        // the checksum must lie behind the smallest IP header: never let the kernel's offsets reach into it
+        final int minimalL3 = length > 0 && ((slot.getByte(packet) >> 4) & 0xF) == 6 ? 40 : 20;
         final int start = VirtioNetHeader.csumStart(slot, at);
         final int field = start + VirtioNetHeader.csumOffset(slot, at);
         final boolean partial = (VirtioNetHeader.flags(slot, at) & VirtioNetHeader.F_NEEDS_CSUM) != 0;
         if (type == VirtioNetHeader.GSO_NONE) {
             if (partial) {
-                if (field + 2 > length) {
+                if (field + 2 > length || start < minimalL3) {
                     return DropReason.TRUNCATED;
                 }
                 // what the kernel does before a device that cannot (skb_checksum_help): one pass, the field
@@ -57,19 +63,20 @@ final class Offloads {
             || field - start != TCP_CHECKSUM_OFFSET) {
             return DropReason.GSO_NOT_TCP;
         }
-        if (start + 20 > length) {
-            return DropReason.TRUNCATED;
+        final int gsoSize = VirtioNetHeader.gsoSize(slot, at);
+        if (start + 20 > length || start < minimalL3 || gsoSize == 0) {
+            return DropReason.GSO_NOT_TCP;
         }
         final int tcpHeader = ((slot.getByte(packet + start + 12) >> 4) & 0xF) * 4;
-        gsoSize = VirtioNetHeader.gsoSize(slot, at);
         ecn = type & VirtioNetHeader.GSO_ECN;
+        superPacket = true;
         translator.nextIsSuperPacket(tcpHeader + gsoSize);
         return null;
     }
 
     /** The packet accepted last is done with (also when it was dropped before the translator saw it). */
     void done(Translator translator) {
-        gsoSize = 0;
+        superPacket = false;
         translator.nextIsSuperPacket(0);
     }
 
@@ -79,7 +86,8 @@ final class Offloads {
      * one segment, its segmentation; anything else (an ICMP error about it, an ordinary packet) is complete.
      */
     void header(MutableDirectBuffer header, DirectBuffer b, int offset, int length) {
-        if (gsoSize == 0 || length < 1) {
+        final int segment = superPacket ? translator.superPacketSegment() : 0;
+        if (segment == 0 || length < 1) {
             VirtioNetHeader.writeNone(header, 0);
             return;
         }
@@ -97,7 +105,9 @@ final class Offloads {
             VirtioNetHeader.writeNone(header, 0);
             return;
         }
-        final int headers = l3 + ((b.getByte(offset + l3 + 12) >> 4) & 0xF) * 4;
+        final int tcpHeader = ((b.getByte(offset + l3 + 12) >> 4) & 0xF) * 4;
+        final int headers = l3 + tcpHeader;
+        final int gsoSize = segment - tcpHeader;
         final boolean segmented = length - headers > gsoSize;
         final int type = !segmented ? VirtioNetHeader.GSO_NONE
             : (version == 4 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_TCPV6) | ecn;

@@ -149,14 +149,36 @@ public final class TunDevice implements AutoCloseable {
             throw new NativeException(name + ": cannot attach to the TUN device (" + LinuxNative.describe(errno)
                 + ")" + attachHint(name, errno), errno);
         }
-        if (offloads && LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, LinuxNative.TUN_F_CSUM | LinuxNative.TUN_F_TSO4
-            | LinuxNative.TUN_F_TSO6 | LinuxNative.TUN_F_TSO_ECN) < 0) {
-            final int errno = LinuxNative.errno();
-            LIBC.close(fd);
-            throw new NativeException(name + ": cannot turn on offloads (TUNSETOFFLOAD: "
-                + LinuxNative.describe(errno) + "); run without dataplane.offload", errno);
+        if (!offloads) {
+            // a persistent device keeps the offloads an earlier run turned on: without a header to say so, a
+            // 64 KiB super-packet with an unfinished checksum would read as one huge packet. Best effort: a
+            // kernel without TUNSETOFFLOAD has no offloads to turn off either.
+            LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, 0);
+            return new FdQueue(fd, name, false);
         }
-        return new FdQueue(fd, name, offloads);
+        // the header's size and order are the device's too, and an earlier user (qemu, vhost) may have set them
+        // otherwise; xlat reads struct virtio_net_hdr, 10 bytes, little-endian
+        final UnsafeBuffer value = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 8));
+        value.putInt(0, VirtioNetHeader.LENGTH, nativeOrder());
+        if (LIBC.ioctl(fd, LinuxNative.TUNSETVNETHDRSZ, value.addressOffset()) < 0) {
+            throw offloadsRefused(fd, name, "TUNSETVNETHDRSZ");
+        }
+        value.putInt(0, 1, nativeOrder());
+        // on a little-endian host the legacy header is little-endian already: a kernel without TUNSETVNETLE is fine
+        LIBC.ioctl(fd, LinuxNative.TUNSETVNETLE, value.addressOffset());
+        if (LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, LinuxNative.TUN_F_CSUM | LinuxNative.TUN_F_TSO4
+            | LinuxNative.TUN_F_TSO6 | LinuxNative.TUN_F_TSO_ECN) < 0) {
+            throw offloadsRefused(fd, name, "TUNSETOFFLOAD");
+        }
+        return new FdQueue(fd, name, true);
+    }
+
+    /** Closes {@code fd} and says which ioctl refused offloads, with the errno it left. */
+    private static NativeException offloadsRefused(int fd, String name, String ioctl) {
+        final int errno = LinuxNative.errno();
+        LIBC.close(fd);
+        return new NativeException(name + ": cannot turn on offloads (" + ioctl + ": " + LinuxNative.describe(errno)
+            + "); run without dataplane.offload", errno);
     }
 
     private static String attachHint(String name, int errno) {

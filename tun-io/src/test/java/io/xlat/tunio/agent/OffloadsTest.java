@@ -133,6 +133,32 @@ class OffloadsTest {
     }
 
     @Test
+    void shouldAskForSegmentsThatFitLowestIpv6MtuWhenDontFragmentIsClear() {
+        final int length = tcp4(8 * MSS);
+        slot.putShort(AT + 6, (short) 0, BIG_ENDIAN); // DF clear
+        slot.putShort(AT + 10, (short) 0);
+        slot.putShort(AT + 10, (short) Checksum.compute(slot, AT, 20), BIG_ENDIAN);
+        VirtioNetHeader.write(slot, AT - VirtioNetHeader.LENGTH, VirtioNetHeader.GSO_TCPV4, 40, MSS, 20, 16);
+
+        assertNull(offloads.accept(slot, AT, length, translator));
+        assertEquals(1, translate(length));
+        offloads.done(translator);
+
+        assertEquals(VirtioNetHeader.GSO_TCPV6, out.get(0)[1]);
+        assertEquals(1280 - 40 - 20, le16(out.get(0), 4), "gso_size: 1280-byte IPv6 segments, no fragments");
+    }
+
+    @Test
+    void shouldRefuseOffsetsThatPointIntoTheIpHeader() {
+        final int length = tcp4(100);
+        VirtioNetHeader.write(slot, AT - VirtioNetHeader.LENGTH, VirtioNetHeader.GSO_NONE, 0, 0, 0, 10);
+        assertEquals(DropReason.TRUNCATED, offloads.accept(slot, AT, length, translator),
+            "a checksum over the IPv4 header checksum field must not be written");
+        VirtioNetHeader.write(slot, AT - VirtioNetHeader.LENGTH, VirtioNetHeader.GSO_TCPV4, 40, 0, 20, 16);
+        assertEquals(DropReason.GSO_NOT_TCP, offloads.accept(slot, AT, length, translator), "gso_size 0");
+    }
+
+    @Test
     void shouldRefuseASuperPacketOfAnotherKindThanTcp() {
         final int length = tcp4(4 * MSS);
         VirtioNetHeader.write(slot, AT - VirtioNetHeader.LENGTH, VirtioNetHeader.GSO_UDP, 28, MSS, 20, 6);

@@ -46,9 +46,8 @@ public enum DropReason {
         "IPv4 read from dataplane.ipv6-tun or IPv6 from dataplane.ipv4-tun: a route points the wrong family at it"),
     // --- TUN offloads (virtio-net GSO super-packets, dataplane.offload) -----------------------------
     GSO_NOT_TCP(75, "gso-not-tcp", "virtio-net GSO",
-        "a super-packet that is not TCP, or is a fragment: only TCP segmentation offload is translated"),
-    GSO_NEEDS_FRAGMENTS(76, "gso-needs-fragments", "RFC 7915 4 / GSO",
-        "IPv4 super-packet with DF clear whose segments exceed lowest-ipv6-mtu: each would need a Fragment Header"),
+        "a super-packet that is not TCP, a fragment, or malformed: only TCP segmentation offload is translated"),
+    // 76 is retired (gso-needs-fragments): a DF-clear super-packet is cut into segments that fit instead
     GSO_TOO_LONG_FOR_IPV4(77, "gso-too-long-for-ipv4", "RFC 791 / GSO",
         "IPv6 super-packet whose IPv4 translation would exceed the 65535-byte Total Length");
 

@@ -136,6 +136,15 @@ public final class Translator {
         ctx.segment = segmentL4Length;
     }
 
+    /**
+     * During {@link #translate} of a super-packet, for the sink that writes it: the TCP bytes per segment it is to
+     * be cut into (header and payload), which can be fewer than announced by {@link #nextIsSuperPacket} when the
+     * segments must fit lowest-ipv6-mtu; 0 for an ordinary packet.
+     */
+    public int superPacketSegment() {
+        return ctx.segment;
+    }
+
     private int translateOne(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
         PacketSink back) {
         if (length < 1) {

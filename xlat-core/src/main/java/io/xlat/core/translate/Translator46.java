@@ -207,11 +207,15 @@ final class Translator46 {
         if (superPacket && (protocol != IpProtocol.TCP || isFragment)) {
             return drop(DropReason.GSO_NOT_TCP);
         }
-        final int sizedL4 = superPacket ? Math.min(l4Length, ctx.segment) : l4Length;
+        int sizedL4 = superPacket ? Math.min(l4Length, ctx.segment) : l4Length;
         // Fragment header and size (RFC 7915 §4 and §4.1).
-        final boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + sizedL4 > lowestIpv6Mtu);
+        boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + sizedL4 > lowestIpv6Mtu);
         if (superPacket && addFragmentHeader) {
-            return drop(DropReason.GSO_NEEDS_FRAGMENTS);
+            // RFC 7915 §4 would fragment each DF-clear segment to lowest-ipv6-mtu; a super-packet cannot carry
+            // Fragment Headers, so the kernel cuts it into segments that fit instead (translation-choices.md)
+            ctx.segment = lowestIpv6Mtu - Ipv6Header.LENGTH;
+            sizedL4 = Math.min(l4Length, ctx.segment);
+            addFragmentHeader = false;
         }
         final int outLength = Ipv6Header.LENGTH + (addFragmentHeader ? Ipv6FragmentHeader.LENGTH : 0) + l4Length;
         if (outLength - l4Length + sizedL4 > ipv6Mtu && dontFragment) {

@@ -67,10 +67,21 @@ class SuperPacketTest {
     }
 
     @Test
-    void shouldDropASuperPacketWithoutDontFragmentWhoseSegmentsWouldNeedIpv6Fragments46() {
+    void shouldCutADontFragmentClearSuperPacketIntoSegmentsThatFitLowestIpv6MtuInsteadOfFragmenting46() {
+        final byte[] in = superPacket4(0);
+        final UnsafeBuffer buffer = Packets.direct(70_000);
+        buffer.putBytes(Translator.HEADROOM, in);
+        final java.util.List<int[]> emitted = new java.util.ArrayList<>();
         harness.translator.nextIsSuperPacket(SEGMENT);
-        harness.nothing(superPacket4(0));
-        assertEquals(1, harness.counters.drops(DropReason.GSO_NEEDS_FRAGMENTS));
+        harness.translator.translate(buffer, Translator.HEADROOM, in.length, 0,
+            (b, o, l) -> emitted.add(new int[] {l, b.getByte(o + 6) & 0xFF, harness.translator.superPacketSegment()}),
+            (b, o, l) -> emitted.add(null));
+
+        assertEquals(1, emitted.size(), "one super-packet, no fragments, no error");
+        assertEquals(40 + 20 + PAYLOAD, emitted.get(0)[0]);
+        assertEquals(6, emitted.get(0)[1], "TCP right behind IPv6: no Fragment Header");
+        assertEquals(1280 - 40, emitted.get(0)[2], "segments of 1280 bytes of IPv6, the default lowest-ipv6-mtu");
+        assertEquals(0, harness.translator.superPacketSegment(), "forgotten after the packet");
     }
 
     @Test
