@@ -119,11 +119,12 @@ final class RunCommand implements Callable<Integer> {
             + DataplaneConfig.DEFAULT_COUNTERS_FILE + ").")
     Path countersFile;
 
-    @Option(names = "--offload",
-        description = "TUN offloads (dataplane.offload): open the devices with virtio-net headers and TCP "
-            + "segmentation offload, so that the kernel hands over TCP super-packets of up to 64 KiB, translated "
-            + "as one and cut into segments again by the kernel. Much less work per byte for TCP.")
-    boolean offload;
+    @Option(names = "--offload", negatable = true,
+        description = "TUN offloads (dataplane.offload, on by default): open the devices with virtio-net headers "
+            + "and TCP segmentation offload, so that the kernel hands over TCP super-packets of up to 64 KiB, "
+            + "translated as one and cut into segments again by the kernel: much less work per byte for TCP. "
+            + "--no-offload reads and writes one packet at a time.")
+    Boolean offload;
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
@@ -387,7 +388,7 @@ final class RunCommand implements Callable<Integer> {
             if (next.manageRoutes() != running.manageRoutes()) {
                 restart.add("dataplane.manage-routes");
             }
-            if (!offload && next.offload() != running.offload()) {
+            if (offload == null && next.offload() != running.offload()) {
                 restart.add("dataplane.offload");
             }
             if (!restart.isEmpty()) {
@@ -496,7 +497,8 @@ final class RunCommand implements Callable<Integer> {
             : Runtime.getRuntime().availableProcessors();
         return new MultiDeviceRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
             idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes(),
-            wanted, global, global != null && dataplane.ipv4Tun() == null, offload || dataplane.offload());
+            wanted, global, global != null && dataplane.ipv4Tun() == null,
+            offload != null ? offload : dataplane.offload());
     }
 
     /** Resolves the command line and the configuration file into what to run. */
@@ -546,7 +548,7 @@ final class RunCommand implements Callable<Integer> {
         final boolean countersDefault = countersFile == null
             && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
         return new RunSettings(device, mtu != null ? mtu : 0, wanted, counters, countersDefault, idleMode(),
-            loaded.translator(), dataplane.manageRoutes(), offload || dataplane.offload());
+            loaded.translator(), dataplane.manageRoutes(), offload != null ? offload : dataplane.offload());
     }
 
     private RunSettings.IdleMode idleMode() {

@@ -12,7 +12,7 @@ package io.xlat.control.config;
  * @param ipv4Tun      {@code ipv4-tun}: the IPv4 device of plain SIIT / DC-SIIT on a device pair, whose IPv6 side is
  *                     {@code ipv6-tun}; or null
  * @param offload      {@code offload}: open every device with virtio-net headers and TCP segmentation offload, so
- *                     that the kernel hands over TCP super-packets of up to 64 KiB (default false)
+ *                     that the kernel hands over TCP super-packets of up to 64 KiB (default true)
  */
 public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
     String ipv4Tun, boolean offload) {
@@ -26,9 +26,9 @@ public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boole
         return ipv6Tun == null || ipv4Tun != null || siitTun != null;
     }
 
-    /** Without {@code ipv4-tun} and {@code offload}. */
+    /** Without {@code ipv4-tun}, offloads on. */
     public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
-        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, false);
+        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, true);
     }
 
     /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */

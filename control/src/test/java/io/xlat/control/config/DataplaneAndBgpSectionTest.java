@@ -86,7 +86,7 @@ class DataplaneAndBgpSectionTest {
     void shouldParseTheDataplaneContractExample() {
         final DataplaneConfig d = parse(DATAPLANE_EXAMPLE).dataplane();
         assertEquals(new DataplaneConfig("xlat6", "xlat0", 2, true, "/run/xlat/counters"), d);
-        assertFalse(d.offload(), "offloads are asked for, not assumed");
+        assertTrue(d.offload(), "offloads unless turned off");
     }
 
     @Test

@@ -90,7 +90,9 @@ class SiitNamespaceIT {
         xlat = lab.start(nsx, xlatLog, javaCommand(),
             "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
             "--tun", "xlat0", "--prefix", "2001:db8:64::/96", "--mtu", Integer.toString(V6_MTU),
-            "--ipv4-address", XLAT_V4, "--ipv6-address", XLAT_V6, "--counters-file", countersFile.toString());
+            "--ipv4-address", XLAT_V4, "--ipv6-address", XLAT_V6, "--counters-file", countersFile.toString(),
+            // the packet-by-packet path; the other ITs run with offloads, the default
+            "--no-offload");
         NamespaceLab.await("xlat to start (log: " + xlatLog + ")", 30_000, () -> !xlat.isAlive()
             || read(xlatLog).contains("xlat: started: "));
         assertTrue(xlat.isAlive(), () -> "xlat exited " + xlat.exitValue() + ":\n" + log());
