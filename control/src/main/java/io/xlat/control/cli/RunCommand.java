@@ -281,6 +281,7 @@ final class RunCommand implements Callable<Integer> {
                 // the global device goes down like a tenant's: pool6 and EAM are withdrawn, the tenants stay
                 final List<HealthMonitor.Check> checks = new ArrayList<>();
                 checks.add(HealthMonitor.deviceUp(settings.ipv6Tun()));
+                checks.add(dataplane::ipv6QueueProblem);
                 checks.add(HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
                     STALL_MILLIS, System::nanoTime));
                 final HealthMonitor monitor = new HealthMonitor(checks, control::health, dataplane::deviceProblems,

@@ -475,6 +475,16 @@ public final class MultiDeviceDataplane implements AutoCloseable {
             started.workers(), started.globalTun(), started.globalBothFamilies(), started.offload());
     }
 
+    /** Null while every worker reads its queue of the IPv6 device, else which failed (a health check). */
+    public String ipv6QueueProblem() {
+        for (int w = 0; w < agents.size(); w++) {
+            if (agents.get(w).ipv6Failed()) {
+                return "worker " + w + "'s queue of " + ipv6Device.name() + " failed (see the log)";
+            }
+        }
+        return null;
+    }
+
     private boolean globalQueueFailed() {
         for (final MultiDeviceWorkerAgent agent : agents) {
             if (agent.globalFailed()) {

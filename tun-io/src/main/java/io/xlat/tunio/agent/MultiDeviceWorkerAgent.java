@@ -60,7 +60,8 @@ public final class MultiDeviceWorkerAgent implements Agent {
     private volatile TenantPorts installed;
     private Translator translator;
     private TenantPorts ports;
-    private boolean ipv6Failed;
+    /** Written once by the worker, read by the health monitor. */
+    private volatile boolean ipv6Failed;
     /** Written once by the worker, read by the health monitor. */
     private volatile boolean globalFailed;
     private long lastPublishNanos;
@@ -147,6 +148,11 @@ public final class MultiDeviceWorkerAgent implements Agent {
         }
         ports = next;
         installed = next;
+    }
+
+    /** Whether this worker gave up on its queue of the IPv6 device after a fatal read error. */
+    public boolean ipv6Failed() {
+        return ipv6Failed;
     }
 
     /** Whether this worker gave up on its queue of the global device after a fatal read error. */
@@ -253,14 +259,14 @@ public final class MultiDeviceWorkerAgent implements Agent {
             translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
             return;
         }
-        route(length);
+        route(length, ipv6Counters);
         translator.translate(slot, Translator.HEADROOM, length, now, router, ipv6Writer);
     }
 
     private void fromGlobalDevice(int length, long now) {
         final int version = version();
         if (version == 6 && global.bothFamilies()) {
-            route(length);
+            route(length, global.counters());
             translator.translate(slot, Translator.HEADROOM, length, now, router, globalWriter);
         } else if (version == 6) {
             translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
@@ -293,7 +299,8 @@ public final class MultiDeviceWorkerAgent implements Agent {
      * Picks the device for the IPv4 that an IPv6 packet in the slot becomes: its tenant's, by the same lookup the
      * translator makes, or the global device.
      */
-    private void route(int length) {
+    private void route(int length, DeviceCounters source) {
+        router.source = source;
         router.target = globalWriter;
         if (length >= Ipv6Header.LENGTH) {
             final int destination = Translator.HEADROOM + Ipv6Header.DESTINATION_OFFSET;
@@ -333,13 +340,15 @@ public final class MultiDeviceWorkerAgent implements Agent {
     /** Writes IPv6-to-IPv4 output to the device chosen before translating. */
     private final class Router implements PacketSink {
         QueueWriter target;
+        /** The device the packet came from: where a packet that has nowhere to go is counted. */
+        DeviceCounters source;
 
         @Override
         public void emit(DirectBuffer buffer, int offset, int length) {
             if (target != null) {
                 target.emit(buffer, offset, length);
             } else {
-                ipv6Counters.noDevice();
+                source.noDevice();
             }
         }
     }

@@ -34,7 +34,13 @@ public final class TokenBucket {
         }
         while (true) {
             final long arrival = nextArrival.get();
-            final long base = arrival == UNSTARTED || arrival < nowNanos ? nowNanos : arrival;
+            long base = arrival == UNSTARTED || arrival < nowNanos ? nowNanos : arrival;
+            if (base - nowNanos > toleranceNanos + nanosPerToken + SECOND) {
+                // more than a second further ahead than the rate allows: the clock went back (concatenated replay
+                // captures). Start from an empty bucket at the new time rather than refuse every error until the
+                // old time comes round again; a smaller step back just adds nothing.
+                base = nowNanos + toleranceNanos;
+            }
             if (base - nowNanos > toleranceNanos) {
                 return false;
             }

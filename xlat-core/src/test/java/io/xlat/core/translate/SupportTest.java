@@ -51,6 +51,10 @@ class SupportTest {
         assertTrue(bucket.tryAcquire(now));
         assertFalse(bucket.tryAcquire(now));
         assertFalse(bucket.tryAcquire(now - 1_000_000_000L), "time going backwards adds nothing");
+        final long earlier = now - 60_000_000_000L;
+        assertTrue(bucket.tryAcquire(earlier), "a clock a minute back starts from an empty bucket, not a refusal");
+        assertFalse(bucket.tryAcquire(earlier));
+        assertTrue(bucket.tryAcquire(earlier + 100_000_000L), "and refills from there");
     }
 
     @Test
