@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
         "%nOne worker thread per device queue (dataplane.workers, default one per core; a device created without "
             + "multi_queue has one queue). Live counters go to dataplane.counters-file; read them with 'xlat stats'.",
         "%nWithout --config, the options below build the configuration: --tun and --prefix at least. With "
-            + "--config, --tun, --mtu, --workers and --counters-file override the file's dataplane section.",
+            + "--config, --tun, --mtu, --workers, --counters-file and --[no-]offload override the file's dataplane "
+            + "section. TUN offloads are on unless turned off: TCP arrives as super-packets of up to 64 KiB, "
+            + "translated once and segmented again by the kernel.",
         "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
             + "file keeps the last values.",
         "%nSeveral devices: when the file sets dataplane.ipv6-tun, one process runs every device the file names, "
@@ -55,19 +57,20 @@ import java.util.concurrent.atomic.AtomicReference;
             + "SIIT); each tenant's IPv4 device (tun:, created inside netns: when given); and plain SIIT's own "
             + "device, either dataplane.ipv4-tun (its IPv4 side, the IPv6 side being ipv6-tun: a device pair) or "
             + "dataplane.siit-tun (both families on one device). IPv6 goes to the tenant whose prefix holds its "
-            + "destination, otherwise to plain SIIT. With dataplane.manage-routes: true the instance prefixes, pool6 "
-            + "and xlat's own addresses are routed into the right device, and a default route into each tenant device "
+            + "destination, otherwise to plain SIIT. With dataplane.manage-routes: true the instance prefixes, and "
+            + "pool6 and xlat's own addresses when a plain-SIIT device runs, are routed into the right device, and a default route into each tenant device "
             + "that lives in its own netns:; they follow reloads and are removed on stop.",
         "%nSIGHUP (or 'xlat reload') re-reads the file, validates all of it, and applies the translator section "
             + "and the tenant list: every worker takes the new translator and tenant table between two batches, "
             + "new tenants' devices open, removed ones close, the others keep forwarding without a lost packet. An "
             + "invalid file is rejected in the log and the running configuration stays. The dataplane section "
-            + "(devices, workers, counters file, manage-routes) takes a restart; a change there is logged.",
+            + "(devices, workers, counters file, manage-routes, offload) takes a restart; a change there is logged.",
         "%nBGP: with a bgp: section xlat connects to each peer and announces what 'xlat routes' prints, while the "
             + "data plane is healthy (its device up, its workers alive; checked every 150 ms, withdrawn within "
             + "about 300 ms of a failure, announced again on recovery). SIGHUP re-reads the routes (and the "
-            + "communities) and sends only the difference. On SIGTERM the routes are withdrawn first, then the "
-            + "data plane stops, then the sessions close with a Cease.",
+            + "communities) and sends only the difference. With several devices a failing device withdraws only what "
+            + "it carries: a tenant's device its prefixes, plain SIIT's device pool6 and the EAM prefixes. On SIGTERM "
+            + "the routes are withdrawn first, then the data plane stops, then the sessions close with a Cease.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
