@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
             + "device, either dataplane.ipv4-tun (its IPv4 side, the IPv6 side being ipv6-tun: a device pair) or "
             + "dataplane.siit-tun (both families on one device). IPv6 goes to the tenant whose prefix holds its "
             + "destination, otherwise to plain SIIT. With dataplane.manage-routes: true the instance prefixes, and "
-            + "pool6 and xlat's own addresses when a plain-SIIT device runs, are routed into the right device, and a default route into each tenant device "
-            + "that lives in its own netns:; they follow reloads and are removed on stop.",
+            + "pool6 and xlat's own addresses when a plain-SIIT device runs, are routed into the right device, "
+            + "and a default route into each tenant device that lives in its own netns:; they follow reloads and are "
+            + "removed on stop.",
         "%nSIGHUP (or 'xlat reload') re-reads the file, validates all of it, and applies the translator section "
             + "and the tenant list: every worker takes the new translator and tenant table between two batches, "
             + "new tenants' devices open, removed ones close, the others keep forwarding without a lost packet. An "
