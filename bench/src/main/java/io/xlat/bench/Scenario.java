@@ -44,11 +44,11 @@ public enum Scenario {
     public static final String OWN_IPV4 = "203.0.113.1";
     public static final String OWN_IPV6 = "2001:db8:ffff::1";
 
-    private static final int V4_HOST = Ipv4Addresses.parse("192.0.2.1");
-    private static final int V6_HOST_AS_V4 = Ipv4Addresses.parse("198.51.100.2");
+    static final int V4_HOST = Ipv4Addresses.parse("192.0.2.1");
+    static final int V6_HOST_AS_V4 = Ipv4Addresses.parse("198.51.100.2");
     private static final int V4_ROUTER = Ipv4Addresses.parse("203.0.113.9");
-    private static final long[] V6_HOST = Ipv6Addresses.parse("2001:db8:64::c633:6402");
-    private static final long[] V4_HOST_AS_V6 = Ipv6Addresses.parse("2001:db8:64::c000:201");
+    static final long[] V6_HOST = Ipv6Addresses.parse("2001:db8:64::c633:6402");
+    static final long[] V4_HOST_AS_V6 = Ipv6Addresses.parse("2001:db8:64::c000:201");
 
     /** The benchmark configuration: pool6 2001:db8:64::/96, own addresses set, every other key at its default. */
     public static TranslatorConfig config() {

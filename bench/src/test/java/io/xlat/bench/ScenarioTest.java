@@ -123,4 +123,16 @@ class ScenarioTest {
             buffer.getBytes(offset, bytes);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {46, 64})
+    void shouldForwardTheSuperPacketBenchmarksPacketAsOneAndKeepDoingSo(int direction) {
+        final SuperPacketBenchmark benchmark = new SuperPacketBenchmark();
+        benchmark.direction = direction;
+        benchmark.setUp();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, benchmark.translate(null), "every operation restores the headers it needs");
+        }
+        benchmark.checkEveryPacketWasForwarded();
+    }
 }
