@@ -177,60 +177,36 @@ final class RunCommand implements Callable<Integer> {
             log.info(notice);
         }
         // the hook before start: a signal that arrives once the workers run always finds them
-        final AtomicReference<SiitDataplane> running = new AtomicReference<>();
-        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
-        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
-        final ManagedRoutes routes = new ManagedRoutes(log);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() -> {
-            final SiitDataplane dataplane = running.get();
-            if (dataplane != null) {
-                log.info("stopping (signal)");
-                stop(health.get(), bgp.get(), routes, dataplane);
-            }
-            stopped.countDown();
-        }, "xlat-shutdown");
-        // SIGTERM and SIGINT run the shutdown hooks; the JVM exits when they return
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        final Running<SiitDataplane> running = new Running<>(log);
+        final boolean started = running.start(r -> {
             final SiitDataplane dataplane = SiitDataplane.start(settings, log);
-            running.set(dataplane);
+            r.dataplane.set(dataplane);
             if (settings.manageRoutes()) {
-                installRoutes(routes, ManagedRoutes.siit(settings.device(), settings.translator()), dataplane,
-                    running);
+                installRoutes(r.routes, ManagedRoutes.siit(settings.device(), settings.translator()), dataplane,
+                    r.dataplane);
             }
             if (loadedConfig != null && loadedConfig.bgp().enabled()) {
                 startBgp(loadedConfig, HostRoutes.of(settings.translator(), List.of()),
                     List.of(HealthMonitor.deviceUp(settings.device()),
                         HealthMonitor.workersAlive(settings.device(), dataplane.workers()),
                         HealthMonitor.workersBeating(settings.device(), dataplane.workers(), dataplane::heartbeat,
-                            STALL_MILLIS, System::nanoTime)), bgp, health, log);
-                statusFile(bgp.get(), settings.countersFile());
+                            STALL_MILLIS, System::nanoTime)), r.bgp, r.health, log);
+                statusFile(r.bgp.get(), settings.countersFile());
             }
-        } catch (IOException | RuntimeException e) {
-            stopAfterFailedStart(running, health, bgp, routes);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // a signal arrived while starting: the hook runs, and finds nothing to stop
-            }
-            err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
-            if (main != null && main.verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
+        }, err);
+        if (!started) {
             return ExitCodes.FAILURE;
         }
         // the JVM's default for SIGHUP is to exit: without a file to re-read, say so and keep running
         if (config != null) {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.get(), settings, log,
-                settings.manageRoutes() ? routes : null, bgp.get()));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.dataplane.get(), settings,
+                log, settings.manageRoutes() ? running.routes : null, running.bgp.get()));
             log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
         } else {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: started without "
                 + "--config, there is no file to re-read"));
         }
-        stopped.await();
+        running.await();
         return ExitCodes.OK;
     }
 
@@ -257,59 +233,96 @@ final class RunCommand implements Callable<Integer> {
             log.info("notice: --mtu applies to --tun and siit-tun alone; with several devices, devices xlat creates get"
                 + " the translator's ipv4-mtu and ipv6-mtu");
         }
-        final AtomicReference<MultiDeviceDataplane> running = new AtomicReference<>();
-        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
-        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
-        final ManagedRoutes routes = new ManagedRoutes(log);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() -> {
-            final MultiDeviceDataplane dataplane = running.get();
-            if (dataplane != null) {
-                log.info("stopping (signal)");
-                stop(health.get(), bgp.get(), routes, dataplane);
-            }
-            stopped.countDown();
-        }, "xlat-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        final Running<MultiDeviceDataplane> running = new Running<>(log);
+        final boolean started = running.start(r -> {
             final MultiDeviceDataplane dataplane = MultiDeviceDataplane.start(settings, log);
-            running.set(dataplane);
+            r.dataplane.set(dataplane);
             if (settings.manageRoutes()) {
-                installRoutes(routes, ManagedRoutes.multiDevice(settings), dataplane, running);
+                installRoutes(r.routes, ManagedRoutes.multiDevice(settings), dataplane, r.dataplane);
             }
             if (loaded.bgp().enabled()) {
-                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own
+                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own,
+                // and plain SIIT's device pool6 and the EAM prefixes (reported like a tenant's)
                 final BgpControl control = BgpControl.start(loaded.bgp(), settings.translator(), settings.tenants(),
                     settings.globalTun() != null, log);
-                bgp.set(control);
-                // the global device goes down like a tenant's: pool6 and EAM are withdrawn, the tenants stay
-                final List<HealthMonitor.Check> checks = new ArrayList<>();
-                checks.add(HealthMonitor.deviceUp(settings.ipv6Tun()));
-                checks.add(dataplane::ipv6QueueProblem);
-                checks.add(HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(), dataplane::heartbeat,
-                    STALL_MILLIS, System::nanoTime));
+                r.bgp.set(control);
+                final List<HealthMonitor.Check> checks = List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
+                    dataplane::ipv6QueueProblem, HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(),
+                        dataplane::heartbeat, STALL_MILLIS, System::nanoTime));
                 final HealthMonitor monitor = new HealthMonitor(checks, control::health, dataplane::deviceProblems,
                     control::tenantsDown, log);
-                health.set(monitor);
+                r.health.set(monitor);
                 monitor.start();
-                statusFile(bgp.get(), settings.countersFile());
+                statusFile(control, settings.countersFile());
             }
-        } catch (IOException | RuntimeException e) {
-            stopAfterFailedStart(running, health, bgp, routes);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // a signal arrived while starting: the hook runs, and finds nothing to stop
-            }
-            err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
-            err.flush();
+        }, err);
+        if (!started) {
             return ExitCodes.FAILURE;
         }
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.get(), idleMode, log,
-            settings.manageRoutes() ? routes : null, bgp.get()));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.dataplane.get(), idleMode, log,
+            settings.manageRoutes() ? running.routes : null, running.bgp.get()));
         log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
-        stopped.await();
+        running.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * What both data planes share around their start and stop: the shutdown hook (registered before the start,
+     * so that a signal that arrives once the workers run always finds them), a start that undoes itself when any
+     * step fails, and the stop order of {@link #stop}.
+     */
+    private final class Running<D extends AutoCloseable> {
+        final AtomicReference<D> dataplane = new AtomicReference<>();
+        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
+        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
+        final ManagedRoutes routes;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private final Thread hook;
+
+        Running(RunLog log) {
+            routes = new ManagedRoutes(log);
+            hook = new Thread(() -> {
+                final D running = dataplane.get();
+                if (running != null) {
+                    log.info("stopping (signal)");
+                    stop(health.get(), bgp.get(), routes, running);
+                }
+                stopped.countDown();
+            }, "xlat-shutdown");
+            // SIGTERM and SIGINT run the shutdown hooks; the JVM exits when they return
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** Runs {@code steps}; when one fails, undoes what went up, says why and returns false. */
+        boolean start(StartSteps<D> steps, PrintWriter err) {
+            try {
+                steps.run(this);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                stopAfterFailedStart(dataplane, health, bgp, routes);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // a signal arrived while starting: the hook runs, and finds nothing to stop
+                }
+                err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
+                if (main != null && main.verbose()) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return false;
+            }
+        }
+
+        /** Until a signal has stopped it all. */
+        void await() throws InterruptedException {
+            stopped.await();
+        }
+    }
+
+    /** The steps of one data plane's start, in order; any may throw to fail the start as a whole. */
+    private interface StartSteps<D extends AutoCloseable> {
+        void run(Running<D> running) throws IOException;
     }
 
     /**
