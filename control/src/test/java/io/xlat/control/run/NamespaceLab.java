@@ -233,6 +233,17 @@ final class NamespaceLab implements AutoCloseable {
         }
     }
 
+    /**
+     * The link the tenant tests share between the translator namespace and the fabric: veth xf (2001:db8:f::1)
+     * to fx (2001:db8:f::2), IPv6 forwarding on in {@code nsx}. Routes and peer addresses are each test's.
+     */
+    void fabricLink(String nsx, String nsFabric) {
+        sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
+        veth(nsx, "xf", nsFabric, "fx");
+        run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
+        run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+    }
+
     /** What {@code xlat stats --counters-file FILE} prints; fails the test when it does not exit 0. */
     static String stats(Path countersFile) {
         final java.io.StringWriter out = new java.io.StringWriter();

@@ -52,10 +52,7 @@ class TenantNamespaceIT {
         nsBlue = lab.namespace("blue");
         nsRed = lab.namespace("red");
         nsFabric = lab.namespace("fab");
-        lab.sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
-        lab.veth(nsx, "xf", nsFabric, "fx");
-        lab.run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
-        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+        lab.fabricLink(nsx, nsFabric);
         lab.run("ip", "-n", nsFabric, "addr", "add", BLUE_PEER_V6 + "/128", "dev", "fx", "nodad");
         lab.run("ip", "-n", nsFabric, "addr", "add", RED_PEER_V6 + "/128", "dev", "fx", "nodad");
         lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");

@@ -55,10 +55,7 @@ class TenantRestartIT {
         nsx = lab.namespace("x");
         nsBlue = lab.namespace("blue");
         nsFabric = lab.namespace("fab");
-        lab.sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
-        lab.veth(nsx, "xf", nsFabric, "fx");
-        lab.run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
-        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+        lab.fabricLink(nsx, nsFabric);
         lab.run("ip", "-n", nsFabric, "addr", "add", PEER_V6 + "/128", "dev", "fx", "nodad");
         lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");
         lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::2");

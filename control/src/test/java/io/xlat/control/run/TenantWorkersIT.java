@@ -54,10 +54,7 @@ class TenantWorkersIT {
         nsBlue = lab.namespace("blue");
         nsRed = lab.namespace("red");
         nsFabric = lab.namespace("fab");
-        lab.sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
-        lab.veth(nsx, "xf", nsFabric, "fx");
-        lab.run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
-        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:f::2/64", "dev", "fx", "nodad");
+        lab.fabricLink(nsx, nsFabric);
         for (int k = 0; k < FLOWS; k++) {
             // the peers 10.0.0.200 + k of each tenant, under its instance prefix
             final String v4 = Integer.toHexString(0xc8 + k);
