@@ -1,5 +1,6 @@
 package io.xlat.control.run;
 
+import io.xlat.control.testing.NamespaceLab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

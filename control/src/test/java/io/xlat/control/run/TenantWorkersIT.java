@@ -1,5 +1,6 @@
 package io.xlat.control.run;
 
+import io.xlat.control.testing.NamespaceLab;
 import io.xlat.control.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.xlat.control.run;
+package io.xlat.control.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -19,22 +19,23 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Network namespaces, veth pairs, processes and a scratch directory for integration tests, all removed by
  * {@link #close()}: processes first (deleting a namespace does not kill what runs in it), then namespaces, which
- * takes their interfaces with them, then the directory. Names carry a random suffix so that parallel or leftover runs never collide; a JVM shutdown hook cleans up
+ * takes their interfaces with them, then the directory. Names carry a random suffix so that parallel or
+ * leftover runs never collide; a JVM shutdown hook cleans up
  * when the test JVM is killed before {@code close()} runs.
  */
-final class NamespaceLab implements AutoCloseable {
+public class NamespaceLab implements AutoCloseable {
 
     private static final long COMMAND_TIMEOUT_MILLIS = 20_000;
 
-    final String id;
+    public final String id;
     /** A scratch directory for configs, logs and files served in tests; deleted with the rest. */
-    final Path dir;
+    public final Path dir;
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private final Thread hook = new Thread(this::cleanUp, "namespace-lab-cleanup");
     private boolean closed;
 
-    NamespaceLab(String prefix) throws IOException {
+    public NamespaceLab(String prefix) throws IOException {
         this.id = prefix + Integer.toString(new SecureRandom().nextInt(1 << 20), 36);
         this.dir = Files.createTempDirectory("xlat-" + id + "-");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -44,19 +45,27 @@ final class NamespaceLab implements AutoCloseable {
      * Skips the calling test unless it runs as root with iproute2, /dev/net/tun and the given commands; with
      * XLAT_REQUIRE_ROOT_TESTS=1 (CI) a missing prerequisite fails instead.
      */
-    static void requireRoot(String... commands) {
+    public static void requireRoot(String... commands) {
+        require(true, commands);
+    }
+
+    /** As {@link #requireRoot}, for tests that need no TUN device (the BGP speaker's). */
+    public static void requireRootWithoutTun(String... commands) {
+        require(false, commands);
+    }
+
+    private static void require(boolean tun, String... commands) {
         String missing = null;
         if (!"root".equals(System.getProperty("user.name"))) {
-            missing = "root is needed for network namespaces and TUN devices";
-        } else if (!Files.exists(Path.of("/dev/net/tun"))) {
+            missing = "root is needed for network namespaces" + (tun ? " and TUN devices" : "");
+        } else if (tun && !Files.exists(Path.of("/dev/net/tun"))) {
             missing = "/dev/net/tun is missing (modprobe tun)";
         } else if (!onPath("ip")) {
             missing = "iproute2 is not installed";
         } else {
             for (final String command : commands) {
                 if (!onPath(command)) {
-                    missing = command + " is not installed" + ("ping".equals(command)
-                        ? " (apt-get install -y iputils-ping)" : "");
+                    missing = command + " is not installed (scripts/install-deps installs it)";
                     break;
                 }
             }
@@ -69,7 +78,11 @@ final class NamespaceLab implements AutoCloseable {
         }
     }
 
-    static boolean onPath(String command) {
+    /** An absolute path, or a name looked up in PATH and the sbin directories. */
+    public static boolean onPath(String command) {
+        if (command.startsWith("/")) {
+            return Files.isExecutable(Path.of(command));
+        }
         final String path = System.getenv("PATH");
         for (final String dir : (path == null ? "/usr/sbin:/usr/bin:/sbin:/bin" : path + ":/usr/sbin:/sbin")
             .split(":")) {
@@ -81,7 +94,7 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Creates namespace {@code id-suffix} with its loopback up, and returns its name. */
-    String namespace(String suffix) {
+    public String namespace(String suffix) {
         final String name = id + "-" + suffix;
         run("ip", "netns", "add", name);
         namespaces.add(name);
@@ -89,15 +102,15 @@ final class NamespaceLab implements AutoCloseable {
         return name;
     }
 
-    /** A veth pair from {@code nsA}/{@code ifA} to {@code nsB}/{@code ifB}, both ends up: nothing in the host namespace. */
-    void veth(String nsA, String ifA, String nsB, String ifB) {
+    /** A veth pair from {@code nsA}/{@code ifA} to {@code nsB}/{@code ifB}, both ends up; none in the host's. */
+    public void veth(String nsA, String ifA, String nsB, String ifB) {
         run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
         run("ip", "-n", nsA, "link", "set", ifA, "up");
         run("ip", "-n", nsB, "link", "set", ifB, "up");
     }
 
     /** Sets sysctls in a namespace ({@code key=value}, keys with dots). */
-    void sysctl(String ns, String... settings) {
+    public void sysctl(String ns, String... settings) {
         for (final String setting : settings) {
             final int eq = setting.indexOf('=');
             final String file = "/proc/sys/" + setting.substring(0, eq).replace('.', '/');
@@ -106,7 +119,7 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Runs a command to completion; fails the test with its output when it exits non-zero. */
-    String run(String... command) {
+    public String run(String... command) {
         final Result r = exec(COMMAND_TIMEOUT_MILLIS, command);
         if (r.exitCode != 0) {
             fail(String.join(" ", command) + " exited " + r.exitCode + ":\n" + r.output);
@@ -115,17 +128,37 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Runs a command in a namespace to completion, whatever its exit code. */
-    Result execIn(String ns, long timeoutMillis, String... command) {
+    public Result execIn(String ns, long timeoutMillis, String... command) {
+        return exec(timeoutMillis, inNamespace(ns, command));
+    }
+
+    /** Runs a command in a namespace to completion; fails the test with its output when it exits non-zero. */
+    public String in(String ns, String... command) {
+        final Result r = execIn(ns, COMMAND_TIMEOUT_MILLIS, command);
+        if (r.exitCode() != 0) {
+            fail("in " + ns + ": " + String.join(" ", command) + " exited " + r.exitCode() + ":\n" + r.output());
+        }
+        return r.output();
+    }
+
+    /** The argv that runs {@code command} inside {@code ns}; {@code ip netns exec} execs it, so it is the process. */
+    public static String[] inNamespace(String ns, String... command) {
         final String[] full = new String[command.length + 4];
         full[0] = "ip";
         full[1] = "netns";
         full[2] = "exec";
         full[3] = ns;
         System.arraycopy(command, 0, full, 4, command.length);
-        return exec(timeoutMillis, full);
+        return full;
     }
 
-    Result exec(long timeoutMillis, String... command) {
+    /** Makes {@link #close()} end a process started elsewhere. */
+    public Process track(Process p) {
+        processes.add(p);
+        return p;
+    }
+
+    public Result exec(long timeoutMillis, String... command) {
         try {
             final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             processes.add(p);
@@ -147,7 +180,8 @@ final class NamespaceLab implements AutoCloseable {
                         + (output[0] == null ? "" : new String(output[0], StandardCharsets.UTF_8)));
                 }
                 reader.join(5_000);
-                return new Result(p.exitValue(), output[0] == null ? "" : new String(output[0], StandardCharsets.UTF_8));
+                return new Result(p.exitValue(),
+                    output[0] == null ? "" : new String(output[0], StandardCharsets.UTF_8));
             } finally {
                 processes.remove(p);
             }
@@ -160,20 +194,17 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Starts a long-running command in a namespace, its output to {@code log}; killed by {@link #close()}. */
-    Process start(String ns, Path log, String... command) throws IOException {
-        final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(command));
+    public Process start(String ns, Path log, String... command) throws IOException {
         // ip netns exec execs the command: the process is the command itself, so destroy() signals it
-        final Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        return p;
+        return track(new ProcessBuilder(inNamespace(ns, command)).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start());
     }
 
     /**
      * Starts a JVM running {@code mainClass} with {@code args} in namespace {@code ns} (the test class path), and
      * waits until its log has {@code ready}; fails with the log when it exits first.
      */
-    Process startJava(String ns, Path log, String ready, String mainClass, String... args) throws IOException,
+    public Process startJava(String ns, Path log, String ready, String mainClass, String... args) throws IOException,
         InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
@@ -188,14 +219,15 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** {@link #startJava} of {@code xlat run ARGS}. */
-    Process startXlat(String ns, Path log, String ready, String... runArgs) throws IOException, InterruptedException {
+    public Process startXlat(String ns, Path log, String ready, String... runArgs) throws IOException,
+        InterruptedException {
         final List<String> args = new ArrayList<>(List.of("run"));
         args.addAll(List.of(runArgs));
         return startJava(ns, log, ready, io.xlat.control.cli.Main.class.getName(), args.toArray(new String[0]));
     }
 
     /** Stops {@code process} (if started), prints its log, and closes {@code lab} (if built), whatever fails. */
-    static void stopAndClose(NamespaceLab lab, Process process, Path log) {
+    public static void stopAndClose(NamespaceLab lab, Process process, Path log) {
         try {
             if (process != null) {
                 stop(process, 10_000);
@@ -209,7 +241,7 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** A file's text, or a note of why there is none (for failure messages). */
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return file != null && Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)";
         } catch (IOException e) {
@@ -218,7 +250,7 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Stops a process started here: SIGTERM, then SIGKILL after {@code graceMillis}. */
-    static void stop(Process p, long graceMillis) {
+    public static void stop(Process p, long graceMillis) {
         if (p == null || !p.isAlive()) {
             return;
         }
@@ -237,7 +269,7 @@ final class NamespaceLab implements AutoCloseable {
      * The link the tenant tests share between the translator namespace and the fabric: veth xf (2001:db8:f::1)
      * to fx (2001:db8:f::2), IPv6 forwarding on in {@code nsx}. Routes and peer addresses are each test's.
      */
-    void fabricLink(String nsx, String nsFabric) {
+    public void fabricLink(String nsx, String nsFabric) {
         sysctl(nsx, "net.ipv6.conf.all.forwarding=1");
         veth(nsx, "xf", nsFabric, "fx");
         run("ip", "-n", nsx, "addr", "add", "2001:db8:f::1/64", "dev", "xf", "nodad");
@@ -245,7 +277,7 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** What {@code xlat stats --counters-file FILE} prints; fails the test when it does not exit 0. */
-    static String stats(Path countersFile) {
+    public static String stats(Path countersFile) {
         final java.io.StringWriter out = new java.io.StringWriter();
         final java.io.StringWriter err = new java.io.StringWriter();
         final int code = io.xlat.control.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
@@ -258,7 +290,7 @@ final class NamespaceLab implements AutoCloseable {
      * A counter of one device's section of {@code xlat stats} (its indented lines up to the next device); 0 when
      * the device or the counter is absent: stats leaves out zeros, so a section may end without it.
      */
-    static long counter(String stats, String device, String label) {
+    public static long counter(String stats, String device, String label) {
         final java.util.regex.Matcher section = java.util.regex.Pattern.compile("(?m)^"
             + java.util.regex.Pattern.quote(device) + " \\(.*\\)\n((?:  .*\\n?)*)").matcher(stats);
         if (!section.find()) {
@@ -273,7 +305,7 @@ final class NamespaceLab implements AutoCloseable {
      * The translator section the tenant tests share and their first tenant, blue (2001:db8:100:1::/96, 10.0.0.0/25
      * on xb-blue in {@code netns}), as YAML lines ending in a newline; callers append more tenants and a dataplane.
      */
-    static String blueTenantYaml(String netns) {
+    public static String blueTenantYaml(String netns) {
         return String.join("\n",
             "translator:",
             "  ipv4-address: 203.0.113.1",
@@ -288,13 +320,24 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** Waits for a condition, polling every 50 ms; fails with {@code what} after the timeout. */
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out after " + timeoutMillis + " ms waiting for " + what);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Polls a condition for the whole period; fails with {@code what} the first time it does not hold. */
+    public static void holds(String what, long millis, BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline) {
+            if (!condition.getAsBoolean()) {
+                fail("stopped holding before " + millis + " ms: " + what);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -330,6 +373,6 @@ final class NamespaceLab implements AutoCloseable {
     }
 
     /** A finished command. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 }
