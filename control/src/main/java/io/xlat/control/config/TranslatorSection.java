@@ -169,78 +169,71 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
     }
 
     private static List<Ipv4Prefix> pool6791v4(YamlMapping m, List<EamEntry> eamt, ConfigProblems problems) {
-        final String path = m.path(POOL6791V4);
-        final List<Node> items = YamlValues.list(m.value(POOL6791V4), path, problems);
-        if (items == null) {
-            return List.of();
-        }
-        final List<Ipv4Prefix> pool = new ArrayList<>();
-        final List<Integer> indexes = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            final String itemPath = path + "[" + i + "]";
-            final Ipv4Prefix prefix = YamlValues.ipv4Prefix(items.get(i), itemPath, problems);
-            if (prefix == null) {
-                continue;
-            }
-            boolean bad = false;
-            for (int j = 0; j < pool.size() && !bad; j++) {
-                if (pool.get(j).overlaps(prefix)) {
-                    problems.error(items.get(i), itemPath + ": " + prefix + " overlaps " + path + "["
-                        + indexes.get(j) + "] (" + pool.get(j) + ")");
-                    bad = true;
-                }
-            }
-            for (int j = 0; j < eamt.size() && !bad; j++) {
+        return pool6791(m, POOL6791V4, YamlValues::ipv4Prefix, Ipv4Prefix::overlaps, prefix -> {
+            for (final EamEntry entry : eamt) {
                 // RFC 6791 sources stand for routers we cannot map; an address that EAM maps to a real IPv6
                 // host would make their ICMP errors look as if that host had sent them
-                if (eamt.get(j).ipv4().overlaps(prefix)) {
-                    problems.error(items.get(i), itemPath + ": " + prefix + " overlaps the EAM entry "
-                        + eamt.get(j) + ": RFC 6791 sources must not be translatable addresses");
-                    bad = true;
+                if (entry.ipv4().overlaps(prefix)) {
+                    return "the EAM entry " + entry;
                 }
             }
-            if (!bad) {
-                pool.add(prefix);
-                indexes.add(i);
-            }
-        }
-        return pool;
+            return null;
+        }, problems);
     }
 
     private static List<Ipv6Prefix> pool6791v6(YamlMapping m, Ipv6Prefix pool6, List<EamEntry> eamt,
         ConfigProblems problems) {
-        final String path = m.path(POOL6791V6);
-        final List<Node> items = YamlValues.list(m.value(POOL6791V6), path, problems);
+        return pool6791(m, POOL6791V6, YamlValues::ipv6Prefix, Ipv6Prefix::overlaps, prefix -> {
+            if (pool6 != null && pool6.overlaps(prefix)) {
+                return "pool6 " + pool6;
+            }
+            for (final EamEntry entry : eamt) {
+                if (entry.ipv6().overlaps(prefix)) {
+                    return "the EAM entry " + entry;
+                }
+            }
+            return null;
+        }, problems);
+    }
+
+    /** How a pool's prefixes are read from YAML, as {@link YamlValues#ipv4Prefix} does. */
+    private interface PrefixReader<P> {
+        P read(Node node, String path, ConfigProblems problems);
+    }
+
+    /**
+     * An RFC 6791 pool of either family: prefixes that overlap each other, or an address the translator maps
+     * ({@code translatable} names what maps it, or null), are errors and left out.
+     */
+    private static <P> List<P> pool6791(YamlMapping m, String key, PrefixReader<P> reader,
+        java.util.function.BiPredicate<P, P> overlaps, java.util.function.Function<P, String> translatable,
+        ConfigProblems problems) {
+        final String path = m.path(key);
+        final List<Node> items = YamlValues.list(m.value(key), path, problems);
         if (items == null) {
             return List.of();
         }
-        final List<Ipv6Prefix> pool = new ArrayList<>();
+        final List<P> pool = new ArrayList<>();
         final List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             final String itemPath = path + "[" + i + "]";
-            final Ipv6Prefix prefix = YamlValues.ipv6Prefix(items.get(i), itemPath, problems);
+            final P prefix = reader.read(items.get(i), itemPath, problems);
             if (prefix == null) {
                 continue;
             }
             boolean bad = false;
             for (int j = 0; j < pool.size() && !bad; j++) {
-                if (pool.get(j).overlaps(prefix)) {
+                if (overlaps.test(pool.get(j), prefix)) {
                     problems.error(items.get(i), itemPath + ": " + prefix + " overlaps " + path + "["
                         + indexes.get(j) + "] (" + pool.get(j) + ")");
                     bad = true;
                 }
             }
-            if (!bad && pool6 != null && pool6.overlaps(prefix)) {
-                problems.error(items.get(i), itemPath + ": " + prefix + " overlaps pool6 " + pool6
+            final String mapped = bad ? null : translatable.apply(prefix);
+            if (mapped != null) {
+                problems.error(items.get(i), itemPath + ": " + prefix + " overlaps " + mapped
                     + ": RFC 6791 sources must not be translatable addresses");
                 bad = true;
-            }
-            for (int j = 0; j < eamt.size() && !bad; j++) {
-                if (eamt.get(j).ipv6().overlaps(prefix)) {
-                    problems.error(items.get(i), itemPath + ": " + prefix + " overlaps the EAM entry "
-                        + eamt.get(j) + ": RFC 6791 sources must not be translatable addresses");
-                    bad = true;
-                }
             }
             if (!bad) {
                 pool.add(prefix);
