@@ -59,12 +59,7 @@ class BirdInteropIT extends BgpInteropContract {
     }
 
     private String birdc(String... command) {
-        final String[] argv = new String[command.length + 3];
-        argv[0] = "birdc";
-        argv[1] = "-s";
-        argv[2] = socket.toString();
-        System.arraycopy(command, 0, argv, 3, command.length);
-        return lab.run(argv);
+        return BirdLeaf.birdc(lab, socket, command);
     }
 
     @Override

@@ -24,7 +24,7 @@ class XlatRunBgpIT {
 
     private InteropLab lab;
     private String nsx;
-    private Path socket;
+    private BirdLeaf bird;
 
     @Test
     void shouldApplyAReloadWithdrawWhileTheDeviceIsDownAndWithdrawBeforeCeaseOnSigterm() throws Exception {
@@ -91,7 +91,7 @@ class XlatRunBgpIT {
         nsx = l.namespace("x");
         final String nsp = l.namespace("p");
         final InteropLab.Link link = l.veth(nsx, "v0", nsp, "v1", 1);
-        startBird(nsp, link.addressA());
+        bird = BirdLeaf.start(lab, nsp, link.addressA());
         final Path config = l.write("xlat.yaml", String.join("\n",
             "translator:",
             "  pool6: \"" + POOL6 + "\"",
@@ -128,33 +128,8 @@ class XlatRunBgpIT {
         assertTrue(birdc("show", "protocols", "xlat0").contains("Established"), "the session stays up");
     }
 
-    private void startBird(String ns, String xlatAddress) throws Exception {
-        final Path log = lab.dir().resolve("bird.log");
-        final Path file = lab.write("bird.conf", String.join("\n",
-            "log \"" + log + "\" all;",
-            "router id 198.51.100.2;",
-            "protocol device { scan time 1; }",
-            "protocol bgp xlat0 {",
-            "  debug { states, routes, events };",
-            "  local as 64496;",
-            "  neighbor " + xlatAddress + " as 4200000001;",
-            "  hold time 9;",
-            "  ipv6 { import all; export none; };",
-            "  ipv4 { import all; export none; extended next hop on; };",
-            "}",
-            ""));
-        socket = lab.dir().resolve("bird.ctl");
-        lab.start(ns, "bird.out", "bird", "-f", "-c", file.toString(), "-s", socket.toString());
-        InteropLab.await("BIRD control socket", 10_000, () -> socket.toFile().exists());
-    }
-
     private String birdc(String... command) {
-        final String[] argv = new String[command.length + 3];
-        argv[0] = "birdc";
-        argv[1] = "-s";
-        argv[2] = socket.toString();
-        System.arraycopy(command, 0, argv, 3, command.length);
-        return lab.run(argv);
+        return bird.birdc(command);
     }
 
     private boolean has(boolean ipv6, String prefix) {

@@ -22,7 +22,7 @@ class XlatRunTenantBgpIT {
     private static final String RED = "2001:db8:100:2::a00:0/121";
 
     private InteropLab lab;
-    private Path socket;
+    private BirdLeaf bird;
 
     @Test
     void shouldWithdrawOnlyTheTenantWhoseDeviceFailsAndAnnounceItAgainWhenItIsBack() throws Exception {
@@ -34,7 +34,7 @@ class XlatRunTenantBgpIT {
             final String nsBlue = l.namespace("b");
             final String nsRed = l.namespace("r");
             final InteropLab.Link link = l.veth(nsx, "v0", nsp, "v1", 1);
-            startBird(nsp, link.addressA());
+            bird = BirdLeaf.start(lab, nsp, link.addressA());
             final Path config = l.write("xlat.yaml", String.join("\n",
                 "translator:",
                 "  ipv4-address: 203.0.113.1",
@@ -103,33 +103,8 @@ class XlatRunTenantBgpIT {
         assertEquals(expected, prefixes(), "and it stays so");
     }
 
-    private void startBird(String ns, String xlatAddress) throws Exception {
-        final Path log = lab.dir().resolve("bird.log");
-        final Path file = lab.write("bird.conf", String.join("\n",
-            "log \"" + log + "\" all;",
-            "router id 198.51.100.2;",
-            "protocol device { scan time 1; }",
-            "protocol bgp xlat0 {",
-            "  debug { states, routes, events };",
-            "  local as 64496;",
-            "  neighbor " + xlatAddress + " as 4200000001;",
-            "  hold time 9;",
-            "  ipv6 { import all; export none; };",
-            "  ipv4 { import all; export none; extended next hop on; };",
-            "}",
-            ""));
-        socket = lab.dir().resolve("bird.ctl");
-        lab.start(ns, "bird.out", "bird", "-f", "-c", file.toString(), "-s", socket.toString());
-        InteropLab.await("BIRD control socket", 10_000, () -> socket.toFile().exists());
-    }
-
     private String birdc(String... command) {
-        final String[] argv = new String[command.length + 3];
-        argv[0] = "birdc";
-        argv[1] = "-s";
-        argv[2] = socket.toString();
-        System.arraycopy(command, 0, argv, 3, command.length);
-        return lab.run(argv);
+        return bird.birdc(command);
     }
 
     /** The prefixes of BIRD's IPv6 table, sorted (BIRD lists them in no fixed order), from the unindented lines. */
