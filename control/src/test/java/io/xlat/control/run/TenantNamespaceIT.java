@@ -33,69 +33,31 @@ class TenantNamespaceIT {
     static final String BLUE_PEER_V6 = "2001:db8:100:1::a00:c8";
     static final String RED_PEER_V6 = "2001:db8:100:2::a00:c8";
 
+    private static TwoTenantLab topology;
     private static NamespaceLab lab;
-    private static String nsx;
-    private static String nsBlue;
-    private static String nsRed;
-    private static String nsFabric;
     private static Path dir;
     private static Path config;
-    private static Path countersFile;
-    private static Path xlatLog;
     private static Process xlat;
 
     @BeforeAll
     static void buildTopologyAndStartXlat() throws Exception {
         NamespaceLab.requireRoot("ping", "tcpdump");
-        lab = new NamespaceLab("xten");
+        topology = new TwoTenantLab("xten", 1);
+        lab = topology.lab;
         dir = lab.dir;
-        nsx = lab.namespace("x");
-        nsBlue = lab.namespace("blue");
-        nsRed = lab.namespace("red");
-        nsFabric = lab.namespace("fab");
-        lab.fabricLink(nsx, nsFabric);
-        lab.run("ip", "-n", nsFabric, "addr", "add", BLUE_PEER_V6 + "/128", "dev", "fx", "nodad");
-        lab.run("ip", "-n", nsFabric, "addr", "add", RED_PEER_V6 + "/128", "dev", "fx", "nodad");
-        lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::2");
+        config = topology.config;
+        xlat = lab.startXlat(topology.nsx, topology.xlatLog, "xlat: started: ", "--config", config.toString());
 
-        countersFile = dir.resolve("counters");
-        config = dir.resolve("xlat.yaml");
-        Files.writeString(config, config(false));
-        xlatLog = dir.resolve("xlat.log");
-        xlat = lab.startXlat(nsx, xlatLog, "xlat: started: ", "--config", config.toString());
-
-        // the tenant devices were created by xlat inside the tenants' namespaces, not here
-        tenantSide(nsBlue, "xb-blue");
-        tenantSide(nsRed, "xb-red");
-        // the local tenant ranges (10.0.0.0/25 under each prefix) go to xlat
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:1::a00:0/121", "dev", "xlat6");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:2::a00:0/121", "dev", "xlat6");
-    }
-
-    private static void tenantSide(String ns, String device) {
-        lab.run("ip", "-n", ns, "addr", "add", "10.0.0.1/32", "dev", device);
-        lab.run("ip", "-n", ns, "route", "add", "10.0.0.128/25", "dev", device);
+        topology.tenantSides();
     }
 
     static String config(boolean withGreen) {
-        return NamespaceLab.blueTenantYaml(nsBlue) + String.join("\n",
-            "  - name: red",
-            "    prefix: \"2001:db8:100:2::/96\"",
-            "    ipv4: [10.0.0.0/25]",
-            "    tun: xb-red",
-            "    netns: " + nsRed,
-            withGreen ? "  - name: green\n    prefix: \"2001:db8:100:3::/96\"\n    ipv4: [10.0.0.0/25]\n"
-                + "    tun: xb-green" : "",
-            "dataplane:",
-            "  ipv6-tun: xlat6",
-            "  counters-file: " + countersFile,
-            "");
+        return topology.config(withGreen);
     }
 
     @AfterAll
     static void stopXlatAndDeleteNamespaces() {
-        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
+        NamespaceLab.stopAndClose(lab, xlat, topology.xlatLog);
     }
 
     @Test
@@ -105,14 +67,15 @@ class TenantNamespaceIT {
         // a capture on the fabric: which source addresses arrive, per instance prefix
         final Path pcap = dir.resolve("fabric.pcap");
         // --immediate-mode: without it, packets wait in the capture ring's block and are lost when tcpdump stops
-        final Process capture = lab.start(nsFabric, dir.resolve("tcpdump.log"), "tcpdump", "--immediate-mode", "-n",
+        final Process capture = lab.start(topology.nsFabric, dir.resolve("tcpdump.log"), "tcpdump",
+            "--immediate-mode", "-n",
             "-U", "-i", "fx", "-w", pcap.toString(), "icmp6");
         NamespaceLab.await("tcpdump to listen", 10_000, () -> read(dir.resolve("tcpdump.log")).contains("listening"));
 
         final CompletableFuture<NamespaceLab.Result> blue = CompletableFuture.supplyAsync(() ->
-            lab.execIn(nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
+            lab.execIn(topology.nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
         final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
-            lab.execIn(nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
+            lab.execIn(topology.nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "10.0.0.200"));
         final NamespaceLab.Result b = blue.get();
         final NamespaceLab.Result r = red.get();
         Thread.sleep(300);
@@ -134,34 +97,34 @@ class TenantNamespaceIT {
     @Test
     void shouldAddATenantBySighupWithoutLosingAPacketOfAnotherTenantsFlow() throws Exception {
         final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
-            lab.execIn(nsRed, 30_000, "ping", "-n", "-c", "300", "-i", "0.01", "-W", "2", "10.0.0.200"));
+            lab.execIn(topology.nsRed, 30_000, "ping", "-n", "-c", "300", "-i", "0.01", "-W", "2", "10.0.0.200"));
         Thread.sleep(700);
 
         // first an invalid file: rejected with the reason, the running tenants stay
         Files.writeString(config, config(false).replace("2001:db8:100:2::/96", "2001:db8:100:2::/97"));
         hangUp();
-        NamespaceLab.await("the reload to be rejected", 10_000, () -> read(xlatLog).contains("reload rejected"));
+        NamespaceLab.await("the reload to be rejected", 10_000, () -> log().contains("reload rejected"));
         Thread.sleep(300);
 
         // then green, in the translator's namespace, added while red's ping flows: as 'xlat reload' sends it
         Files.writeString(config, config(true));
-        assertEquals(xlat.pid(), ReloadRequest.send(countersFile));
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "3 tenants"));
+        assertEquals(xlat.pid(), ReloadRequest.send(topology.countersFile));
+        NamespaceLab.await("the reload to apply", 10_000, () -> log().contains(RELOADED + "3 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("300 packets transmitted, 300 received, 0% packet loss"), r.output());
-        assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
-        final String link = lab.run("ip", "-n", nsx, "link", "show", "xb-green");
+        assertTrue(xlat.isAlive(), log());
+        assertTrue(log().contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), log());
+        final String link = lab.run("ip", "-n", topology.nsx, "link", "show", "xb-green");
         assertTrue(link.contains("UP"), link);
 
         // green forwards: its 10.0.0.1 reaches its own 10.0.0.200 under 2001:db8:100:3::/96
-        lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:3::a00:c8/128", "dev", "fx", "nodad");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:3::a00:0/121", "dev", "xlat6");
-        lab.run("ip", "-n", nsx, "addr", "add", "10.0.0.1/32", "dev", "xb-green");
-        lab.run("ip", "-n", nsx, "route", "add", "10.0.0.128/25", "dev", "xb-green");
-        final NamespaceLab.Result g = lab.execIn(nsx, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
+        lab.run("ip", "-n", topology.nsFabric, "addr", "add", "2001:db8:100:3::a00:c8/128", "dev", "fx", "nodad");
+        lab.run("ip", "-n", topology.nsx, "-6", "route", "add", "2001:db8:100:3::a00:0/121", "dev", "xlat6");
+        lab.run("ip", "-n", topology.nsx, "addr", "add", "10.0.0.1/32", "dev", "xb-green");
+        lab.run("ip", "-n", topology.nsx, "route", "add", "10.0.0.128/25", "dev", "xb-green");
+        final NamespaceLab.Result g = lab.execIn(topology.nsx, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
             "10.0.0.200");
         assertEquals(0, g.exitCode(), g.output());
 
@@ -169,10 +132,11 @@ class TenantNamespaceIT {
         Files.writeString(config, config(false));
         hangUp();
         NamespaceLab.await("the removal to apply", 10_000,
-            () -> read(xlatLog).contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"));
-        assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
+            () -> log().contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"));
+        assertTrue(lab.exec(5_000, "ip", "-n", topology.nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
-        final NamespaceLab.Result after = lab.execIn(nsRed, 15_000, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
+        final NamespaceLab.Result after = lab.execIn(topology.nsRed, 15_000, "ping", "-n", "-c", "2", "-i", "0.2",
+            "-W", "2",
             "10.0.0.200");
         assertEquals(0, after.exitCode(), after.output());
     }
@@ -190,7 +154,7 @@ class TenantNamespaceIT {
     }
 
     static String stats() {
-        return NamespaceLab.stats(countersFile);
+        return NamespaceLab.stats(topology.countersFile);
     }
 
     /** A counter of one device's section of {@code xlat stats}; 0 when absent. */
@@ -204,5 +168,10 @@ class TenantNamespaceIT {
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
+    }
+
+    /** What xlat has logged so far. */
+    private static String log() {
+        return read(topology.xlatLog);
     }
 }

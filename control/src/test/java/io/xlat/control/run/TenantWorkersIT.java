@@ -35,80 +35,42 @@ class TenantWorkersIT {
     /** Peers per tenant, 10.0.0.200 and up: distinct addresses hash to queues independently of each other. */
     private static final int FLOWS = 8;
 
+    private static TwoTenantLab topology;
     private static NamespaceLab lab;
-    private static String nsx;
-    private static String nsBlue;
-    private static String nsRed;
-    private static String nsFabric;
     private static Path dir;
     private static Path config;
-    private static Path countersFile;
-    private static Path xlatLog;
     private static Process xlat;
 
     @BeforeAll
     static void buildTopologyAndStartXlatWithTwoWorkers() throws Exception {
         NamespaceLab.requireRoot("ping", "tcpdump");
-        lab = new NamespaceLab("xtw");
+        topology = new TwoTenantLab("xtw", FLOWS);
+        lab = topology.lab;
         dir = lab.dir;
-        nsx = lab.namespace("x");
-        nsBlue = lab.namespace("blue");
-        nsRed = lab.namespace("red");
-        nsFabric = lab.namespace("fab");
-        lab.fabricLink(nsx, nsFabric);
-        for (int k = 0; k < FLOWS; k++) {
-            // the peers 10.0.0.200 + k of each tenant, under its instance prefix
-            final String v4 = Integer.toHexString(0xc8 + k);
-            lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:1::a00:" + v4 + "/128", "dev", "fx", "nodad");
-            lab.run("ip", "-n", nsFabric, "addr", "add", "2001:db8:100:2::a00:" + v4 + "/128", "dev", "fx", "nodad");
-        }
-        lab.run("ip", "-n", nsFabric, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::1");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8:f::2");
-
-        countersFile = dir.resolve("counters");
-        config = dir.resolve("xlat.yaml");
-        Files.writeString(config, config(false));
-        xlatLog = dir.resolve("xlat.log");
-        xlat = lab.startJava(nsx, xlatLog, "xlat: started: ", TenantWorkersLauncher.class.getName(),
+        config = topology.config;
+        xlat = lab.startJava(topology.nsx, topology.xlatLog, "xlat: started: ", TenantWorkersLauncher.class.getName(),
             config.toString(), Integer.toString(WORKERS));
 
-        tenantSide(nsBlue, "xb-blue");
-        tenantSide(nsRed, "xb-red");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:1::a00:0/121", "dev", "xlat6");
-        lab.run("ip", "-n", nsx, "-6", "route", "add", "2001:db8:100:2::a00:0/121", "dev", "xlat6");
-    }
-
-    private static void tenantSide(String ns, String device) {
-        lab.run("ip", "-n", ns, "addr", "add", "10.0.0.1/32", "dev", device);
-        lab.run("ip", "-n", ns, "route", "add", "10.0.0.128/25", "dev", device);
+        topology.tenantSides();
     }
 
     private static String config(boolean withGreen) {
-        return NamespaceLab.blueTenantYaml(nsBlue) + String.join("\n",
-            "  - name: red",
-            "    prefix: \"2001:db8:100:2::/96\"",
-            "    ipv4: [10.0.0.0/25]",
-            "    tun: xb-red",
-            "    netns: " + nsRed,
-            withGreen ? "  - name: green\n    prefix: \"2001:db8:100:3::/96\"\n    ipv4: [10.0.0.0/25]\n"
-                + "    tun: xb-green" : "",
-            "dataplane:",
-            "  ipv6-tun: xlat6",
-            "  counters-file: " + countersFile,
-            "");
+        return topology.config(withGreen);
     }
 
     @AfterAll
     static void stopXlatAndDeleteNamespaces() {
-        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
+        NamespaceLab.stopAndClose(lab, xlat, topology.xlatLog);
     }
 
     @Test
     void shouldOpenEveryDeviceWithOneQueuePerWorker() {
-        assertTrue(lab.run("ip", "-d", "-n", nsx, "link", "show", "xlat6").contains("multi_queue numqueues 2"),
-            lab.run("ip", "-d", "-n", nsx, "link", "show", "xlat6"));
-        assertTrue(lab.run("ip", "-d", "-n", nsBlue, "link", "show", "xb-blue").contains("multi_queue numqueues 2"));
-        assertTrue(lab.run("ip", "-d", "-n", nsRed, "link", "show", "xb-red").contains("multi_queue numqueues 2"));
+        assertTrue(lab.run("ip", "-d", "-n", topology.nsx, "link", "show", "xlat6").contains("multi_queue numqueues 2"),
+            lab.run("ip", "-d", "-n", topology.nsx, "link", "show", "xlat6"));
+        assertTrue(lab.run("ip", "-d", "-n", topology.nsBlue, "link", "show", "xb-blue")
+            .contains("multi_queue numqueues 2"));
+        assertTrue(lab.run("ip", "-d", "-n", topology.nsRed, "link", "show", "xb-red")
+            .contains("multi_queue numqueues 2"));
         final String stats = stats();
         assertTrue(stats.contains("\nxlat6 (2 workers)") && stats.contains("\nxb-blue (2 workers)")
             && stats.contains("\nxb-red (2 workers)"), stats);
@@ -122,9 +84,9 @@ class TenantWorkersIT {
         for (int k = 0; k < FLOWS; k++) {
             final String peer = "10.0.0." + (200 + k);
             pings.add(CompletableFuture.supplyAsync(() ->
-                lab.execIn(nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
+                lab.execIn(topology.nsBlue, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
             pings.add(CompletableFuture.supplyAsync(() ->
-                lab.execIn(nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
+                lab.execIn(topology.nsRed, 20_000, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", peer)));
         }
         for (final CompletableFuture<NamespaceLab.Result> ping : pings) {
             final NamespaceLab.Result r = ping.get();
@@ -146,23 +108,23 @@ class TenantWorkersIT {
     @Test
     void shouldAddAndRemoveATenantBySighupWhileTwoWorkersForwardAnotherTenantsFlow() throws Exception {
         final CompletableFuture<NamespaceLab.Result> red = CompletableFuture.supplyAsync(() ->
-            lab.execIn(nsRed, 30_000, "ping", "-n", "-c", "200", "-i", "0.01", "-W", "2", "10.0.0.200"));
+            lab.execIn(topology.nsRed, 30_000, "ping", "-n", "-c", "200", "-i", "0.01", "-W", "2", "10.0.0.200"));
         Thread.sleep(500);
 
         Files.writeString(config, config(true));
         hangUp();
-        NamespaceLab.await("the reload to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "3 tenants"));
+        NamespaceLab.await("the reload to apply", 10_000, () -> log().contains(RELOADED + "3 tenants"));
         Files.writeString(config, config(false));
         hangUp();
-        NamespaceLab.await("the removal to apply", 10_000, () -> read(xlatLog).contains(RELOADED + "2 tenants"));
+        NamespaceLab.await("the removal to apply", 10_000, () -> log().contains(RELOADED + "2 tenants"));
         final NamespaceLab.Result r = red.get();
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("200 packets transmitted, 200 received, 0% packet loss"), r.output());
-        assertTrue(xlat.isAlive(), read(xlatLog));
-        assertTrue(read(xlatLog).contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), read(xlatLog));
-        assertTrue(read(xlatLog).contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"), read(xlatLog));
-        assertTrue(lab.exec(5_000, "ip", "-n", nsx, "link", "show", "xb-green").exitCode() != 0,
+        assertTrue(xlat.isAlive(), log());
+        assertTrue(log().contains(RELOADED + "3 tenants, 1 devices opened, 0 closed"), log());
+        assertTrue(log().contains(RELOADED + "2 tenants, 0 devices opened, 1 closed"), log());
+        assertTrue(lab.exec(5_000, "ip", "-n", topology.nsx, "link", "show", "xb-green").exitCode() != 0,
             "xb-green is gone");
     }
 
@@ -173,7 +135,7 @@ class TenantWorkersIT {
     private static String perWorker() {
         final StringWriter out = new StringWriter();
         Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "stats", "--per-worker",
-            "--counters-file", countersFile.toString());
+            "--counters-file", topology.countersFile.toString());
         return out.toString();
     }
 
@@ -187,8 +149,13 @@ class TenantWorkersIT {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "stats", "--counters-file",
-            countersFile.toString());
+            topology.countersFile.toString());
         assertEquals(0, code, err.toString());
         return out.toString();
+    }
+
+    /** What xlat has logged so far. */
+    private static String log() {
+        return read(topology.xlatLog);
     }
 }
