@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
         "  - IPv6: pool6, where IPv6 services answer IPv4 clients (RFC 7755)",
         "  - IPv4: the IPv4 prefixes of the global EAM entries (DC-SIIT pools)",
         "%nFor example 2001:db8:100:1::/96 with the range 10.0.0.0/25 gives 2001:db8:100:1::a00:0/121. The BGP "
-            + "speaker of 'xlat run' announces exactly this set.",
+            + "speaker of 'xlat run' announces exactly this set. With dataplane.ipv6-tun but neither ipv4-tun nor "
+            + "siit-tun, xlat run carries tenants only, so pool6 and the EAM prefixes are left out; --tun prints "
+            + "what 'xlat run --tun' announces instead (plain SIIT alone).",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -47,6 +49,10 @@ final class RoutesCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration file.")
     Path config;
 
+    @Option(names = "--tun", paramLabel = "NAME",
+        description = "As 'xlat run --tun NAME' would run this file: plain SIIT on that one device, no tenants.")
+    String tun;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
         description = "text (default): IPv6 then IPv4 prefixes, each with a comment saying where it comes from; "
             + "plain: the prefixes alone, one per line, for scripts.")
@@ -64,8 +70,9 @@ final class RoutesCommand implements Callable<Integer> {
             return ConfigErrors.report(spec.qualifiedName(), e, spec.commandLine().getErr());
         }
         // what xlat run attracts with this file: not plain SIIT's prefixes when only tenants have a device
-        final boolean globalPath = loaded.dataplane().carriesGlobalPath();
-        final HostRoutes routes = HostRoutes.of(loaded.translator(), loaded.tenants(), globalPath);
+        final boolean globalPath = tun != null || loaded.dataplane().carriesGlobalPath();
+        final HostRoutes routes = HostRoutes.of(loaded.translator(), tun != null ? List.of() : loaded.tenants(),
+            globalPath);
         final List<String> prefixes = new ArrayList<>();
         final List<List<String>> origins = new ArrayList<>();
         for (final HostRoutes.Route6 r : routes.ipv6()) {

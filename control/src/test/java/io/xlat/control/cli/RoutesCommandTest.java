@@ -86,6 +86,9 @@ class RoutesCommandTest {
         final String pairFile = write(CONFIG + "dataplane:\n  ipv6-tun: xlat6\n  ipv4-tun: xlat4\n");
         final CliRun pair = CliRun.of("routes", "-c", pairFile, "--format", "plain");
         assertTrue(pair.out().contains("2001:db8:64::/96") && pair.out().contains("192.0.2.0/24"), pair.out());
+        final String tenantsOnlyAgain = write(CONFIG + "dataplane:\n  ipv6-tun: xlat6\n");
+        final CliRun asTun = CliRun.of("routes", "-c", tenantsOnlyAgain, "--tun", "xlat0", "--format", "plain");
+        assertEquals("2001:db8:64::/96\n192.0.2.0/24\n", asTun.out(), "what run --tun announces: plain SIIT alone");
     }
 
     @Test
