@@ -2,7 +2,6 @@ package io.xlat.tunio.agent;
 
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
-import io.xlat.core.packet.Ipv6Header;
 import io.xlat.core.tenant.Tenant;
 import io.xlat.core.translate.PacketSink;
 import io.xlat.core.translate.Translator;
@@ -13,8 +12,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import static java.nio.ByteOrder.BIG_ENDIAN;
 
 /**
  * The worker of the multi-device data plane: the host's IPv6 device, one IPv4 device per tenant and, optionally,
@@ -259,14 +256,14 @@ public final class MultiDeviceWorkerAgent implements Agent {
             translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
             return;
         }
-        route(length, ipv6Counters);
+        router.source = ipv6Counters;
         translator.translate(slot, Translator.HEADROOM, length, now, router, ipv6Writer);
     }
 
     private void fromGlobalDevice(int length, long now) {
         final int version = version();
         if (version == 6 && global.bothFamilies()) {
-            route(length, global.counters());
+            router.source = global.counters();
             translator.translate(slot, Translator.HEADROOM, length, now, router, globalWriter);
         } else if (version == 6) {
             translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
@@ -295,23 +292,6 @@ public final class MultiDeviceWorkerAgent implements Agent {
         return (slot.getByte(Translator.HEADROOM) >> 4) & 0xF;
     }
 
-    /**
-     * Picks the device for the IPv4 that an IPv6 packet in the slot becomes: its tenant's, by the same lookup the
-     * translator makes, or the global device.
-     */
-    private void route(int length, DeviceCounters source) {
-        router.source = source;
-        router.target = globalWriter;
-        if (length >= Ipv6Header.LENGTH) {
-            final int destination = Translator.HEADROOM + Ipv6Header.DESTINATION_OFFSET;
-            final Tenant tenant = ports.table.lookup(slot.getLong(destination, BIG_ENDIAN),
-                slot.getLong(destination + 8, BIG_ENDIAN));
-            if (tenant != null) {
-                router.target = ports.writers[tenant.index()];
-            }
-        }
-    }
-
     private void publish(long now) {
         ipv6Published.publish(ipv6Counters, translator.counters());
         if (global != null) {
@@ -337,14 +317,18 @@ public final class MultiDeviceWorkerAgent implements Agent {
         return roleName;
     }
 
-    /** Writes IPv6-to-IPv4 output to the device chosen before translating. */
+    /**
+     * Writes IPv6-to-IPv4 output to the device of the tenant the translator found the packet to belong to (by its
+     * destination's instance prefix), or to the global device.
+     */
     private final class Router implements PacketSink {
-        QueueWriter target;
         /** The device the packet came from: where a packet that has nowhere to go is counted. */
         DeviceCounters source;
 
         @Override
         public void emit(DirectBuffer buffer, int offset, int length) {
+            final Tenant tenant = translator.currentTenant();
+            final QueueWriter target = tenant == null ? globalWriter : ports.writers[tenant.index()];
             if (target != null) {
                 target.emit(buffer, offset, length);
             } else {
