@@ -223,8 +223,29 @@ class SiitNamespaceIT {
         final String log = read(ownLog);
         assertTrue(log.contains("started: siit on own0 (created, mtu 1400, 2 queues)"), log);
         assertTrue(log.contains("stopped: own0 closed"), log);
+        assertEquals(0, own.exitValue(), "a stop by SIGTERM is a clean stop:\n" + log);
         assertTrue(lab.exec(5_000, "ip", "-n", ns, "link", "show", "own0").exitCode() != 0,
             "a device xlat created goes away with it");
+    }
+
+    @Test
+    void shouldStopInOrderAndExitZeroOnSigint() throws Exception {
+        final String ns = lab.namespace("intr");
+        final Path intLog = dir.resolve("int.log");
+        final Process xlat = lab.start(ns, intLog, javaCommand(), "-Xmx128m", "-cp",
+            System.getProperty("java.class.path"), Main.class.getName(), "run", "--tun", "int0", "--prefix",
+            "2001:db8:64::/96", "--workers", "1", "--counters-file", dir.resolve("int.counters").toString());
+        try {
+            NamespaceLab.await("xlat to start on int0", 30_000, () -> !xlat.isAlive()
+                || read(intLog).contains("xlat: started: "));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(xlat.pid())).start().waitFor());
+            assertTrue(xlat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "stopped on SIGINT");
+        } finally {
+            NamespaceLab.stop(xlat, 10_000);
+        }
+        final String log = read(intLog);
+        assertEquals(0, xlat.exitValue(), "Ctrl-C is a clean stop:\n" + log);
+        assertTrue(log.contains("stopping (SIGINT)") && log.contains("stopped: int0 closed"), log);
     }
 
     private static String javaCommand() {
