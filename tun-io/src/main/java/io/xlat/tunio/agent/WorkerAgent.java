@@ -318,7 +318,11 @@ public final class WorkerAgent implements Agent {
 
         @Override
         public void emit(DirectBuffer buffer, int offset, int length) {
-            final Tenant tenant = translator.currentTenant();
+            emit(buffer, offset, length, null);
+        }
+
+        @Override
+        public void emit(DirectBuffer buffer, int offset, int length, Tenant tenant) {
             final Port target = tenant == null ? ports.global : ports.tenants[tenant.index()];
             if (target != null) {
                 target.writer.emit(buffer, offset, length);
