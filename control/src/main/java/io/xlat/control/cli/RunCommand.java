@@ -43,8 +43,8 @@ import java.util.concurrent.Callable;
             + "--config, --tun, --mtu, --workers, --counters-file and --[no-]offload override the file's dataplane "
             + "section. TUN offloads are on unless turned off: TCP arrives as super-packets of up to 64 KiB, "
             + "translated once and segmented again by the kernel.",
-        "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
-            + "file keeps the last values.",
+        "%nSIGTERM or SIGINT stop it, and it exits 0: workers stop, the device is closed (a persistent one stays), "
+            + "the counters file keeps the last values.",
         "%nSeveral devices: when the file sets dataplane.ipv6-tun, one process runs every device the file names, "
             + "on the same workers: dataplane.ipv6-tun for IPv6 (the tenants' instance prefixes, and pool6 of plain "
             + "SIIT); each tenant's IPv4 device (tun:, created inside netns: when given); and plain SIIT's own "
@@ -72,8 +72,8 @@ import java.util.concurrent.Callable;
         "  xlat run --tun xlat0 --prefix 2001:db8:64::/96 --mtu 1520 --ipv4-address 192.0.2.254 \\",
         "           --ipv6-address 2001:db8:ffff::1",
         "",
-        "Exit code 0 after a stop by SIGTERM or SIGINT, 1 when the device cannot be opened (not root, device busy),",
-        "2 on a usage or configuration error."})
+        "Exit code 0 after a stop by SIGTERM or SIGINT, 1 when the device cannot be",
+        "opened (not root, device busy), 2 on a usage or configuration error."})
 final class RunCommand implements Callable<Integer> {
     /** The IPv4 side's MTU under --mtu without a file: the IPv6 header is 20 bytes longer than IPv4's. */
     static final int HEADER_GROWTH = 20;
