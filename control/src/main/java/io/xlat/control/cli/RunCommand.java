@@ -4,16 +4,11 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
-import io.xlat.control.routes.HostRoutes;
-import io.xlat.control.run.BgpControl;
-import io.xlat.control.run.HealthMonitor;
-import io.xlat.control.run.ManagedRoutes;
+import io.xlat.control.run.Daemon;
 import io.xlat.control.run.RunLog;
-import io.xlat.control.run.RunSettings;
-import io.xlat.control.run.SiitDataplane;
-import io.xlat.control.run.MultiDeviceDataplane;
-import io.xlat.control.run.MultiDeviceRunSettings;
-import io.xlat.tunio.tun.TunDevice;
+import io.xlat.control.run.RunOptions;
+import io.xlat.tunio.dataplane.Dataplane;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,8 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code xlat run}: the data plane on TUN devices, until SIGTERM or SIGINT. */
 @Command(
@@ -50,8 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
             + "--config, --tun, --mtu, --workers, --counters-file and --[no-]offload override the file's dataplane "
             + "section. TUN offloads are on unless turned off: TCP arrives as super-packets of up to 64 KiB, "
             + "translated once and segmented again by the kernel.",
-        "%nSIGTERM or SIGINT stop it: workers stop, the device is closed (a persistent one stays), the counters "
-            + "file keeps the last values.",
+        "%nSIGTERM or SIGINT stop it, and it exits 0: workers stop, the device is closed (a persistent one stays), "
+            + "the counters file keeps the last values.",
         "%nSeveral devices: when the file sets dataplane.ipv6-tun, one process runs every device the file names, "
             + "on the same workers: dataplane.ipv6-tun for IPv6 (the tenants' instance prefixes, and pool6 of plain "
             + "SIIT); each tenant's IPv4 device (tun:, created inside netns: when given); and plain SIIT's own "
@@ -79,12 +72,9 @@ import java.util.concurrent.atomic.AtomicReference;
         "  xlat run --tun xlat0 --prefix 2001:db8:64::/96 --mtu 1520 --ipv4-address 192.0.2.254 \\",
         "           --ipv6-address 2001:db8:ffff::1",
         "",
-        "Exit code 1 when the device cannot be opened (not root, device busy), 2 on a usage or configuration error."})
+        "Exit code 0 after a stop by SIGTERM or SIGINT, 1 when the device cannot be",
+        "opened (not root, device busy), 2 on a usage or configuration error."})
 final class RunCommand implements Callable<Integer> {
-    /** A worker whose loop has not come round for this long is stalled: its prefixes are withdrawn (issue 5). */
-    static final long STALL_MILLIS = 500;
-
-
     /** The IPv4 side's MTU under --mtu without a file: the IPv6 header is 20 bytes longer than IPv4's. */
     static final int HEADER_GROWTH = 20;
 
@@ -132,8 +122,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
-            + "(park up to 1 ms, never block) or busy (spin: a full core per worker). With several devices a "
-            + "worker reads many queues in turn, so poll waits as backoff does.")
+            + "(park up to 1 ms, never block) or busy (spin: a full core per worker). With several devices poll "
+            + "waits on all of a worker's queues at once.")
     String idle;
 
     @Spec
@@ -151,24 +141,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
-        if (config != null && tun == null) {
-            final XlatConfig loaded;
-            try {
-                loaded = ConfigLoader.load(config);
-            } catch (ConfigException e) {
-                return ConfigErrors.report(spec.qualifiedName(), e, err);
-            }
-            if (loaded.dataplane().ipv6Tun() != null) {
-                return runMultiDevice(loaded, err);
-            }
-            if (!loaded.tenants().isEmpty()) {
-                throw new ParameterException(spec.commandLine(), config + ": tenants need dataplane.ipv6-tun, the "
-                    + "host's IPv6 device for their instance prefixes");
-            }
-        }
-        final RunSettings settings;
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final DataplaneSettings settings;
         try {
-            settings = settings(Runtime.getRuntime().availableProcessors());
+            settings = settings(cores);
         } catch (ConfigException e) {
             return ConfigErrors.report(spec.qualifiedName(), e, err);
         }
@@ -176,351 +152,32 @@ final class RunCommand implements Callable<Integer> {
         for (final String notice : notices) {
             log.info(notice);
         }
-        // the hook before start: a signal that arrives once the workers run always finds them
-        final Running<SiitDataplane> running = new Running<>(log);
-        final boolean started = running.start(r -> {
-            final SiitDataplane dataplane = SiitDataplane.start(settings, log);
-            r.dataplane.set(dataplane);
-            if (settings.manageRoutes()) {
-                installRoutes(r.routes, ManagedRoutes.siit(settings.device(), settings.translator()), dataplane,
-                    r.dataplane);
+        final RunOptions options = options();
+        final Daemon.Reloads reloads = config == null ? null : () -> {
+            final XlatConfig next = ConfigLoader.load(config);
+            return new Daemon.Generation(next, options.resolve(next, cores, new ArrayList<>()));
+        };
+        final Daemon daemon = Daemon.forRun(new Daemon.Generation(loadedConfig, settings), reloads, config, log,
+            Dataplane::start);
+        try {
+            return daemon.run();
+        } catch (IOException | RuntimeException e) {
+            err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
+            if (main != null && main.verbose()) {
+                e.printStackTrace(err);
             }
-            if (loadedConfig != null && loadedConfig.bgp().enabled()) {
-                startBgp(loadedConfig, HostRoutes.of(settings.translator(), List.of()),
-                    List.of(HealthMonitor.deviceUp(settings.device()),
-                        HealthMonitor.workersAlive(settings.device(), dataplane.workers()),
-                        HealthMonitor.workersBeating(settings.device(), dataplane.workers(), dataplane::heartbeat,
-                            STALL_MILLIS, System::nanoTime)), r.bgp, r.health, log);
-                statusFile(r.bgp.get(), settings.countersFile());
-            }
-        }, err);
-        if (!started) {
+            err.flush();
             return ExitCodes.FAILURE;
         }
-        // the JVM's default for SIGHUP is to exit: without a file to re-read, say so and keep running
-        if (config != null) {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.dataplane.get(), settings,
-                log, settings.manageRoutes() ? running.routes : null, running.bgp.get()));
-            log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
-        } else {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> log.info("SIGHUP ignored: started without "
-                + "--config, there is no file to re-read"));
-        }
-        running.await();
-        return ExitCodes.OK;
     }
 
-    /**
-     * Several devices: dataplane.ipv6-tun, a device per tenant and the global path's ipv4-tun or siit-tun, until
-     * SIGTERM or SIGINT; SIGHUP re-reads the file and applies the translator section and the tenant changes, or
-     * logs why it cannot and keeps the running set.
-     */
-    private Integer runMultiDevice(XlatConfig loaded, PrintWriter err) throws InterruptedException {
-        final RunSettings.IdleMode idleMode = idleMode();
-        final MultiDeviceRunSettings settings;
-        try {
-            settings = multiDeviceSettings(loaded, idleMode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        final RunLog log = new RunLog(err, main != null && main.verbose());
-        if (settings.globalTun() == null && (settings.translator().pool6() != null
-            || !settings.translator().eamt().isEmpty())) {
-            log.info("notice: pool6/EAM are configured but neither dataplane.ipv4-tun nor dataplane.siit-tun: "
-                + "this xlat carries tenants only, and neither routes nor announces pool6 and the EAM prefixes");
-        }
-        if (mtu != null) {
-            log.info("notice: --mtu applies to --tun and siit-tun alone; with several devices, devices xlat creates get"
-                + " the translator's ipv4-mtu and ipv6-mtu");
-        }
-        final Running<MultiDeviceDataplane> running = new Running<>(log);
-        final boolean started = running.start(r -> {
-            final MultiDeviceDataplane dataplane = MultiDeviceDataplane.start(settings, log);
-            r.dataplane.set(dataplane);
-            if (settings.manageRoutes()) {
-                installRoutes(r.routes, ManagedRoutes.multiDevice(settings), dataplane, r.dataplane);
-            }
-            if (loaded.bgp().enabled()) {
-                // the shared IPv6 device and the workers hold up every prefix; each tenant's device only its own,
-                // and plain SIIT's device pool6 and the EAM prefixes (reported like a tenant's)
-                final BgpControl control = BgpControl.start(loaded.bgp(), settings.translator(), settings.tenants(),
-                    settings.globalTun() != null, log);
-                r.bgp.set(control);
-                final List<HealthMonitor.Check> checks = List.of(HealthMonitor.deviceUp(settings.ipv6Tun()),
-                    dataplane::ipv6QueueProblem, HealthMonitor.workersBeating(settings.ipv6Tun(), dataplane.workers(),
-                        dataplane::heartbeat, STALL_MILLIS, System::nanoTime));
-                final HealthMonitor monitor = new HealthMonitor(checks, control::health, dataplane::deviceProblems,
-                    control::tenantsDown, log);
-                r.health.set(monitor);
-                monitor.start();
-                statusFile(control, settings.countersFile());
-            }
-        }, err);
-        if (!started) {
-            return ExitCodes.FAILURE;
-        }
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.dataplane.get(), idleMode, log,
-            settings.manageRoutes() ? running.routes : null, running.bgp.get()));
-        log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
-        running.await();
-        return ExitCodes.OK;
+    /** The command line's part of the settings: what overrides the file, and how idle workers wait. */
+    RunOptions options() {
+        return new RunOptions(config, tun, mtu, workers, countersFile, offload, idleMode());
     }
 
-    /**
-     * What both data planes share around their start and stop: the shutdown hook (registered before the start,
-     * so that a signal that arrives once the workers run always finds them), a start that undoes itself when any
-     * step fails, and the stop order of {@link #stop}.
-     */
-    private final class Running<D extends AutoCloseable> {
-        final AtomicReference<D> dataplane = new AtomicReference<>();
-        final AtomicReference<BgpControl> bgp = new AtomicReference<>();
-        final AtomicReference<HealthMonitor> health = new AtomicReference<>();
-        final ManagedRoutes routes;
-        private final CountDownLatch stopped = new CountDownLatch(1);
-        private final Thread hook;
-
-        Running(RunLog log) {
-            routes = new ManagedRoutes(log);
-            hook = new Thread(() -> {
-                final D running = dataplane.get();
-                if (running != null) {
-                    log.info("stopping (signal)");
-                    stop(health.get(), bgp.get(), routes, running);
-                }
-                stopped.countDown();
-            }, "xlat-shutdown");
-            // SIGTERM and SIGINT run the shutdown hooks; the JVM exits when they return
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        /** Runs {@code steps}; when one fails, undoes what went up, says why and returns false. */
-        boolean start(StartSteps<D> steps, PrintWriter err) {
-            try {
-                steps.run(this);
-                return true;
-            } catch (IOException | RuntimeException e) {
-                stopAfterFailedStart(dataplane, health, bgp, routes);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // a signal arrived while starting: the hook runs, and finds nothing to stop
-                }
-                err.println(spec.qualifiedName() + ": error: " + Main.describe(e));
-                if (main != null && main.verbose()) {
-                    e.printStackTrace(err);
-                }
-                err.flush();
-                return false;
-            }
-        }
-
-        /** Until a signal has stopped it all. */
-        void await() throws InterruptedException {
-            stopped.await();
-        }
-    }
-
-    /** The steps of one data plane's start, in order; any may throw to fail the start as a whole. */
-    private interface StartSteps<D extends AutoCloseable> {
-        void run(Running<D> running) throws IOException;
-    }
-
-    /**
-     * Starts the speaker and the health monitor that withdraws its routes while a check fails. A failure here
-     * fails the start: the caller's catch undoes it all ({@link #stopAfterFailedStart}).
-     */
-    private static void startBgp(XlatConfig loaded, HostRoutes announced, List<HealthMonitor.Check> checks,
-        AtomicReference<BgpControl> bgp, AtomicReference<HealthMonitor> health, RunLog log) {
-        final BgpControl control = BgpControl.start(loaded.bgp(), announced, log);
-        bgp.set(control);
-        final HealthMonitor monitor = new HealthMonitor(checks, control::health, log);
-        health.set(monitor);
-        monitor.start();
-    }
-
-    /** The sessions' state next to the counters file ({@code <counters-file>.bgp}), for {@code xlat stats}. */
-    private static void statusFile(BgpControl bgp, java.nio.file.Path countersFile) {
-        bgp.writeStatus(countersFile.resolveSibling(countersFile.getFileName() + ".bgp"), 1_000);
-    }
-
-    /**
-     * The stop order the issue fixes: withdraw first (the fabric moves traffic away while this host still
-     * forwards), then the managed routes and the data plane, then Cease.
-     */
-    static void stop(HealthMonitor health, BgpControl bgp, ManagedRoutes routes, AutoCloseable dataplane) {
-        if (health != null) {
-            health.close();
-        }
-        if (bgp != null) {
-            bgp.withdrawForStop();
-        }
-        // routes before the device, while a persistent device still has them to remove
-        routes.close();
-        try {
-            dataplane.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            if (bgp != null) {
-                bgp.close();
-            }
-        }
-    }
-
-    /** A start that failed after the data plane came up (BGP could not start): undo it all. */
-    private static <D extends AutoCloseable> void stopAfterFailedStart(AtomicReference<D> running,
-        AtomicReference<HealthMonitor> health, AtomicReference<BgpControl> bgp, ManagedRoutes routes) {
-        final D dataplane = running.getAndSet(null);
-        if (dataplane != null) {
-            stop(health.getAndSet(null), bgp.getAndSet(null), routes, dataplane);
-        }
-    }
-
-    /**
-     * Plain SIIT's SIGHUP: re-reads the file and applies its translator section (new translators, taken by each
-     * worker between two batches), then the managed routes and the BGP announcements that follow from it. The
-     * device, workers and counters file stay as started; a change there is logged.
-     */
-    void reloadSiit(SiitDataplane dataplane, RunSettings running, RunLog log, ManagedRoutes routes, BgpControl bgp) {
-        if (dataplane == null) {
-            return;
-        }
-        log.info("reload requested (SIGHUP): reading " + config);
-        try {
-            final XlatConfig loaded = ConfigLoader.load(config);
-            final DataplaneConfig next = loaded.dataplane();
-            if (next.ipv6Tun() != null || !loaded.tenants().isEmpty()) {
-                log.info("reload: the file now has tenants or dataplane.ipv6-tun; that takes a restart (this process"
-                    + " runs plain SIIT on " + running.device() + ")");
-            }
-            final List<String> restart = new ArrayList<>();
-            if (tun == null && !running.device().equals(next.siitTun())) {
-                restart.add("dataplane.siit-tun");
-            }
-            if (workers == null && next.workers() > 0 && next.workers() != running.workers()) {
-                restart.add("dataplane.workers");
-            }
-            if (countersFile == null && !running.countersFile().equals(Path.of(next.countersFile()))) {
-                restart.add("dataplane.counters-file");
-            }
-            if (next.manageRoutes() != running.manageRoutes()) {
-                restart.add("dataplane.manage-routes");
-            }
-            if (offload == null && next.offload() != running.offload()) {
-                restart.add("dataplane.offload");
-            }
-            if (!restart.isEmpty()) {
-                log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, applying the "
-                    + "translator section");
-            }
-            dataplane.reload(loaded.translator());
-            if (routes != null) {
-                try {
-                    routes.apply(ManagedRoutes.siit(running.device(), loaded.translator()));
-                } catch (IOException | RuntimeException e) {
-                    log.info("reload: routes not brought in step with the new translator section: "
-                        + Main.describe(e));
-                }
-            }
-            if (bgp != null) {
-                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
-                    HostRoutes.of(loaded.translator(), List.of()));
-            }
-        } catch (ConfigException e) {
-            log.info("reload rejected, the running configuration stays" + reasons(e));
-        } catch (RuntimeException e) {
-            log.info("reload failed, the running configuration stays: " + Main.describe(e));
-        }
-    }
-
-    private static String reasons(ConfigException e) {
-        final StringBuilder reasons = new StringBuilder();
-        for (final io.xlat.control.config.ConfigError error : e.errors()) {
-            reasons.append("; ").append(error);
-        }
-        return reasons.toString();
-    }
-
-    /**
-     * Installs the routes once the devices are open; when that fails, removes what went in and stops the data
-     * plane again, so that the start fails as a whole.
-     */
-    private static <D extends AutoCloseable> void installRoutes(ManagedRoutes routes, List<ManagedRoutes.Route> wanted,
-        D dataplane, AtomicReference<D> running) throws IOException {
-        try {
-            routes.apply(wanted);
-        } catch (IOException | RuntimeException e) {
-            routes.close();
-            running.set(null);
-            try {
-                dataplane.close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Re-reads the file and applies its translator section and tenants; any error is logged and the running
-     * configuration stays as it is. With {@code routes}, the managed routes follow (a failure there is logged;
-     * the data plane runs).
-     */
-    void reload(MultiDeviceDataplane dataplane, RunSettings.IdleMode idleMode, RunLog log, ManagedRoutes routes,
-        BgpControl bgp) {
-        if (dataplane == null) {
-            return;
-        }
-        log.info("reload requested (SIGHUP): reading " + config);
-        try {
-            final XlatConfig loaded = ConfigLoader.load(config);
-            final MultiDeviceRunSettings next = multiDeviceSettings(loaded, idleMode);
-            dataplane.reload(next);
-            // routes and announcements follow what runs: the new translator and tenants on the started devices
-            final MultiDeviceRunSettings applied = dataplane.settings();
-            if (bgp != null) {
-                bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(), applied.translator(),
-                    applied.tenants(), applied.globalTun() != null);
-            }
-            if (routes != null) {
-                try {
-                    routes.apply(ManagedRoutes.multiDevice(applied));
-                } catch (IOException | RuntimeException e) {
-                    log.info("reload: routes not brought in step with the new configuration: " + Main.describe(e));
-                }
-            }
-        } catch (ConfigException e) {
-            log.info("reload rejected, the running configuration stays" + reasons(e));
-        } catch (IOException | RuntimeException e) {
-            log.info("reload failed, the running configuration stays: " + Main.describe(e));
-        }
-    }
-
-    MultiDeviceRunSettings multiDeviceSettings(XlatConfig loaded, RunSettings.IdleMode idleMode) {
-        final DataplaneConfig dataplane = loaded.dataplane();
-        if (dataplane.ipv6Tun() == null) {
-            throw new IllegalArgumentException(config + ": several devices need dataplane.ipv6-tun");
-        }
-        TunDevice.checkName(dataplane.ipv6Tun());
-        final String global = dataplane.ipv4Tun() != null ? dataplane.ipv4Tun() : dataplane.siitTun();
-        if (global != null) {
-            TunDevice.checkName(global);
-        }
-        final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
-        final boolean countersDefault = countersFile == null
-            && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
-        // One worker per core unless told otherwise, as in plain SIIT mode: each serves one queue of ipv6-tun
-        // and of every tenant device.
-        final int wanted = workers != null ? workers : dataplane.workers() > 0 ? dataplane.workers()
-            : Runtime.getRuntime().availableProcessors();
-        return new MultiDeviceRunSettings(config, dataplane.ipv6Tun(), counters, countersDefault,
-            idleMode == RunSettings.IdleMode.BUSY, loaded.translator(), loaded.tenants(), dataplane.manageRoutes(),
-            wanted, global, global != null && dataplane.ipv4Tun() == null,
-            offload != null ? offload : dataplane.offload());
-    }
-
-    /** Resolves the command line and the configuration file into what to run. */
-    RunSettings settings(int cores) throws ConfigException {
+    /** Resolves the command line and the configuration file into what to run, for every device combination. */
+    DataplaneSettings settings(int cores) throws ConfigException {
         final XlatConfig loaded;
         if (config != null) {
             if (prefix != null || ipv4Address != null || ipv6Address != null) {
@@ -536,47 +193,21 @@ final class RunCommand implements Callable<Integer> {
             loaded = ConfigLoader.parse(configYaml(), "the command line");
         }
         loadedConfig = loaded;
-        final DataplaneConfig dataplane = loaded.dataplane();
-        final String device = tun != null ? tun : dataplane.siitTun();
-        if (device == null) {
-            throw new ParameterException(spec.commandLine(), config + " has no device to run: set dataplane.siit-tun "
-                + "(one device, both families), dataplane.ipv4-tun with dataplane.ipv6-tun (a pair), or tenants with "
-                + "dataplane.ipv6-tun; or give --tun NAME");
-        }
         try {
-            TunDevice.checkName(device);
+            return options().resolve(loaded, cores, notices);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--tun: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (mtu != null && (mtu < 1280 || mtu > 65535)) {
-            throw new ParameterException(spec.commandLine(), "--mtu must be 1280..65535 (IPv6 needs 1280), got " + mtu);
-        }
-        if (workers != null && (workers < 1 || workers > 256)) {
-            throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
-        }
-        if (!loaded.tenants().isEmpty() || dataplane.ipv6Tun() != null) {
-            notices.add("running plain SIIT on " + device + " only (--tun): without --tun, the file's tenants and "
-                + "dataplane.ipv6-tun run beside it");
-        }
-        if (loaded.translator().pool6() == null && loaded.translator().eamt().isEmpty()) {
-            notices.add("the translator has neither pool6 nor EAM entries: every packet will be dropped as no-mapping");
-        }
-        final int wanted = workers != null ? workers : dataplane.workers() > 0 ? dataplane.workers() : cores;
-        final Path counters = countersFile != null ? countersFile : Path.of(dataplane.countersFile());
-        final boolean countersDefault = countersFile == null
-            && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile());
-        return new RunSettings(device, mtu != null ? mtu : 0, wanted, counters, countersDefault, idleMode(),
-            loaded.translator(), dataplane.manageRoutes(), offload != null ? offload : dataplane.offload());
     }
 
-    private RunSettings.IdleMode idleMode() {
+    private DataplaneSettings.IdleMode idleMode() {
         switch (idle) {
             case "poll":
-                return RunSettings.IdleMode.POLL;
+                return DataplaneSettings.IdleMode.POLL;
             case "backoff":
-                return RunSettings.IdleMode.BACKOFF;
+                return DataplaneSettings.IdleMode.BACKOFF;
             case "busy":
-                return RunSettings.IdleMode.BUSY;
+                return DataplaneSettings.IdleMode.BUSY;
             default:
                 throw new ParameterException(spec.commandLine(), "--idle must be poll, backoff or busy, got '" + idle
                     + "'");

@@ -10,6 +10,8 @@ import io.xlat.control.config.BgpConfig;
 import io.xlat.control.routes.HostRoutes;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.tenant.TenantConfig;
+import io.xlat.tunio.dataplane.DataplaneHealth;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 
 import io.xlat.control.bgp.BgpPeerStatus;
 
@@ -54,10 +56,6 @@ public final class BgpControl implements AutoCloseable {
     private Thread statusWriter;
     private volatile Path statusFile;
 
-    BgpControl(BgpConfig config, HostRoutes routes, Consumer<RouteSet> sink, BgpSpeaker speaker, RunLog log) {
-        this(config, constant(routes), sink, speaker, log);
-    }
-
     BgpControl(BgpConfig config, Function<Set<String>, HostRoutes> routesFor, Consumer<RouteSet> sink,
         BgpSpeaker speaker, RunLog log) {
         this.config = config;
@@ -68,10 +66,6 @@ public final class BgpControl implements AutoCloseable {
         this.attributes = config;
         this.wanted = routeSet(config, routesFor.apply(down));
         this.sent = null;
-    }
-
-    private static Function<Set<String>, HostRoutes> constant(HostRoutes routes) {
-        return ignored -> routes;
     }
 
     /**
@@ -94,26 +88,20 @@ public final class BgpControl implements AutoCloseable {
      * The name under which the plain-SIIT path (pool6, the EAM prefixes) goes down like a tenant: its device
      * (ipv4-tun or siit-tun) is down or gone, or there is none. No tenant name has parentheses.
      */
-    public static final String GLOBAL_PATH = "(plain SIIT)";
-
-    /** Starts the sessions to every configured peer, announcing {@code routes} once each is Established. */
-    public static BgpControl start(BgpConfig config, HostRoutes routes, RunLog log) {
-        return start(config, constant(routes), log);
-    }
-
-    /** Tenant mode: announces {@link #healthyRoutes} of {@code tenants}; all are taken as up until told. */
-    public static BgpControl start(BgpConfig config, TranslatorConfig translator, List<TenantConfig> tenants,
-        RunLog log) {
-        return start(config, translator, tenants, true, log);
-    }
+    public static final String GLOBAL_PATH = DataplaneHealth.GLOBAL_PATH;
 
     /**
-     * Several devices: as {@link #start(BgpConfig, TranslatorConfig, List, RunLog)}; without {@code globalPath}
-     * (no device carries plain SIIT) pool6 and the EAM prefixes are never announced.
+     * Starts the sessions to every configured peer, announcing {@link #healthyRoutes} of what {@code running} runs
+     * once each is Established; every path is taken as up until told. Without a device for plain SIIT (tenants
+     * only) pool6 and the EAM prefixes are never announced.
      */
-    public static BgpControl start(BgpConfig config, TranslatorConfig translator, List<TenantConfig> tenants,
-        boolean globalPath, RunLog log) {
-        return start(config, tenantRoutes(translator, tenants, globalPath), log);
+    public static BgpControl start(BgpConfig config, DataplaneSettings running, RunLog log) {
+        return start(config, routes(running), log);
+    }
+
+    /** The routes to announce for what {@code running} runs, given the paths that are down. */
+    static Function<Set<String>, HostRoutes> routes(DataplaneSettings running) {
+        return tenantRoutes(running.translator(), running.tenants(), running.globalTun() != null);
     }
 
     static Function<Set<String>, HostRoutes> tenantRoutes(TranslatorConfig translator,
@@ -225,23 +213,12 @@ public final class BgpControl implements AutoCloseable {
         return s.toString();
     }
 
-    /** A reload: the new set replaces the old one; the peers see only what changed. */
-    public synchronized void reload(BgpConfig next, HostRoutes routes) {
-        reload(next, constant(routes));
-    }
-
-    /** Tenant mode's reload: the new tenant set, still without the tenants that are down now. */
-    public synchronized void reload(BgpConfig next, TranslatorConfig translator, List<TenantConfig> tenants) {
-        reload(next, translator, tenants, true);
-    }
-
-    /** Several devices' reload; {@code globalPath} as at start. */
-    public synchronized void reload(BgpConfig next, TranslatorConfig translator, List<TenantConfig> tenants,
-        boolean globalPath) {
-        reload(next, tenantRoutes(translator, tenants, globalPath));
-    }
-
-    private void reload(BgpConfig next, Function<Set<String>, HostRoutes> nextRoutes) {
+    /**
+     * A reload: the routes of what {@code running} runs now (the new translator section and tenants), still
+     * without the paths that are down now, replace the old set; the peers see only what changed.
+     */
+    public synchronized void reload(BgpConfig next, DataplaneSettings running) {
+        final Function<Set<String>, HostRoutes> nextRoutes = routes(running);
         final RouteSet previous = wanted;
         routesFor = nextRoutes;
         attributes = next;

@@ -6,9 +6,11 @@ import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.tenant.TenantConfig;
-import io.xlat.tunio.tun.NativeException;
-import io.xlat.tunio.tun.RouteTable;
+import io.xlat.tunio.dataplane.DataplaneSettings;
+import io.xlat.tunio.dataplane.DeviceRoutes;
 
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Set;
 
 /**
  * The kernel routes xlat installs under {@code dataplane.manage-routes: true}, and removes on stop; all device
- * routes with metric {@value RouteTable#METRIC} in the main table (see {@link RouteTable}).
+ * routes with metric {@value DeviceRoutes#METRIC} in the main table (see {@link DeviceRoutes}).
  * <ul>
  *   <li>plain SIIT, into {@code siit-tun}: the set {@code xlat routes} prints and BGP announces ({@link HostRoutes}):
  *       pool6, where IPv6 hosts send to IPv4 hosts, and the IPv4 prefixes of the EAM entries, where IPv4 clients
@@ -28,7 +30,7 @@ import java.util.Set;
  *       pool6) into {@code ipv6-tun} in xlat's own namespace, and for each tenant whose device lives in its own
  *       {@code netns:} a default route into that device there (its local ranges stay on their connected routes).
  *       A tenant device in xlat's own namespace gets no route: a default there would take the host's traffic.</li>
- *   <li>several devices ({@link #multiDevice}): the tenants' routes as above; with {@code siit-tun} beside them,
+ *   <li>several devices: the tenants' routes as above; with {@code siit-tun} beside them,
  *       plain SIIT's routes into it (pool6 there rather than into {@code ipv6-tun}); with {@code ipv4-tun}, the
  *       IPv4 routes of plain SIIT (EAM IPv4 prefixes, ipv4-address) into it and its IPv6 routes (pool6,
  *       ipv6-address) into {@code ipv6-tun}.</li>
@@ -58,7 +60,7 @@ public final class ManagedRoutes implements AutoCloseable {
     }
 
     /** Plain SIIT's routes into its one device. */
-    public static List<Route> siit(String device, TranslatorConfig translator) {
+    static List<Route> siit(String device, TranslatorConfig translator) {
         final HostRoutes routes = HostRoutes.of(translator, List.of());
         final List<Route> out = new ArrayList<>();
         for (final HostRoutes.Route6 r : routes.ipv6()) {
@@ -78,12 +80,10 @@ public final class ManagedRoutes implements AutoCloseable {
         return out;
     }
 
-    /** The tenants' routes: instance prefixes into the IPv6 device, defaults into tenant devices in their netns. */
-    public static List<Route> tenants(String ipv6Tun, TranslatorConfig translator, List<TenantConfig> tenants) {
-        return tenants(ipv6Tun, translator, tenants, true);
-    }
-
-    /** As {@link #tenants(String, TranslatorConfig, List)}; pool6 only with {@code globalPath}. */
+    /**
+     * The tenants' routes: instance prefixes into the IPv6 device, defaults into tenant devices in their netns;
+     * pool6 only with {@code globalPath}.
+     */
     static List<Route> tenants(String ipv6Tun, TranslatorConfig translator, List<TenantConfig> tenants,
         boolean globalPath) {
         final List<Route> out = new ArrayList<>();
@@ -98,8 +98,11 @@ public final class ManagedRoutes implements AutoCloseable {
         return out;
     }
 
-    /** The routes of the multi-device data plane: the tenants', and the global path's into its device. */
-    public static List<Route> multiDevice(MultiDeviceRunSettings settings) {
+    /**
+     * The routes of what {@code settings} runs, for every device combination: plain SIIT's into its device (its
+     * IPv6 ones into the IPv6 device of a pair), and the tenants'.
+     */
+    public static List<Route> of(DataplaneSettings settings) {
         final List<Route> global = settings.globalTun() == null ? List.of()
             : siit(settings.globalTun(), settings.translator());
         final Set<Route> out = new LinkedHashSet<>();
@@ -107,6 +110,9 @@ public final class ManagedRoutes implements AutoCloseable {
             // the pair's IPv4 device takes IPv4 only: the global path's IPv6 routes go to the IPv6 device
             out.add(r.ipv6() && !settings.globalBothFamilies()
                 ? new Route(null, settings.ipv6Tun(), true, r.hi(), r.lo(), r.length()) : r);
+        }
+        if (settings.ipv6Tun() == null) {
+            return List.copyOf(out);
         }
         for (final Route r : tenants(settings.ipv6Tun(), settings.translator(), settings.tenants(),
             settings.globalTun() != null)) {
@@ -123,7 +129,7 @@ public final class ManagedRoutes implements AutoCloseable {
      * what is no longer wanted. A failed add stops there with the exception; what was installed stays recorded,
      * for {@link #close()}.
      */
-    public synchronized void apply(List<Route> wanted) throws NativeException {
+    public synchronized void apply(List<Route> wanted) throws IOException {
         for (final Route r : wanted) {
             if (!installed.contains(r)) {
                 add(r);
@@ -145,21 +151,13 @@ public final class ManagedRoutes implements AutoCloseable {
         return List.copyOf(installed);
     }
 
-    private static void add(Route r) throws NativeException {
-        if (r.ipv6()) {
-            RouteTable.add6(r.netns(), r.device(), r.hi(), r.lo(), r.length());
-        } else {
-            RouteTable.add4(r.netns(), r.device(), (int) r.hi(), r.length());
-        }
+    private static void add(Route r) throws IOException {
+        DeviceRoutes.add(r.netns(), r.device(), r.ipv6(), r.hi(), r.lo(), r.length());
     }
 
-    private static void remove(Route r) throws NativeException {
+    private static void remove(Route r) throws IOException {
         // false: already gone, with its device (a device xlat created goes away when closed)
-        if (r.ipv6()) {
-            RouteTable.remove6(r.netns(), r.device(), r.hi(), r.lo(), r.length());
-        } else {
-            RouteTable.remove4(r.netns(), r.device(), (int) r.hi(), r.length());
-        }
+        DeviceRoutes.remove(r.netns(), r.device(), r.ipv6(), r.hi(), r.lo(), r.length());
     }
 
     /** Removes every route installed; a failure is logged and the others are still removed. */
@@ -173,7 +171,7 @@ public final class ManagedRoutes implements AutoCloseable {
             try {
                 remove(r);
                 removed++;
-            } catch (NativeException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 log.info("routes: cannot remove " + r + ": " + e.getMessage());
             }
         }

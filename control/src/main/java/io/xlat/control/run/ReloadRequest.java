@@ -1,7 +1,7 @@
 package io.xlat.control.run;
 
 import io.xlat.tunio.counters.CountersFile;
-import io.xlat.tunio.tun.LinuxNative;
+import io.xlat.tunio.dataplane.Processes;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,11 +34,7 @@ public final class ReloadRequest {
         if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             throw new IOException(countersFile + ": xlat pid " + pid + " is gone (killed without a clean stop?)");
         }
-        if (LinuxNative.LIBC.kill((int) pid, LinuxNative.SIGHUP) < 0) {
-            final int errno = LinuxNative.errno();
-            throw new IOException("cannot signal xlat pid " + pid + " (" + LinuxNative.describe(errno) + ")"
-                + (errno == LinuxNative.EPERM ? "; run as the same user or root" : ""));
-        }
+        Processes.hangUp(pid);
         return pid;
     }
 }

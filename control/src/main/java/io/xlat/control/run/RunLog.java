@@ -1,8 +1,7 @@
 package io.xlat.control.run;
 
 import io.xlat.tunio.agent.DeviceErrorHandler;
-import io.xlat.tunio.tun.LinuxNative;
-import org.agrona.ErrorHandler;
+import io.xlat.tunio.dataplane.DataplaneLog;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -13,7 +12,7 @@ import java.time.temporal.ChronoUnit;
  * Also what the workers report device errors and unexpected exceptions to; those arrive from worker threads,
  * rarely (workers report a failure when it changes, not per packet), so a lock is fine.
  */
-public final class RunLog implements DeviceErrorHandler, ErrorHandler {
+public final class RunLog implements DataplaneLog {
 
     /** Unexpected exceptions of one kind logged in full before only every power of two is. */
     static final int EXCEPTIONS_LOGGED_IN_FULL = 10;
@@ -27,6 +26,7 @@ public final class RunLog implements DeviceErrorHandler, ErrorHandler {
         this.verbose = verbose;
     }
 
+    @Override
     public synchronized void info(String message) {
         out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " xlat: " + message);
         out.flush();
@@ -34,7 +34,7 @@ public final class RunLog implements DeviceErrorHandler, ErrorHandler {
 
     @Override
     public void onDeviceError(String device, int worker, String operation, int errno, boolean fatal) {
-        info(device + " queue " + worker + ": " + operation + " failed: " + LinuxNative.describe(errno)
+        info(device + " queue " + worker + ": " + operation + " failed: " + DeviceErrorHandler.describe(errno)
             + (fatal ? "; this queue stops (was the device deleted?), the others keep running"
             : "; counted as " + operation + "-errors, not logged again"));
     }

@@ -3,13 +3,13 @@ package io.xlat.control.cli;
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
-import io.xlat.control.run.RunSettings;
-import io.xlat.control.run.MultiDeviceRunSettings;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +35,15 @@ class RunCommandTest {
 
     @Test
     void shouldBuildTheBenchmarkPluginConfigurationFromFlags() throws ConfigException {
-        final RunSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96", "--mtu", "1520",
+        final DataplaneSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96", "--mtu", "1520",
             "--ipv4-address", "192.0.2.254", "--ipv6-address", "2001:db8:ffff::1").settings(3);
 
-        assertEquals("xlat0", s.device());
+        assertEquals("xlat0", s.siitTun());
         assertEquals(1520, s.mtu());
         assertEquals(3, s.workers(), "default: one worker per core");
         assertEquals(Path.of(DataplaneConfig.DEFAULT_COUNTERS_FILE), s.countersFile());
         assertTrue(s.countersFileDefault());
-        assertEquals(RunSettings.IdleMode.POLL, s.idle());
+        assertEquals(DataplaneSettings.IdleMode.POLL, s.idle());
         assertEquals(Ipv6Prefix.parse("2001:db8:64::/96"), s.translator().pool6());
         assertEquals(Ipv4Addresses.parse("192.0.2.254"), s.translator().ipv4Address());
         assertEquals(Ipv6Prefix.parse("2001:db8:ffff::1"), s.translator().ipv6Address());
@@ -53,7 +53,7 @@ class RunCommandTest {
 
     @Test
     void shouldKeepAnExistingDevicesMtuWithoutMtuFlag() throws ConfigException {
-        final RunSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96").settings(2);
+        final DataplaneSettings s = parse("--tun", "xlat0", "--prefix", "2001:db8:64::/96").settings(2);
         assertEquals(0, s.mtu());
         assertEquals(1500, s.translator().ipv6Mtu(), "the translator's defaults");
     }
@@ -68,8 +68,8 @@ class RunCommandTest {
               workers: 2
               counters-file: /run/xlat/siit7.counters
             """);
-        final RunSettings s = parse("--config", config.toString()).settings(8);
-        assertEquals("siit7", s.device());
+        final DataplaneSettings s = parse("--config", config.toString()).settings(8);
+        assertEquals("siit7", s.siitTun());
         assertEquals(2, s.workers());
         assertEquals(Path.of("/run/xlat/siit7.counters"), s.countersFile());
         assertFalse(s.countersFileDefault(), "a chosen file is not shared silently");
@@ -84,8 +84,8 @@ class RunCommandTest {
               ipv6-tun: xlat6
               manage-routes: true
             """);
-        final RunCommand command = parse("--config", config.toString());
-        final RunSettings s = command.settings(1);
+        final RunCommand command = parse("--config", config.toString(), "--tun", "siit7");
+        final DataplaneSettings s = command.settings(1);
         assertEquals(2, command.notices.size(), command.notices.toString());
         assertTrue(command.notices.get(0).contains("plain SIIT on siit7 only"), command.notices.toString());
         assertTrue(command.notices.get(1).contains("every packet will be dropped"), command.notices.toString());
@@ -106,14 +106,13 @@ class RunCommandTest {
               counters-file: /run/xlat/t.counters
             """);
         final RunCommand command = parse("--config", config.toString(), "--idle", "busy");
-        final MultiDeviceRunSettings s = command.multiDeviceSettings(
-            ConfigLoader.load(config), RunSettings.IdleMode.BUSY);
+        final DataplaneSettings s = command.settings(1);
         assertEquals("xlat6", s.ipv6Tun());
         assertEquals(1, s.tenants().size());
         assertEquals("blue", s.tenants().get(0).netns());
         assertEquals(Path.of("/run/xlat/t.counters"), s.countersFile());
-        assertTrue(s.busy());
-        assertEquals(config, s.config());
+        assertEquals(DataplaneSettings.IdleMode.BUSY, s.idle());
+        assertEquals(config, command.options().config(), "the file a reload reads again");
     }
 
     @Test
@@ -127,8 +126,7 @@ class RunCommandTest {
               workers: 2
             """);
         final RunCommand command = parse("--config", config.toString());
-        final MultiDeviceRunSettings s = command.multiDeviceSettings(
-            ConfigLoader.load(config), RunSettings.IdleMode.POLL);
+        final DataplaneSettings s = command.settings(1);
         assertEquals("xlat6", s.ipv6Tun());
         assertEquals("xlat4", s.globalTun());
         assertFalse(s.globalBothFamilies());
@@ -151,8 +149,7 @@ class RunCommandTest {
               ipv6-tun: xlat6
               siit-tun: xlat0
             """);
-        final MultiDeviceRunSettings s = parse("--config", config.toString()).multiDeviceSettings(
-            ConfigLoader.load(config), RunSettings.IdleMode.POLL);
+        final DataplaneSettings s = parse("--config", config.toString()).settings(1);
         assertEquals("xlat0", s.globalTun());
         assertTrue(s.globalBothFamilies());
         assertEquals(1, s.tenants().size());
@@ -186,8 +183,7 @@ class RunCommandTest {
                 tun: xb-blue
             """);
         final RunCommand command = parse("--config", config.toString());
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> command.multiDeviceSettings(ConfigLoader.load(config), RunSettings.IdleMode.POLL));
+        final ParameterException e = assertThrows(ParameterException.class, () -> command.settings(1));
         assertTrue(e.getMessage().contains("dataplane.ipv6-tun"), e.getMessage());
     }
 
@@ -200,13 +196,13 @@ class RunCommandTest {
               siit-tun: siit7
               workers: 2
             """);
-        final RunSettings s = parse("-c", config.toString(), "--tun", "other0", "--workers", "1", "--mtu", "9000",
+        final DataplaneSettings s = parse("-c", config.toString(), "--tun", "other0", "--workers", "1", "--mtu", "9000",
             "--counters-file", "/tmp/c", "--idle", "backoff").settings(8);
-        assertEquals("other0", s.device());
+        assertEquals("other0", s.siitTun());
         assertEquals(1, s.workers());
         assertEquals(9000, s.mtu());
         assertEquals(Path.of("/tmp/c"), s.countersFile());
-        assertEquals(RunSettings.IdleMode.BACKOFF, s.idle());
+        assertEquals(DataplaneSettings.IdleMode.BACKOFF, s.idle());
         assertEquals(1500, s.translator().ipv6Mtu(), "with a file, --mtu sets the device only");
     }
 

@@ -9,6 +9,7 @@ import io.xlat.control.bgp.wire.PathAttribute.Origin;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
 import io.xlat.control.routes.HostRoutes;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -47,11 +48,16 @@ class BgpControlTest {
     private final RunLog log = new RunLog(new PrintWriter(logged, true), false);
 
     private BgpControl control(XlatConfig c) {
-        final BgpControl control = new BgpControl(c.bgp(), HostRoutes.of(c.translator(), List.of()), sent::add,
-            null, log);
+        final BgpControl control = new BgpControl(c.bgp(), BgpControl.routes(siit(c)), sent::add, null, log);
         // the first publication, as start() makes it before the sessions open
-        control.reload(c.bgp(), HostRoutes.of(c.translator(), List.of()));
+        control.reload(c.bgp(), siit(c));
         return control;
+    }
+
+    /** Plain SIIT on one device, with the file's translator section. */
+    private static DataplaneSettings siit(XlatConfig c) {
+        return DataplaneSettings.builder().siitTun("xlat0").translator(c.translator())
+            .countersFile(java.nio.file.Path.of("/run/xlat/counters"), true).build();
     }
 
     @Test
@@ -102,11 +108,11 @@ class BgpControlTest {
         final XlatConfig c = config("\"64496:100\"");
         final BgpControl control = control(c);
         assertEquals(1, sent.size());
-        control.reload(c.bgp(), HostRoutes.of(c.translator(), List.of()));
+        control.reload(c.bgp(), siit(c));
         control.health(true);
         assertEquals(1, sent.size());
         final XlatConfig changed = config("\"64496:200\"");
-        control.reload(changed.bgp(), HostRoutes.of(changed.translator(), List.of()));
+        control.reload(changed.bgp(), siit(changed));
         assertEquals(2, sent.size());
         assertEquals(List.of(Community.parse("64496:200")),
             sent.get(1).routes().firstEntry().getValue().communities());

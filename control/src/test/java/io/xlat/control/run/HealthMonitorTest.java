@@ -1,17 +1,21 @@
 package io.xlat.control.run;
 
+import io.xlat.tunio.dataplane.DataplaneHealth;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The health poll: two failed polls withdraw, one passing poll announces again; stalled workers count too. */
 class HealthMonitorTest {
 
     private final StringWriter logged = new StringWriter();
@@ -20,25 +24,27 @@ class HealthMonitorTest {
     private String problem;
 
     private HealthMonitor monitor() {
-        return new HealthMonitor(List.of(() -> null, () -> problem), verdicts::add, log);
+        return new HealthMonitor(() -> new DataplaneHealth(problem, Map.of(), new long[0]), "xlat0", () -> 0,
+            verdicts::add, down -> { }, log);
     }
 
     @Test
     void shouldReportAWorkerWhoseHeartbeatStopsMovingAsStalled() {
         final long[] beats = {0, 0};
         final long[] now = {0};
-        final HealthMonitor.Check check = HealthMonitor.workersBeating("xlat0", 2, w -> beats[w], 500, () -> now[0]);
-        assertNull(check.problem(), "first look: nothing to compare with");
+        final HealthMonitor.Stalls stalls = new HealthMonitor.Stalls("xlat0", 500, () -> now[0]);
+        final Supplier<String> check = () -> stalls.problem(new DataplaneHealth(null, Map.of(), beats));
+        assertNull(check.get(), "first look: nothing to compare with");
         now[0] = 400_000_000L;
         beats[0]++;
-        assertNull(check.problem(), "worker 1 quiet for 400 ms: not yet");
+        assertNull(check.get(), "worker 1 quiet for 400 ms: not yet");
         now[0] = 600_000_000L;
         beats[0]++;
-        assertEquals("1 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.problem());
+        assertEquals("1 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.get());
         beats[1]++;
-        assertNull(check.problem(), "moving again: healthy");
+        assertNull(check.get(), "moving again: healthy");
         now[0] = 1_200_000_000L;
-        assertEquals("2 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.problem());
+        assertEquals("2 of 2 workers of xlat0 stalled (no progress for 500 ms)", check.get());
     }
 
     @Test
@@ -79,29 +85,19 @@ class HealthMonitorTest {
     }
 
     @Test
-    void shouldSeeTheLoopbackUpAndAMissingDeviceGone() {
-        assertNull(HealthMonitor.deviceUp("lo").problem());
-        assertEquals("device xlat-nosuch0 is down or gone", HealthMonitor.deviceUp("xlat-nosuch0").problem());
-    }
-
-    @Test
-    void shouldCountWorkerThreadsByTheirAgentName() throws InterruptedException {
-        final Object gate = new Object();
-        final Thread worker = new Thread(() -> {
-            synchronized (gate) {
-                try {
-                    gate.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "xlat-hmtest0-q0");
-        worker.setDaemon(true);
-        worker.start();
-        assertNull(HealthMonitor.workersAlive("hmtest0", 1).problem());
-        assertEquals("1 of 2 workers on hmtest0 have stopped", HealthMonitor.workersAlive("hmtest0", 2).problem());
-        worker.interrupt();
-        worker.join(2_000);
-        assertEquals("1 of 1 workers on hmtest0 have stopped", HealthMonitor.workersAlive("hmtest0", 1).problem());
+    void shouldWithdrawWhenTheWorkersStallWhileTheDevicesAreFine() {
+        final long[] now = {0};
+        final long[] beats = {5};
+        final HealthMonitor monitor = new HealthMonitor(() -> new DataplaneHealth(null, Map.of(), beats), "xlat0",
+            () -> now[0], verdicts::add, down -> { }, log);
+        assertTrue(monitor.poll());
+        now[0] = 600_000_000L;
+        assertTrue(monitor.poll(), "one stalled poll does not flap the fabric");
+        now[0] = 750_000_000L;
+        assertFalse(monitor.poll());
+        assertEquals(List.of(Boolean.FALSE), verdicts);
+        assertTrue(logged.toString().contains("1 of 1 workers of xlat0 stalled"), logged.toString());
+        beats[0]++;
+        assertTrue(monitor.poll(), "moving again");
     }
 }

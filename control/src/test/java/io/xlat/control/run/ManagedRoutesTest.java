@@ -5,6 +5,7 @@ import io.xlat.core.addr.Ipv4Prefix;
 import io.xlat.core.addr.Ipv6Prefix;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.tenant.TenantConfig;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -12,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The routes {@code manage-routes} installs for each device combination, and what a reload cannot change. */
+/** The routes {@code manage-routes} installs for each device combination (what a reload cannot change: DataplaneSettingsTest). */
 class ManagedRoutesTest {
 
     private static final TranslatorConfig TRANSLATOR = TranslatorConfig.builder()
@@ -25,9 +25,11 @@ class ManagedRoutesTest {
     private static final TenantConfig BLUE = new TenantConfig("blue", Ipv6Prefix.parse("2001:db8:100:1::/96"),
         List.of(Ipv4Prefix.parse("10.0.0.0/25")), "xb-blue", "blue", List.of());
 
-    private static MultiDeviceRunSettings settings(List<TenantConfig> tenants, String global, boolean both) {
-        return new MultiDeviceRunSettings(null, "xlat6", Path.of("/run/xlat/counters"), true, false, TRANSLATOR,
-            tenants, true, 2, global, both, false);
+    private static DataplaneSettings settings(List<TenantConfig> tenants, String global, boolean both) {
+        final DataplaneSettings.Builder b = DataplaneSettings.builder().ipv6Tun("xlat6")
+            .countersFile(Path.of("/run/xlat/counters"), true).translator(TRANSLATOR).tenants(tenants)
+            .manageRoutes(true).workers(2);
+        return (both ? b.siitTun(global) : b.ipv4Tun(global)).build();
     }
 
     private static List<String> shown(List<ManagedRoutes.Route> routes) {
@@ -41,12 +43,12 @@ class ManagedRoutesTest {
     @Test
     void shouldRouteThePairsIpv4IntoTheIpv4DeviceAndItsIpv6IntoTheIpv6Device() {
         assertEquals(List.of("2001:db8:64::/96 dev xlat6", "203.0.113.1/32 dev xlat4",
-            "2001:db8:ffff::1/128 dev xlat6"), shown(ManagedRoutes.multiDevice(settings(List.of(), "xlat4", false))));
+            "2001:db8:ffff::1/128 dev xlat6"), shown(ManagedRoutes.of(settings(List.of(), "xlat4", false))));
     }
 
     @Test
     void shouldRoutePool6IntoSiitTunOnceAndTheTenantsPrefixesIntoTheIpv6Device() {
-        final List<String> routes = shown(ManagedRoutes.multiDevice(settings(List.of(BLUE), "xlat0", true)));
+        final List<String> routes = shown(ManagedRoutes.of(settings(List.of(BLUE), "xlat0", true)));
         assertEquals(List.of("2001:db8:64::/96 dev xlat0", "203.0.113.1/32 dev xlat0",
             "2001:db8:ffff::1/128 dev xlat0", "2001:db8:100:1::a00:0/121 dev xlat6",
             "0.0.0.0/0 dev xb-blue (netns blue)"),
@@ -54,20 +56,16 @@ class ManagedRoutesTest {
     }
 
     @Test
-    void shouldLeavePool6OutWhenNoDeviceCarriesPlainSiit() {
-        assertEquals(List.of("2001:db8:100:1::a00:0/121 dev xlat6", "0.0.0.0/0 dev xb-blue (netns blue)"),
-            shown(ManagedRoutes.multiDevice(settings(List.of(BLUE), null, false))));
+    void shouldRoutePlainSiitOnOneDeviceIntoThatDeviceAlone() {
+        final DataplaneSettings siit = DataplaneSettings.builder().siitTun("xlat0")
+            .countersFile(Path.of("/run/xlat/counters"), true).translator(TRANSLATOR).manageRoutes(true).build();
+        assertEquals(List.of("2001:db8:64::/96 dev xlat0", "203.0.113.1/32 dev xlat0",
+            "2001:db8:ffff::1/128 dev xlat0"), shown(ManagedRoutes.of(siit)));
     }
 
     @Test
-    void shouldNameEveryDataplaneKeyAReloadCannotApply() {
-        final MultiDeviceRunSettings running = settings(List.of(BLUE), "xlat4", false);
-        assertTrue(MultiDeviceDataplane.restartOnly(running, settings(List.of(), "xlat4", false)).isEmpty(),
-            "tenants and the translator section are a reload's to change");
-        final MultiDeviceRunSettings moved = new MultiDeviceRunSettings(null, "other6", Path.of("/run/other"), true,
-            true, TRANSLATOR, List.of(), false, 3, "xlat0", true, true);
-        assertEquals(List.of("dataplane.ipv6-tun", "dataplane.ipv4-tun", "dataplane.workers",
-            "dataplane.counters-file", "dataplane.manage-routes", "dataplane.offload", "the idle mode"),
-            MultiDeviceDataplane.restartOnly(running, moved));
+    void shouldLeavePool6OutWhenNoDeviceCarriesPlainSiit() {
+        assertEquals(List.of("2001:db8:100:1::a00:0/121 dev xlat6", "0.0.0.0/0 dev xb-blue (netns blue)"),
+            shown(ManagedRoutes.of(settings(List.of(BLUE), null, false))));
     }
 }

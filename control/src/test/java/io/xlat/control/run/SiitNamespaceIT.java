@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -206,10 +208,8 @@ class SiitNamespaceIT {
     void shouldCreateAMultiQueueDeviceWithItsMtuAndRemoveItOnStop() throws Exception {
         final String ns = lab.namespace("own");
         final Path ownLog = dir.resolve("own.log");
-        final Process own = lab.start(ns, ownLog, javaCommand(), "-Xmx128m", "-cp",
-            System.getProperty("java.class.path"), Main.class.getName(), "run", "--tun", "own0", "--prefix",
-            "2001:db8:64::/96", "--mtu", "1400", "--workers", "2", "--counters-file", dir.resolve("own.counters")
-                .toString());
+        final Process own = startRun(ns, ownLog, "--tun", "own0", "--prefix", "2001:db8:64::/96", "--mtu", "1400",
+            "--workers", "2", "--counters-file", dir.resolve("own.counters").toString());
         try {
             NamespaceLab.await("xlat to create own0", 30_000, () -> !own.isAlive()
                 || read(ownLog).contains("xlat: started: "));
@@ -223,8 +223,36 @@ class SiitNamespaceIT {
         final String log = read(ownLog);
         assertTrue(log.contains("started: siit on own0 (created, mtu 1400, 2 queues)"), log);
         assertTrue(log.contains("stopped: own0 closed"), log);
+        assertEquals(0, own.exitValue(), "a stop by SIGTERM is a clean stop:\n" + log);
         assertTrue(lab.exec(5_000, "ip", "-n", ns, "link", "show", "own0").exitCode() != 0,
             "a device xlat created goes away with it");
+    }
+
+    @Test
+    void shouldStopInOrderAndExitZeroOnSigint() throws Exception {
+        final String ns = lab.namespace("intr");
+        final Path intLog = dir.resolve("int.log");
+        final Process xlat = startRun(ns, intLog, "--tun", "int0", "--prefix", "2001:db8:64::/96", "--workers", "1",
+            "--counters-file", dir.resolve("int.counters").toString());
+        try {
+            NamespaceLab.await("xlat to start on int0", 30_000, () -> !xlat.isAlive()
+                || read(intLog).contains("xlat: started: "));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(xlat.pid())).start().waitFor());
+            assertTrue(xlat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "stopped on SIGINT");
+        } finally {
+            NamespaceLab.stop(xlat, 10_000);
+        }
+        final String log = read(intLog);
+        assertEquals(0, xlat.exitValue(), "Ctrl-C is a clean stop:\n" + log);
+        assertTrue(log.contains("stopping (SIGINT)") && log.contains("stopped: int0 closed"), log);
+    }
+
+    /** {@code xlat run ARGS} in namespace {@code ns}, from this build's classes, its output in {@code log}. */
+    private Process startRun(String ns, Path log, String... args) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx128m", "-cp",
+            System.getProperty("java.class.path"), Main.class.getName(), "run"));
+        command.addAll(List.of(args));
+        return lab.start(ns, log, command.toArray(new String[0]));
     }
 
     private static String javaCommand() {

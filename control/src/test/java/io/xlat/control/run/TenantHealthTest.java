@@ -5,6 +5,9 @@ import io.xlat.control.bgp.wire.IpPrefix;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
 import io.xlat.control.routes.HostRoutes;
+import io.xlat.core.tenant.TenantConfig;
+import io.xlat.tunio.dataplane.DataplaneHealth;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -40,6 +43,12 @@ class TenantHealthTest {
 
     private final StringWriter logged = new StringWriter();
     private final RunLog log = new RunLog(new PrintWriter(logged, true), false);
+
+    /** The file's tenants on the IPv6 device, beside plain SIIT's own device (so pool6 and EAM are announced). */
+    private static DataplaneSettings beside(XlatConfig c, List<TenantConfig> tenants) {
+        return DataplaneSettings.builder().ipv6Tun("xlat6").siitTun("xlat0").translator(c.translator())
+            .tenants(tenants).countersFile(java.nio.file.Path.of("/run/xlat/counters"), true).build();
+    }
 
     private static XlatConfig config() throws Exception {
         return ConfigLoader.parse(CONFIG, "t.yaml");
@@ -110,7 +119,7 @@ class TenantHealthTest {
         final List<RouteSet> sent = new ArrayList<>();
         final BgpControl control = new BgpControl(c.bgp(),
             down -> BgpControl.healthyRoutes(c.translator(), c.tenants(), down), sent::add, null, log);
-        control.reload(c.bgp(), c.translator(), c.tenants());
+        control.reload(c.bgp(), beside(c, c.tenants()));
         assertEquals(1, sent.size());
         assertTrue(prefixes(sent.get(0)).contains("2001:db8:200::a01:0/120"));
 
@@ -129,7 +138,7 @@ class TenantHealthTest {
         assertEquals(prefixes(HostRoutes.of(c.translator(), c.tenants())), prefixes(sent.get(3)),
             "everything back");
 
-        control.reload(c.bgp(), c.translator(), List.of(c.tenants().get(0), c.tenants().get(2)));
+        control.reload(c.bgp(), beside(c, List.of(c.tenants().get(0), c.tenants().get(2))));
         control.tenantsDown(Set.of("green"));
         assertEquals(Set.of("64:ff9b::/96", "2001:db8:100::a00:0/121", "192.0.2.0/24"),
             prefixes(sent.get(sent.size() - 1)), "a reload keeps the tenants that are down withdrawn");
@@ -140,8 +149,8 @@ class TenantHealthTest {
         final Map<String, String> problems = new HashMap<>();
         final List<Set<String>> reported = new ArrayList<>();
         final List<Boolean> verdicts = new ArrayList<>();
-        final HealthMonitor monitor = new HealthMonitor(List.of(() -> null), verdicts::add, () -> Map.copyOf(problems),
-            reported::add, log);
+        final HealthMonitor monitor = new HealthMonitor(() -> new DataplaneHealth(null, problems, new long[0]),
+            "xlat6", () -> 0, verdicts::add, reported::add, log);
         assertTrue(monitor.poll());
         assertEquals(List.of(), reported, "all up from the start: nothing to say");
 
@@ -174,8 +183,8 @@ class TenantHealthTest {
     void shouldNotCountAFailureThatClearedBeforeTheSecondPoll() {
         final Map<String, String> problems = new HashMap<>();
         final List<Set<String>> reported = new ArrayList<>();
-        final HealthMonitor monitor = new HealthMonitor(List.of(), v -> { }, () -> Map.copyOf(problems),
-            reported::add, log);
+        final HealthMonitor monitor = new HealthMonitor(() -> new DataplaneHealth(null, problems, new long[0]),
+            "xlat6", () -> 0, v -> { }, reported::add, log);
         problems.put("red", "down");
         monitor.poll();
         problems.clear();

@@ -2,6 +2,8 @@ package io.xlat.control.run;
 
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.tunio.dataplane.Dataplane;
+import io.xlat.tunio.dataplane.DataplaneSettings;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ final class TenantWorkersLauncher {
         final Path config = Path.of(args[0]);
         final int workers = Integer.parseInt(args[1]);
         final RunLog log = new RunLog(new PrintWriter(System.err, true), true);
-        final MultiDeviceDataplane dataplane = MultiDeviceDataplane.start(settings(config, workers), log);
+        final Dataplane dataplane = Dataplane.start(settings(config, workers), log);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dataplane.close();
@@ -38,10 +40,10 @@ final class TenantWorkersLauncher {
         stopped.await();
     }
 
-    static MultiDeviceRunSettings settings(Path config, int workers) throws Exception {
+    static DataplaneSettings settings(Path config, int workers) throws Exception {
         final XlatConfig loaded = ConfigLoader.load(config);
-        return new MultiDeviceRunSettings(config, loaded.dataplane().ipv6Tun(),
-            Path.of(loaded.dataplane().countersFile()), false, false, loaded.translator(), loaded.tenants(), false,
-            workers);
+        return DataplaneSettings.builder().ipv6Tun(loaded.dataplane().ipv6Tun())
+            .countersFile(Path.of(loaded.dataplane().countersFile()), false)
+            .translator(loaded.translator()).tenants(loaded.tenants()).workers(workers).build();
     }
 }

@@ -14,4 +14,9 @@ public interface DeviceErrorHandler {
      * @param fatal     true when the worker stopped using the queue (the device is gone or the queue broken)
      */
     void onDeviceError(String device, int worker, String operation, int errno, boolean fatal);
+
+    /** The errno's symbolic name and text, e.g. "ENODEV: No such device", for a handler's message. */
+    static String describe(int errno) {
+        return io.xlat.tunio.tun.LinuxNative.describe(errno);
+    }
 }

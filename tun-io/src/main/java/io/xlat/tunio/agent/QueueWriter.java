@@ -41,6 +41,11 @@ final class QueueWriter implements PacketSink {
         this.offloads = workerOffloads;
     }
 
+    /** Whether the queue takes a virtio-net header in front of each packet (a device opened with offloads). */
+    boolean vnet() {
+        return header != null;
+    }
+
     @Override
     public void emit(DirectBuffer buffer, int offset, int length) {
         final int n;

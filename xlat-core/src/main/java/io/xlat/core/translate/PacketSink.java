@@ -1,5 +1,6 @@
 package io.xlat.core.translate;
 
+import io.xlat.core.tenant.Tenant;
 import org.agrona.DirectBuffer;
 
 /**
@@ -14,4 +15,13 @@ public interface PacketSink {
      * @param length total length in bytes
      */
     void emit(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * IPv4 translated from IPv6, with the tenant whose instance prefix holds the IPv6 destination (null on the
+     * global path): a sink that picks the device by tenant reads it here rather than asking the translator, so
+     * that no lookup is made twice. Sinks that write to one place keep the default.
+     */
+    default void emit(DirectBuffer buffer, int offset, int length, Tenant tenant) {
+        emit(buffer, offset, length);
+    }
 }

@@ -137,14 +137,6 @@ public final class Translator {
     }
 
     /**
-     * During {@link #translate}, for the sinks that write its output: the tenant the packet was found to belong
-     * to, or null on the global path; so that a caller choosing a device needs no lookup of its own.
-     */
-    public Tenant currentTenant() {
-        return ctx.tenant;
-    }
-
-    /**
      * During {@link #translate} of a super-packet, for the sink that writes it: the TCP bytes per segment it is to
      * be cut into (header and payload), which can be fewer than announced by {@link #nextIsSuperPacket} when the
      * segments must fit lowest-ipv6-mtu; 0 for an ordinary packet.

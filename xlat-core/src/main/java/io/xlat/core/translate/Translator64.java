@@ -174,7 +174,7 @@ final class Translator64 {
                         b.getLong(l4 + IcmpHeader.LENGTH + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN))) {
                     return translator46.translateHairpin(icmp.buffer(), Icmp64.BASE, length, nowNanos, back);
                 }
-                forward.emit(icmp.buffer(), Icmp64.BASE, length);
+                forward.emit(icmp.buffer(), Icmp64.BASE, length, ctx.tenant);
                 return 1;
             }
             final int type = b.getByte(l4) & 0xFF;
@@ -235,7 +235,7 @@ final class Translator64 {
         if (intrinsicHairpin && ctx.tenant == null && global.isHairpinTarget64(dstHi, dstLo)) {
             return translator46.translateHairpin(b, out, ipv4Length, nowNanos, back);
         }
-        forward.emit(b, out, ipv4Length);
+        forward.emit(b, out, ipv4Length, ctx.tenant);
         return 1;
     }
 

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TunWorkerAgentTest {
+/** The worker on plain SIIT's one device: a single port of the BOTH role, read and written by the same queue. */
+class WorkerAgentOneDeviceTest {
 
     private static final int CLIENT_V4 = Ipv4Addresses.parse("192.0.2.2");
     private static final int SERVER_V4 = Ipv4Addresses.parse("198.51.100.10");
@@ -47,7 +48,8 @@ class TunWorkerAgentTest {
     private final DeviceCounters deviceCounters = new DeviceCounters();
     private final List<String> errors = new ArrayList<>();
     private CountersManager counters;
-    private TunWorkerAgent agent;
+    private Port port;
+    private WorkerAgent agent;
 
     @BeforeEach
     void setUp() {
@@ -64,7 +66,8 @@ class TunWorkerAgentTest {
         final WorkerCounters published = new WorkerCounters(counters, queue.deviceName(), 0);
         final DeviceErrorHandler handler = (device, worker, operation, errno, fatal) ->
             errors.add(device + " q" + worker + " " + operation + " errno " + errno + (fatal ? " fatal" : ""));
-        agent = new TunWorkerAgent(queue, 0, translator, deviceCounters, published, handler, clock, 4);
+        port = Port.both(queue, deviceCounters, published, handler, 0);
+        agent = new WorkerAgent(0, translator, WorkerPorts.siit(port), handler, clock, 4);
     }
 
     @Test
@@ -151,12 +154,12 @@ class TunWorkerAgentTest {
         agent.doWork();
         assertEquals(1L, published().get("fake0 q0 rx-packets"), "first batch: the interval since start has passed");
 
-        clock.advance(TunWorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
+        clock.advance(WorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
         queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
         agent.doWork();
         assertEquals(1L, published().get("fake0 q0 rx-packets"), "busy within the interval: not yet");
 
-        clock.advance(TunWorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
+        clock.advance(WorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
         queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
         agent.doWork();
         assertEquals(3L, published().get("fake0 q0 rx-packets"), "the interval passed");
@@ -192,7 +195,7 @@ class TunWorkerAgentTest {
             errors, "an errno that comes back after a success is not logged again");
         assertEquals(5L, published().get("fake0 q0 write-errors"));
         assertEquals(1L, published().get("fake0 q0 tx-packets"));
-        assertFalse(agent.failed(), "a write error does not stop the worker");
+        assertFalse(port.failed(), "a write error does not stop the worker");
     }
 
     @Test
@@ -204,7 +207,7 @@ class TunWorkerAgentTest {
         assertEquals(1, agent.doWork());
 
         assertEquals(List.of("fake0 q0 read errno " + LinuxNative.ENOBUFS), errors);
-        assertFalse(agent.failed());
+        assertFalse(port.failed());
         assertEquals(1L, published().get("fake0 q0 read-errors"));
     }
 
@@ -218,7 +221,7 @@ class TunWorkerAgentTest {
         assertEquals(0, agent.doWork());
         assertEquals(0, agent.doWork());
 
-        assertTrue(agent.failed());
+        assertTrue(port.failed());
         assertEquals(readsAfterFailure, queue.readCalls, "no read after the fatal error");
         assertEquals(List.of("fake0 q0 read errno " + LinuxNative.EBADFD + " fatal"), errors);
         assertEquals(1L, published().get("fake0 q0 read-errors"));

@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class QueuePollIdleStrategyTest {
+class PollIdleStrategyTest {
 
     private final FakeQueue queue = new FakeQueue();
-    private final QueuePollIdleStrategy idle = new QueuePollIdleStrategy(queue, 3, 2, 1);
+    private final PollIdleStrategy idle = new PollIdleStrategy(queue::awaitReadable, 3, 2, 1);
 
     @Test
     void shouldSpinThenYieldThenWaitInPollWhenIdle() {

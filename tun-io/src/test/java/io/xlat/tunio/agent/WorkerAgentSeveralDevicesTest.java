@@ -34,7 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MultiDeviceWorkerAgentTest {
+/**
+ * The worker on several devices: the IPv6 device's port, a port per tenant and, optionally, plain SIIT's port
+ * (ipv4-tun, or siit-tun beside the tenants).
+ */
+class WorkerAgentSeveralDevicesTest {
 
     private static final int LOCAL = Ipv4Addresses.parse("10.0.0.1");
     private static final int PEER = Ipv4Addresses.parse("10.0.0.200");
@@ -54,7 +58,8 @@ class MultiDeviceWorkerAgentTest {
     private DeviceCounters blueCounters;
     private DeviceCounters redCounters;
     private final DeviceCounters ipv6Counters = new DeviceCounters();
-    private MultiDeviceWorkerAgent agent;
+    private Port ipv6Port;
+    private WorkerAgent agent;
     private TranslatorConfig config;
 
     @BeforeEach
@@ -70,10 +75,11 @@ class MultiDeviceWorkerAgentTest {
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity * CountersReader.COUNTER_LENGTH)));
         blueCounters = new DeviceCounters();
         redCounters = new DeviceCounters();
-        final TenantPorts ports = ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)),
+        ipv6Port = new Port(PortRole.IPV6, ipv6, ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
+            handler, 0);
+        final WorkerPorts ports = ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)),
             new PacketQueue[] {blue, red}, new DeviceCounters[] {blueCounters, redCounters});
-        agent = new MultiDeviceWorkerAgent(ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
-            translator, ports, handler, clock, 8);
+        agent = new WorkerAgent(0, translator, ports, handler, clock, 8);
     }
 
     private static TenantConfig tenant(String name, long prefixHi) {
@@ -81,12 +87,19 @@ class MultiDeviceWorkerAgentTest {
             "xb-" + name, null, List.of());
     }
 
-    private TenantPorts ports(List<TenantConfig> tenants, PacketQueue[] queues, DeviceCounters[] deviceCounters) {
-        final WorkerCounters[] published = new WorkerCounters[queues.length];
+    private WorkerPorts ports(List<TenantConfig> tenants, PacketQueue[] queues, DeviceCounters[] deviceCounters) {
+        return generation(ipv6Port, null, tenants, queues, deviceCounters, null);
+    }
+
+    /** Worker 0's generation: each tenant's port reads and writes its queue (none where the queue is null). */
+    private WorkerPorts generation(Port ipv6Side, Port globalSide, List<TenantConfig> tenants, PacketQueue[] queues,
+        DeviceCounters[] deviceCounters, Translator translator) {
+        final Port[] ports = new Port[queues.length];
         for (int i = 0; i < queues.length; i++) {
-            published[i] = queues[i] == null ? null : new WorkerCounters(counters, queues[i].deviceName(), 0);
+            ports[i] = queues[i] == null ? null : new Port(PortRole.TENANT, queues[i], queues[i], deviceCounters[i],
+                new WorkerCounters(counters, queues[i].deviceName(), 0), handler, 0);
         }
-        return new TenantPorts(new TenantTable(tenants), queues, deviceCounters, published, handler);
+        return new WorkerPorts(new TenantTable(tenants), translator, ipv6Side, globalSide, ports);
     }
 
     @Test
@@ -107,6 +120,16 @@ class MultiDeviceWorkerAgentTest {
         assertEquals(RED_HI, u64(fromRed, 8));
         assertEquals(RED_HI, u64(fromRed, 24));
         assertTrue(blue.written.isEmpty() && red.written.isEmpty(), "nothing goes back to the tenants");
+    }
+
+    @Test
+    void shouldWaitOnEveryQueueItReadsWhenIdleSoThatAPacketOnAnyDeviceWakesIt() {
+        red.awaitResult = 1;
+
+        assertTrue(agent.awaitReadable(1) > 0, "a packet waiting on red's device wakes the worker");
+        assertEquals(1, ipv6.awaitCalls, "the IPv6 device's queue was asked");
+        assertEquals(1, blue.awaitCalls, "so was blue's");
+        assertEquals(1, red.awaitCalls, "and red's, the last of the set");
     }
 
     @Test
@@ -168,7 +191,7 @@ class MultiDeviceWorkerAgentTest {
     @Test
     void shouldKeepForwardingAKeptTenantWhenANewGenerationAddsOne() {
         final FakeQueue green = new FakeQueue("xb-green");
-        final TenantPorts next = ports(
+        final WorkerPorts next = ports(
             List.of(tenant("blue", BLUE_HI), tenant("green", GREEN_HI), tenant("red", RED_HI)),
             new PacketQueue[] {blue, green, red}, new DeviceCounters[] {blueCounters, new DeviceCounters(),
                 redCounters});
@@ -196,14 +219,15 @@ class MultiDeviceWorkerAgentTest {
 
     private final FakeQueue global = new FakeQueue("xlat4");
     private final DeviceCounters globalCounters = new DeviceCounters();
+    private Port globalPort;
 
     /** A worker with blue and red and a global device: ipv4-tun, or siit-tun with {@code bothFamilies}. */
-    private MultiDeviceWorkerAgent withGlobalDevice(boolean bothFamilies, Translator translator) {
-        final TenantPorts ports = ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)),
-            new PacketQueue[] {blue, red}, new DeviceCounters[] {blueCounters, redCounters});
-        return new MultiDeviceWorkerAgent(0, ipv6, ipv6Counters, new WorkerCounters(counters, "xlat6", 0),
-            new GlobalPort(global, global, bothFamilies, globalCounters, new WorkerCounters(counters, "xlat4", 0)),
-            translator, ports, handler, clock, 8);
+    private WorkerAgent withGlobalDevice(boolean bothFamilies, Translator translator) {
+        globalPort = new Port(bothFamilies ? PortRole.BOTH : PortRole.IPV4, global, global, globalCounters,
+            new WorkerCounters(counters, "xlat4", 0), handler, 0);
+        return new WorkerAgent(0, translator, generation(ipv6Port, globalPort, List.of(tenant("blue", BLUE_HI),
+            tenant("red", RED_HI)), new PacketQueue[] {blue, red}, new DeviceCounters[] {blueCounters, redCounters},
+            null), handler, clock, 8);
     }
 
     private Translator pool6Translator(DropCounters drops) {
@@ -217,7 +241,7 @@ class MultiDeviceWorkerAgentTest {
 
     @Test
     void shouldTranslateIpv4FromThePairsIpv4DeviceWithPool6AndWriteItToTheIpv6Device() {
-        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
+        final WorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
         global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
 
         assertEquals(1, pair.doWork());
@@ -234,7 +258,7 @@ class MultiDeviceWorkerAgentTest {
 
     @Test
     void shouldWriteIpv6OutsideEveryTenantPrefixToTheGlobalDevice() {
-        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
+        final WorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
         ipv6.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
 
         pair.doWork();
@@ -252,7 +276,7 @@ class MultiDeviceWorkerAgentTest {
     @Test
     void shouldDropTheWrongFamilyOnEachOneFamilyDeviceWithANamedReason() {
         final DropCounters drops = new DropCounters();
-        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
+        final WorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
         global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
         ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
 
@@ -264,7 +288,7 @@ class MultiDeviceWorkerAgentTest {
 
     @Test
     void shouldRouteIpv6ReadFromSiitTunToTheTenantOfItsDestinationAndTheRestBackIntoSiitTun() {
-        final MultiDeviceWorkerAgent both = withGlobalDevice(true, pool6Translator(new DropCounters()));
+        final WorkerAgent both = withGlobalDevice(true, pool6Translator(new DropCounters()));
         global.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
         global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
         global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
@@ -281,7 +305,7 @@ class MultiDeviceWorkerAgentTest {
     @Test
     void shouldKeepTheCountsRunningWhenAGenerationBringsANewTranslator() {
         final DropCounters drops = new DropCounters();
-        final MultiDeviceWorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
+        final WorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
         ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
         pair.doWork();
         final Translator before = pair.translator();
@@ -291,8 +315,9 @@ class MultiDeviceWorkerAgentTest {
         pair.doWork();
         final long blueDropsBefore = before.tenantCounters(0).drops(DropReason.TTL_EXPIRED);
 
-        pair.offer(new TenantPorts(table, 0, new PacketQueue[] {blue, red}, new PacketQueue[] {blue, red},
-            new DeviceCounters[] {blueCounters, redCounters}, new WorkerCounters[] {null, null}, handler, after));
+        pair.offer(new WorkerPorts(table, after, ipv6Port, globalPort, new Port[] {
+            new Port(PortRole.TENANT, blue, blue, blueCounters, null, handler, 0),
+            new Port(PortRole.TENANT, red, red, redCounters, null, handler, 0)}));
         ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
         blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
         pair.doWork();
@@ -310,7 +335,8 @@ class MultiDeviceWorkerAgentTest {
         final FakeQueue[] red = {new FakeQueue("xb-red"), new FakeQueue("xb-red")};
         final DeviceCounters[][] tenantCounters = new DeviceCounters[2][2];
         final Translator[] translators = new Translator[2];
-        final MultiDeviceWorkerAgent[] workers = new MultiDeviceWorkerAgent[2];
+        final Port[] ipv6Ports = new Port[2];
+        final WorkerAgent[] workers = new WorkerAgent[2];
         final TenantTable table = new TenantTable(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)));
 
         /** With {@code redSingleQueue}, red's device has one queue: worker 0 reads it, both write to it. */
@@ -319,19 +345,20 @@ class MultiDeviceWorkerAgentTest {
                 tenantCounters[w][0] = new DeviceCounters();
                 tenantCounters[w][1] = new DeviceCounters();
                 translators[w] = new Translator(config, new AddressMapping(config), new DropCounters(), 7, w);
-                workers[w] = new MultiDeviceWorkerAgent(w, ipv6[w], new DeviceCounters(),
-                    new WorkerCounters(counters, "xlat6", w), translators[w], generation(w, redSingleQueue), handler,
-                    clock, 8);
+                ipv6Ports[w] = new Port(PortRole.IPV6, ipv6[w], ipv6[w], new DeviceCounters(),
+                    new WorkerCounters(counters, "xlat6", w), handler, w);
+                workers[w] = new WorkerAgent(w, translators[w], generation(w, redSingleQueue), handler, clock, 8);
             }
         }
 
-        TenantPorts generation(int w, boolean redSingleQueue) {
+        WorkerPorts generation(int w, boolean redSingleQueue) {
             final PacketQueue redRead = redSingleQueue ? (w == 0 ? red[0] : null) : red[w];
             final PacketQueue redWrite = redSingleQueue ? red[0] : red[w];
-            return new TenantPorts(table, w, new PacketQueue[] {blue[w], redRead},
-                new PacketQueue[] {blue[w], redWrite}, tenantCounters[w], new WorkerCounters[] {
-                    new WorkerCounters(counters, "xb-blue", w), new WorkerCounters(counters, "xb-red", w)}, handler,
-                null);
+            return new WorkerPorts(table, null, ipv6Ports[w], null, new Port[] {
+                new Port(PortRole.TENANT, blue[w], blue[w], tenantCounters[w][0],
+                    new WorkerCounters(counters, "xb-blue", w), handler, w),
+                new Port(PortRole.TENANT, redRead, redWrite, tenantCounters[w][1],
+                    new WorkerCounters(counters, "xb-red", w), handler, w)});
         }
     }
 
@@ -392,8 +419,8 @@ class MultiDeviceWorkerAgentTest {
     @Test
     void shouldSwitchEachWorkerToItsOwnPartOfANewGenerationBetweenItsOwnBatches() {
         final TwoWorkers two = new TwoWorkers(false);
-        final TenantPorts next0 = two.generation(0, true);
-        final TenantPorts next1 = two.generation(1, true);
+        final WorkerPorts next0 = two.generation(0, true);
+        final WorkerPorts next1 = two.generation(1, true);
         two.workers[0].offer(next0);
         two.workers[1].offer(next1);
 
@@ -411,8 +438,7 @@ class MultiDeviceWorkerAgentTest {
     void shouldNameTheWorkerWhoseQueueFailedWhenReportingAReadError() {
         final TwoWorkers two = new TwoWorkers(false);
         final List<Integer> reported = new ArrayList<>();
-        final MultiDeviceWorkerAgent second = new MultiDeviceWorkerAgent(1, two.ipv6[1], new DeviceCounters(),
-            new WorkerCounters(counters, "xlat6", 1), two.translators[1], two.generation(1, false),
+        final WorkerAgent second = new WorkerAgent(1, two.translators[1], two.generation(1, false),
             (device, worker, operation, errno, fatal) -> reported.add(worker), clock, 8);
         two.ipv6[1].failNextReads(1, 105);
 
@@ -429,10 +455,11 @@ class MultiDeviceWorkerAgentTest {
         replay6.replay(TestPackets.ipv6Udp(BLUE_HI, PEER & 0xFFFFFFFFL, BLUE_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
         replayBlue.replay(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
         final TranslatorConfig config = TranslatorConfig.builder().build();
-        final MultiDeviceWorkerAgent steady = new MultiDeviceWorkerAgent(replay6, new DeviceCounters(),
-            new WorkerCounters(counters, "xlat6", 1), new Translator(config, new DropCounters()),
-            ports(List.of(tenant("blue", BLUE_HI)), new PacketQueue[] {replayBlue},
-                new DeviceCounters[] {new DeviceCounters()}), handler, clock, 8);
+        final Port replay6Port = new Port(PortRole.IPV6, replay6, replay6, new DeviceCounters(),
+            new WorkerCounters(counters, "xlat6", 1), handler, 0);
+        final WorkerAgent steady = new WorkerAgent(0, new Translator(config, new DropCounters()),
+            generation(replay6Port, null, List.of(tenant("blue", BLUE_HI)), new PacketQueue[] {replayBlue},
+                new DeviceCounters[] {new DeviceCounters()}, null), handler, clock, 8);
 
         Allocations.assertEventuallyAllocatesNothing("tenant doWork", 20, () -> {
             for (int i = 0; i < 100; i++) {

@@ -1,4 +1,4 @@
-package io.xlat.control.run;
+package io.xlat.tunio.dataplane;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.config.TranslatorConfig;

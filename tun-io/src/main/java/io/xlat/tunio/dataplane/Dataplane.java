@@ -1,0 +1,736 @@
+package io.xlat.tunio.dataplane;
+
+import io.xlat.core.addr.Ipv4Addresses;
+import io.xlat.core.addr.Ipv6Addresses;
+import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.DropCounters;
+import io.xlat.core.tenant.TenantConfig;
+import io.xlat.core.tenant.TenantTable;
+import io.xlat.core.translate.Translator;
+import io.xlat.tunio.agent.PollIdleStrategy;
+import io.xlat.tunio.agent.Port;
+import io.xlat.tunio.agent.PortRole;
+import io.xlat.tunio.agent.WorkerAgent;
+import io.xlat.tunio.agent.WorkerPorts;
+import io.xlat.tunio.counters.CounterKey;
+import io.xlat.tunio.counters.CountersFile;
+import io.xlat.tunio.counters.DeviceCounters;
+import io.xlat.tunio.counters.DeviceMetric;
+import io.xlat.tunio.counters.WorkerCounters;
+import io.xlat.tunio.tun.LinuxNative;
+import io.xlat.tunio.tun.NativeException;
+import io.xlat.tunio.tun.NetworkNamespace;
+import io.xlat.tunio.tun.TunDevice;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane, for every device combination {@link DataplaneSettings} describes: opens the devices (plain
+ * SIIT's {@code siit-tun} or {@code ipv4-tun}, the host's {@code ipv6-tun}, a device per tenant, inside the
+ * tenant's network namespace when configured) and the counters file, gives each of {@code workers}
+ * {@link WorkerAgent}s one {@link Port} per device (queue {@code w} of each; the kernel keeps each flow on one
+ * queue by hash) and starts them. {@link #start} opens everything or nothing.
+ *
+ * <p>{@link #reload} swaps the translator section and the tenant set while the workers run: devices of new
+ * tenants are opened first, every worker switches to the new generation (new translator, new tenant table) between
+ * its batches, and only once all have are the devices of removed tenants closed, so a tenant that stays never
+ * stops forwarding. {@link #health} reports device state and worker liveness as data. {@link #close} stops the
+ * workers first (each publishes its last counters), then closes the devices and the counters file.
+ */
+public final class Dataplane implements RunningDataplane {
+
+    /** Counters beyond the workers' own, so that the file need not be resized for a few more later. */
+    static final int SPARE_COUNTERS = 256;
+    /** How many tenants' counters the file has room for beyond those configured at start, for reloads. */
+    static final int SPARE_TENANTS = 64;
+
+    private final DataplaneLog log;
+    private final CountersFile counters;
+    /** The host's IPv6 device, or null (plain SIIT on one device). */
+    private final Device ipv6;
+    /** Plain SIIT's device (siit-tun or ipv4-tun), or null (tenants only). */
+    private final Device global;
+    /** By worker: its port of each device above (null where the device is). */
+    private final Port[] ipv6Ports;
+    private final Port[] globalPorts;
+    private final List<WorkerAgent> agents;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    /** The settings the devices were opened with: a reload changes the translator and the tenants only. */
+    private final DataplaneSettings started;
+    private final String summary;
+    /** The tenants' open devices by tenant name; changed by start, reload and close only. */
+    private final Map<String, TenantDevice> tenants;
+    /**
+     * The tenants' devices as of the last start or reload, for {@link #health}: read without the lock, which a
+     * reload holds while it waits for the workers to switch (up to {@link WorkerTranslators#SWITCH_TIMEOUT_MILLIS}).
+     */
+    private volatile Map<String, TenantDevice> watched;
+    /** Tenant devices a failed switch left open: a worker may still read them, so they close only at stop. */
+    private final List<TenantDevice> orphans = new ArrayList<>();
+    private DataplaneSettings settings;
+    /** The workers' ICMP error budget and id key, kept across reloads. */
+    private WorkerTranslators.Shared shared;
+    private boolean closed;
+
+    /** One device as the health checks see it: held by its descriptors, named in its namespace. */
+    private record Device(TunDevice tun, int ifindex) {
+
+        static Device of(TunDevice tun) throws NativeException {
+            return new Device(tun, Dataplane.ifindex(tun.name(), tun.netns()));
+        }
+
+        String name() {
+            return tun.name();
+        }
+
+        String problem() {
+            return deviceProblem(tun.name(), tun.netns(), ifindex, tun::isUp);
+        }
+    }
+
+    /** A tenant's device and, by worker, that worker's port of it; kept across reloads while it stays the same. */
+    private record TenantDevice(String tun, String netns, Device device, Port[] ports) {
+
+        boolean sameDevice(TenantConfig tenant) {
+            return tun.equals(tenant.tun()) && Objects.equals(netns, tenant.netns());
+        }
+
+        /** Whether the device of this name in its namespace is still the one held. */
+        boolean stillAttached() {
+            try {
+                return Dataplane.ifindex(tun, netns) == device.ifindex();
+            } catch (NativeException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        void close() {
+            device.tun().close();
+            for (final Port p : ports) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    /** A device's link state, asked through the descriptor xlat holds. */
+    @FunctionalInterface
+    interface LinkState {
+        boolean isUp() throws NativeException;
+    }
+
+    private Dataplane(DataplaneSettings settings, DataplaneLog log, CountersFile counters, Device ipv6, Device global,
+        Port[] ipv6Ports, Port[] globalPorts, List<WorkerAgent> agents, Map<String, TenantDevice> tenants,
+        WorkerTranslators.Shared shared, String summary) {
+        this.started = settings;
+        this.settings = settings;
+        this.log = log;
+        this.counters = counters;
+        this.ipv6 = ipv6;
+        this.global = global;
+        this.ipv6Ports = ipv6Ports;
+        this.globalPorts = globalPorts;
+        this.agents = agents;
+        this.tenants = tenants;
+        this.watched = Map.copyOf(tenants);
+        this.shared = shared;
+        this.summary = summary;
+    }
+
+    /** Opens every device and the counters file, starts the workers and logs what runs. */
+    public static Dataplane start(DataplaneSettings settings, DataplaneLog log) throws IOException {
+        final long pid = ProcessHandle.current().pid();
+        final int devices = settings.siitOnly() ? 1 : settings.tenants().size() + 2 + SPARE_TENANTS;
+        final CountersFile counters = openCounters(settings,
+            devices * WorkerCounters.perWorker() * settings.workers() + SPARE_COUNTERS, pid, log);
+        TunDevice ipv6 = null;
+        TunDevice global = null;
+        final Map<String, TenantDevice> opened = new HashMap<>();
+        try {
+            final int workers;
+            if (settings.siitOnly()) {
+                global = openSiit(settings, log);
+                workers = global.queueCount();
+            } else {
+                ipv6 = openIpv6(settings, log);
+                workers = ipv6.queueCount();
+                if (settings.globalTun() != null) {
+                    global = openGlobal(settings, workers, log);
+                }
+            }
+            final Device ipv6Device = ipv6 == null ? null : Device.of(ipv6);
+            final Device globalDevice = global == null ? null : Device.of(global);
+            final Port[] ipv6Ports = new Port[workers];
+            final Port[] globalPorts = new Port[workers];
+            for (int w = 0; w < workers; w++) {
+                if (ipv6 != null) {
+                    ipv6Ports[w] = new Port(PortRole.IPV6, ipv6.queue(w), ipv6.queue(w), new DeviceCounters(),
+                        new WorkerCounters(counters.manager(), ipv6.name(), w), log, w);
+                }
+                if (global != null) {
+                    // a single-queue device is read by worker 0 alone, so that its flows stay in order
+                    globalPorts[w] = new Port(settings.globalBothFamilies() ? PortRole.BOTH : PortRole.IPV4,
+                        w < global.queueCount() ? global.queue(w) : null, global.queue(w % global.queueCount()),
+                        new DeviceCounters(), new WorkerCounters(counters.manager(), global.name(), w), log, w);
+                }
+            }
+            final WorkerPorts[] first = generation(settings, ipv6Ports, globalPorts, Map.of(), opened, counters,
+                null, log);
+            final WorkerTranslators.Shared shared = WorkerTranslators.Shared.create(settings.translator());
+            final Translator[] translators = WorkerTranslators.build(settings.translator(), null, workers, shared);
+            final List<WorkerAgent> agents = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                agents.add(new WorkerAgent(w, translators[w], first[w], log, SystemNanoClock.INSTANCE,
+                    WorkerAgent.DEFAULT_BATCH));
+            }
+            final String summary = settings.siitOnly() ? siitSummary(settings, global, counters.path(), pid)
+                : ipv6.name() + (global == null ? "" : " and " + global.name()) + ", " + settings.tenants().size()
+                + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", counters "
+                + counters.path() + ", pid " + pid;
+            final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
+                globalPorts, agents, opened, shared, summary);
+            dataplane.startRunners();
+            log.info("started: " + summary);
+            return dataplane;
+        } catch (IOException | RuntimeException e) {
+            for (final TenantDevice t : opened.values()) {
+                t.device().tun().close();
+            }
+            if (global != null) {
+                global.close();
+            }
+            if (ipv6 != null) {
+                ipv6.close();
+            }
+            counters.close();
+            throw e;
+        }
+    }
+
+    private static CountersFile openCounters(DataplaneSettings settings, int capacity, long pid, DataplaneLog log)
+        throws IOException {
+        final long now = System.currentTimeMillis();
+        try {
+            return CountersFile.create(settings.countersFile(), capacity, pid, now);
+        } catch (CountersFile.InUseException e) {
+            if (!settings.countersFileDefault()) {
+                throw new IOException(e.getMessage() + "; give each instance its own dataplane.counters-file"
+                    + " (or --counters-file)", e);
+            }
+            // several translators on one host (one per network namespace, as in the benchmark) share the default
+            final Path own = settings.countersFile().resolveSibling(settings.countersFile().getFileName() + "-" + pid);
+            log.info(e.getMessage() + "; using " + own + " (xlat stats --counters-file " + own + ")");
+            return CountersFile.create(own, capacity, pid, now);
+        }
+    }
+
+    /** Plain SIIT's one device, carrying both families; its queues decide the number of workers. */
+    private static TunDevice openSiit(DataplaneSettings settings, DataplaneLog log) throws IOException {
+        final TunDevice device = TunDevice.open(settings.siitTun(), settings.workers(), null, settings.offload());
+        try {
+            if (settings.mtu() > 0) {
+                device.mtu(settings.mtu());
+            } else if (!device.existed()) {
+                device.mtu(Math.max(settings.translator().ipv4Mtu(), settings.translator().ipv6Mtu()));
+            }
+            device.up();
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        fewerWorkers(device, settings.workers(), log);
+        return device;
+    }
+
+    /** Says so when the first device, an existing single-queue one, allows fewer workers than wanted. */
+    private static void fewerWorkers(TunDevice device, int wanted, DataplaneLog log) {
+        if (device.queueCount() < wanted) {
+            log.info(device.name() + " is a single-queue device: 1 worker instead of " + wanted
+                + " (create it with 'ip tuntap add dev " + device.name() + " mode tun multi_queue' for more)");
+        }
+    }
+
+    /** The host's IPv6 device; its queues decide the number of workers. */
+    private static TunDevice openIpv6(DataplaneSettings settings, DataplaneLog log) throws IOException {
+        final TunDevice device = TunDevice.open(settings.ipv6Tun(), settings.workers(), null, settings.offload());
+        try {
+            if (!device.existed()) {
+                device.mtu(settings.translator().ipv6Mtu());
+            }
+            device.up();
+            final int workers = device.queueCount();
+            final String globalRole = settings.globalTun() == null ? "no plain SIIT (no ipv4-tun or siit-tun)"
+                : settings.globalBothFamilies() ? "not plain SIIT's (on " + settings.globalTun() + ")"
+                : "plain SIIT's (pool6 and the EAM entries, IPv4 on " + settings.globalTun() + ")";
+            log.info("device " + device.name() + ": IPv6 of " + settings.tenants().size() + " tenants' instance "
+                + "prefixes, " + globalRole + ", mtu " + device.mtu()
+                + (device.existed() ? " (existing device)" : " (created)") + ", " + workers
+                + (workers == 1 ? " queue" : " queues"));
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        fewerWorkers(device, settings.workers(), log);
+        return device;
+    }
+
+    /** Plain SIIT's device beside the IPv6 device: ipv4-tun (IPv4 only) or siit-tun (both), a queue per worker. */
+    private static TunDevice openGlobal(DataplaneSettings settings, int workers, DataplaneLog log) throws IOException {
+        final TunDevice device = TunDevice.open(settings.globalTun(), workers, null, settings.offload());
+        try {
+            if (!device.existed()) {
+                device.mtu(settings.globalBothFamilies()
+                    ? Math.max(settings.translator().ipv4Mtu(), settings.translator().ipv6Mtu())
+                    : settings.translator().ipv4Mtu());
+            }
+            device.up();
+            log.info("device " + device.name() + " (dataplane." + settings.globalRole() + "): "
+                + (settings.globalBothFamilies() ? "both families of pool6 and the EAM entries" : "IPv4 of pool6 and "
+                + "the EAM entries, their IPv6 on " + settings.ipv6Tun()) + ", mtu " + device.mtu()
+                + (device.existed() ? " (existing device)" : " (created)") + ", " + device.queueCount()
+                + (device.queueCount() == 1 ? " queue" : " queues"));
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        if (device.queueCount() < workers) {
+            log.info(device.name() + " is a single-queue device: worker 0 alone reads it (create it with 'ip tuntap"
+                + " add dev " + device.name() + " mode tun multi_queue' to spread it over all " + workers
+                + " workers)");
+        }
+        return device;
+    }
+
+    /**
+     * Builds a generation for {@code settings}, one {@link WorkerPorts} per worker: keeps the tenant devices in
+     * {@code current} whose tenant kept its device, opens the others and puts every tenant device of the new
+     * generation into {@code next}. On failure the devices this call opened are closed again and {@code next}
+     * holds only kept ones.
+     */
+    private static WorkerPorts[] generation(DataplaneSettings settings, Port[] ipv6Ports, Port[] globalPorts,
+        Map<String, TenantDevice> current, Map<String, TenantDevice> next, CountersFile counters,
+        Translator[] translators, DataplaneLog log) throws IOException {
+        final int workers = ipv6Ports.length;
+        final TenantTable table = new TenantTable(settings.tenants());
+        final int n = table.size();
+        final Port[][] ports = new Port[workers][n];
+        final List<TenantDevice> fresh = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                final TenantConfig tenant = table.get(i).config();
+                if (tenant.tun() == null) {
+                    log.info("tenant " + tenant.name() + ": no tun: key, so no device here; IPv6 for its prefix "
+                        + "is counted as no-device on " + settings.ipv6Tun());
+                    continue;
+                }
+                TenantDevice device = current.get(tenant.name());
+                if (device != null && device.sameDevice(tenant) && !device.stillAttached()) {
+                    // deleted and created again since: the queues held are dead, attach to the new device
+                    log.info("tenant " + tenant.name() + ": device " + tenant.tun() + " was deleted and created "
+                        + "again; attaching to the new one");
+                    device = null;
+                }
+                if (device == null || !device.sameDevice(tenant)) {
+                    device = openTenant(settings, tenant, workers, counters, log);
+                    fresh.add(device);
+                }
+                next.put(tenant.name(), device);
+                for (int w = 0; w < workers; w++) {
+                    ports[w][i] = device.ports()[w];
+                }
+            }
+            final WorkerPorts[] generation = new WorkerPorts[workers];
+            for (int w = 0; w < workers; w++) {
+                generation[w] = new WorkerPorts(table, translators == null ? null : translators[w], ipv6Ports[w],
+                    globalPorts[w], ports[w]);
+            }
+            return generation;
+        } catch (IOException | RuntimeException e) {
+            for (final TenantDevice device : fresh) {
+                next.values().remove(device);
+                device.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Opens a tenant's device with a queue per worker, and its counters in the file, or nothing. */
+    private static TenantDevice openTenant(DataplaneSettings settings, TenantConfig tenant, int workers,
+        CountersFile counters, DataplaneLog log) throws IOException {
+        if (counters.manager().available() < WorkerCounters.perWorker() * workers) {
+            throw new IOException("the counters file has no room for tenant " + tenant.name()
+                + "'s counters: restart xlat to add this many tenants");
+        }
+        final TunDevice tun = TunDevice.open(tenant.tun(), workers, tenant.netns(), settings.offload());
+        final Port[] ports = new Port[workers];
+        final TenantDevice device;
+        try {
+            device = new TenantDevice(tenant.tun(), tenant.netns(), Device.of(tun), ports);
+        } catch (NativeException | RuntimeException e) {
+            tun.close();
+            throw e;
+        }
+        try {
+            if (!tun.existed()) {
+                tun.mtu(settings.translator().ipv4Mtu());
+            }
+            tun.up();
+            for (int w = 0; w < workers; w++) {
+                // a single-queue device is read by worker 0 alone, so that its flows stay in order; any worker
+                // may write to it
+                ports[w] = new Port(PortRole.TENANT, w < tun.queueCount() ? tun.queue(w) : null,
+                    tun.queue(w % tun.queueCount()), new DeviceCounters(),
+                    new WorkerCounters(counters.manager(), tenant.tun(), w), log, w);
+            }
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        log.info("tenant " + tenant.name() + ": device " + tenant.tun()
+            + (tenant.netns() == null ? "" : " in netns " + tenant.netns())
+            + (tun.existed() ? " (existing)" : " (created)") + ", " + tun.queueCount()
+            + (tun.queueCount() == 1 ? " queue" : " queues") + ", prefix " + tenant.prefix() + ", ipv4 "
+            + tenant.ipv4() + ", " + tenant.services().size() + " services");
+        if (tun.queueCount() < workers) {
+            log.info("tenant " + tenant.name() + ": " + tenant.tun() + " is a single-queue device: worker 0 alone"
+                + " reads it (create it with 'ip tuntap add dev " + tenant.tun() + " mode tun multi_queue' to"
+                + " spread it over all " + workers + " workers)");
+        }
+        return device;
+    }
+
+    private void startRunners() {
+        for (final WorkerAgent agent : agents) {
+            final AgentRunner runner = new AgentRunner(idleStrategy(started.idle(), agent), log, null, agent);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner, r -> {
+                final Thread thread = new Thread(r, agent.roleName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    static IdleStrategy idleStrategy(DataplaneSettings.IdleMode mode, WorkerAgent agent) {
+        switch (mode) {
+            case BUSY:
+                return new BusySpinIdleStrategy();
+            case BACKOFF:
+                return new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                    TimeUnit.MILLISECONDS.toNanos(1));
+            default:
+                // one poll(2) over every queue the worker reads: it wakes for a packet on any of its devices
+                return new PollIdleStrategy(agent::awaitReadable);
+        }
+    }
+
+    private static String siitSummary(DataplaneSettings settings, TunDevice device, Path countersPath, long pid)
+        throws IOException {
+        final TranslatorConfig t = settings.translator();
+        return "siit on " + device.name()
+            + (device.existed() ? " (existing device" : " (created")
+            + ", mtu " + device.mtu()
+            + ", " + device.queueCount() + (device.queueCount() == 1 ? " queue)" : " queues)")
+            + ", pool6 " + (t.pool6() == null ? "none" : t.pool6().toString())
+            + ", eamt " + t.eamt().size() + (t.eamt().size() == 1 ? " entry" : " entries")
+            + ", ipv4-address " + (t.ipv4Address() == null ? "none" : Ipv4Addresses.format(t.ipv4Address()))
+            + ", ipv6-address " + (t.ipv6Address() == null ? "none"
+                : Ipv6Addresses.format(t.ipv6Address().hi(), t.ipv6Address().lo()))
+            + ", ipv4-mtu " + t.ipv4Mtu() + ", ipv6-mtu " + t.ipv6Mtu()
+            + ", workers " + device.queueCount()
+            + " (idle " + settings.idle().name().toLowerCase(Locale.ROOT) + ')'
+            + ", counters " + countersPath
+            + ", pid " + pid;
+    }
+
+    /**
+     * Applies a new translator section and tenant set: builds new translators, opens new tenants' devices,
+     * switches every worker over between two of its batches, then closes the devices of tenants that are gone.
+     * The devices, workers and counters file ({@code dataplane:}) stay as started: changes there are logged and
+     * wait for a restart; plain SIIT on one device has no IPv6 device for tenants, so tenants wait for a restart
+     * too. An error before the switch (a device that cannot open) changes nothing and the exception says why. A
+     * worker that does not switch in time (stuck, or its thread dead) does not undo it: the others run the new
+     * configuration, that worker takes it when it comes round, and devices the new one dropped stay open until
+     * stop, since that worker may still use them.
+     */
+    @Override
+    public synchronized void reload(DataplaneSettings next) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the data plane is stopped");
+        }
+        final List<String> restart = started.restartOnly(next);
+        final DataplaneSettings applied;
+        if (started.siitOnly()) {
+            if (next.ipv6Tun() != null || !next.tenants().isEmpty()) {
+                restart.remove("dataplane.ipv6-tun");
+                log.info("reload: the file now has tenants or dataplane.ipv6-tun; that takes a restart (this process"
+                    + " runs plain SIIT on " + started.siitTun() + ")");
+            }
+            if (!restart.isEmpty()) {
+                log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, applying the "
+                    + "translator section");
+            }
+            applied = started.with(next.translator(), List.of());
+        } else {
+            for (final TenantConfig tenant : next.tenants()) {
+                // validation checks the new file's own names; these are the running devices', which a reload keeps
+                if (tenant.tun() != null && tenant.netns() == null && (tenant.tun().equals(started.ipv6Tun())
+                    || tenant.tun().equals(started.globalTun()))) {
+                    throw new IOException("tenant " + tenant.name() + ": tun '" + tenant.tun() + "' is a device this "
+                        + "xlat runs as dataplane." + (tenant.tun().equals(started.ipv6Tun()) ? "ipv6-tun"
+                        : started.globalRole()) + " until a restart");
+                }
+            }
+            if (!restart.isEmpty()) {
+                log.info("reload: " + String.join(", ", restart) + " changed; that takes a restart, the running "
+                    + "devices stay; applying the translator section and the tenants");
+            }
+            // new tenant devices open as the running ones did (offloads, workers): the file's dataplane section waits
+            applied = started.with(next.translator(), next.tenants());
+        }
+        final DropCounters[] drops = new DropCounters[agents.size()];
+        for (int w = 0; w < drops.length; w++) {
+            drops[w] = agents.get(w).translator().counters();
+        }
+        final WorkerTranslators.Shared nextShared = shared.follow(next.translator());
+        final Map<String, TenantDevice> kept = new HashMap<>();
+        final WorkerPorts[] generation = generation(applied, ipv6Ports, globalPorts, tenants, kept, counters,
+            WorkerTranslators.build(next.translator(), drops, agents.size(), nextShared), log);
+        shared = nextShared;
+        for (int w = 0; w < agents.size(); w++) {
+            agents.get(w).offer(generation[w]);
+        }
+        boolean allSwitched = true;
+        try {
+            WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == generation[w]);
+        } catch (IOException e) {
+            allSwitched = false;
+            log.info("reload: " + e.getMessage() + (started.siitOnly()
+                ? "; the others translate with the new section already"
+                : "; the others run the new configuration, it takes it when it comes round, and the devices of "
+                + "removed tenants stay open until stop"));
+        }
+        int removed = 0;
+        for (final Map.Entry<String, TenantDevice> old : tenants.entrySet()) {
+            if (kept.get(old.getKey()) != old.getValue()) {
+                if (allSwitched) {
+                    old.getValue().close();
+                } else {
+                    // a worker still on the old generation may read it
+                    orphans.add(old.getValue());
+                }
+                removed++;
+            }
+        }
+        int added = 0;
+        for (final TenantDevice device : kept.values()) {
+            if (!tenants.containsValue(device)) {
+                added++;
+            }
+        }
+        tenants.clear();
+        tenants.putAll(kept);
+        watched = Map.copyOf(tenants);
+        settings = applied;
+        log.info(started.siitOnly() ? "reloaded: translator section applied to " + agents.size()
+            + (agents.size() == 1 ? " worker" : " workers")
+            : "reloaded: translator section and " + next.tenants().size() + " tenants, " + added
+            + " devices opened, " + removed + " closed");
+    }
+
+    /** What runs now: the devices as started, the translator section and tenants of the last reload. */
+    @Override
+    public synchronized DataplaneSettings settings() {
+        return settings;
+    }
+
+    /** The one line logged at start. */
+    public String summary() {
+        return summary;
+    }
+
+    /** The number of workers running. */
+    public int workers() {
+        return agents.size();
+    }
+
+    /** The tenants' device count (for tests and the start line). */
+    public synchronized int tenantDevices() {
+        return tenants.size();
+    }
+
+    /**
+     * The health of what runs now, as data: the first device (the IPv6 device, or plain SIIT's only one), each
+     * worker's queue of it and every worker thread; plain SIIT's own device beside the IPv6 device and each
+     * tenant's device as paths of their own (two setns, an if_nametoindex and a SIOCGIFFLAGS per device in a
+     * namespace: cheap enough for a poll every 150 ms, and it touches no queue the workers use); and every worker's
+     * heartbeat. Tenants without a device here are not listed: there is nothing to watch for them.
+     */
+    @Override
+    public DataplaneHealth health() {
+        final long[] beats = new long[agents.size()];
+        for (int w = 0; w < beats.length; w++) {
+            beats[w] = agents.get(w).heartbeat();
+        }
+        final Device first = ipv6 != null ? ipv6 : global;
+        final Port[] firstPorts = ipv6 != null ? ipv6Ports : globalPorts;
+        String problem = first.problem();
+        if (problem == null) {
+            problem = queueProblem(firstPorts, first.name());
+        }
+        if (problem == null) {
+            final Thread[] threads = new Thread[runners.size()];
+            for (int w = 0; w < threads.length; w++) {
+                threads[w] = runners.get(w).thread();
+            }
+            problem = workersProblem(first.name(), threads);
+        }
+        final Map<String, String> paths = new HashMap<>();
+        // with one device its failure is everybody's; beside the IPv6 device plain SIIT's fails alone
+        if (ipv6 != null && global != null) {
+            String globalProblem = global.problem();
+            if (globalProblem == null && queueProblem(globalPorts, global.name()) != null) {
+                globalProblem = "a worker's queue of " + global.name() + " failed (see the log)";
+            }
+            if (globalProblem != null) {
+                paths.put(DataplaneHealth.GLOBAL_PATH, globalProblem);
+            }
+        }
+        for (final Map.Entry<String, TenantDevice> e : watched.entrySet()) {
+            final String p = e.getValue().device().problem();
+            if (p != null) {
+                paths.put(e.getKey(), p);
+            }
+        }
+        return new DataplaneHealth(problem, paths, beats);
+    }
+
+    private static String queueProblem(Port[] ports, String device) {
+        for (int w = 0; w < ports.length; w++) {
+            if (ports[w].failed()) {
+                return "worker " + w + "'s queue of " + device + " failed (see the log)";
+            }
+        }
+        return null;
+    }
+
+    /** Null while every worker thread runs, else how many stopped (a thread that died of an error). */
+    static String workersProblem(String device, Thread[] threads) {
+        int alive = 0;
+        for (final Thread t : threads) {
+            if (t != null && t.isAlive()) {
+                alive++;
+            }
+        }
+        return alive == threads.length ? null : (threads.length - alive) + " of " + threads.length + " workers on "
+            + device + " have stopped";
+    }
+
+    /**
+     * Why the device {@code name} in namespace {@code netns}, which had interface index {@code ifindex} when it was
+     * opened, cannot forward now, or null: gone, replaced by another device of that name (the name would be up, but
+     * the queues xlat holds are dead), or administratively down.
+     */
+    static String deviceProblem(String name, String netns, int ifindex, LinkState link) {
+        final String where = name + (netns == null ? "" : " in netns " + netns);
+        try {
+            final int now = ifindex(name, netns);
+            if (now == 0) {
+                return "device " + where + " is gone";
+            }
+            if (now != ifindex) {
+                return "device " + where + " was deleted and another took its name: restart xlat to attach to it";
+            }
+            return link.isUp() ? null : "device " + where + " is down";
+        } catch (NativeException | RuntimeException gone) {
+            return "device " + where + " is gone (" + gone.getMessage() + ")";
+        }
+    }
+
+    /** The device's interface index in its namespace, 0 when there is none of that name. */
+    static int ifindex(String name, String netns) throws NativeException {
+        final NetworkNamespace inside = NetworkNamespace.enter(netns);
+        try {
+            return LinuxNative.LIBC.if_nametoindex(name);
+        } finally {
+            inside.close();
+        }
+    }
+
+    /**
+     * Stops the workers (each publishes its last counters), closes every device (a device this process created
+     * goes away; a persistent one stays) and marks the counters file stopped. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watched = Map.of();
+        for (final AgentRunner runner : runners) {
+            runner.close();
+        }
+        for (final TenantDevice device : tenants.values()) {
+            device.device().tun().close();
+        }
+        for (final TenantDevice device : orphans) {
+            device.device().tun().close();
+        }
+        if (global != null) {
+            global.tun().close();
+        }
+        if (ipv6 != null) {
+            ipv6.tun().close();
+        }
+        final long[] totals = totals(counters.manager());
+        try {
+            counters.close();
+            if (!counters.path().equals(started.countersFile())) {
+                // a per-process fallback name nobody will look up again: do not let them pile up in /run
+                Files.deleteIfExists(counters.path());
+            }
+        } catch (IOException e) {
+            log.info("closing the counters file: " + e.getMessage());
+        }
+        if (started.siitOnly()) {
+            log.info("stopped: " + global.name() + " closed" + (global.tun().existed()
+                ? " (the persistent device stays)" : "") + ", " + totals[0] + " packets read, " + totals[1]
+                + " written");
+        } else {
+            log.info("stopped: " + ipv6.name() + (global == null ? "" : ", " + global.name()) + " and "
+                + tenants.size() + " tenant devices closed");
+        }
+    }
+
+    /** Packets read and written over every device, as the workers published them last. */
+    private static long[] totals(CountersReader reader) {
+        final long[] totals = new long[2];
+        reader.forEach((id, typeId, key, label) -> {
+            final CounterKey k = CounterKey.read(typeId, key);
+            if (k != null && k.typeId() == CounterKey.DEVICE_TYPE_ID && k.metric() == DeviceMetric.RX_PACKETS.id()) {
+                totals[0] += reader.getCounterValue(id);
+            } else if (k != null && k.typeId() == CounterKey.DEVICE_TYPE_ID
+                && k.metric() == DeviceMetric.TX_PACKETS.id()) {
+                totals[1] += reader.getCounterValue(id);
+            }
+        });
+        return totals;
+    }
+}

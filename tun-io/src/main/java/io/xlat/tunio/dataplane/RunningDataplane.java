@@ -1,0 +1,23 @@
+package io.xlat.tunio.dataplane;
+
+import java.io.IOException;
+
+/**
+ * What the lifecycle owner asks of a running data plane: {@link Dataplane} on TUN devices, an in-memory stand-in
+ * in the tests of that owner (which then need no root).
+ */
+public interface RunningDataplane extends AutoCloseable {
+
+    /** Applies a reloaded translator section and tenant list; see {@link Dataplane#reload}. */
+    void reload(DataplaneSettings next) throws IOException;
+
+    /** What runs now: the devices as started, the translator section and tenants of the last reload. */
+    DataplaneSettings settings();
+
+    /** The health of what runs now, as data. */
+    DataplaneHealth health();
+
+    /** Stops the workers and closes the devices and the counters file. Idempotent. */
+    @Override
+    void close();
+}
