@@ -246,12 +246,17 @@ class IcmpErrorTranslationTest {
         assertEquals(1, harness.counters.drops(DropReason.ICMP_BAD_CHECKSUM));
     }
 
+    /** A = 2001:db8:a::1 is 192.0.2.10, B = 2001:db8:b::1 is 192.0.2.20. */
+    private static Harness twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin mode) {
+        return new Harness(Harness.config().hairpin(mode).eamt(List.of(
+            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
+            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+    }
+
     @Test
     void shouldHairpinIntrinsicallyBetweenTwoEamNodes() {
         // A = 2001:db8:a::1 is 192.0.2.10, B = 2001:db8:b::1 is 192.0.2.20; A writes to B's IPv4 form.
-        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
-            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
         final byte[] in = ipv6().src("2001:db8:a::1").dst("2001:db8:64::c000:214").hopLimit(10).build();
         hairpin.forward.clear();
         hairpin.back.clear();
@@ -269,9 +274,7 @@ class IcmpErrorTranslationTest {
     @Test
     void shouldHairpinAnErrorAboutAHairpinnedPacketBackToItsSender() {
         // B's side answers A's hairpinned packet (A as pool6(192.0.2.10) -> B) with Time Exceeded from a router.
-        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
-            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
         final byte[] sent = ipv6().src("2001:db8:64::c000:20a").dst("2001:db8:b::1").hopLimit(1).build();
         final byte[] error = ipv6().src("2001:db8:ffff::fe").dst("2001:db8:64::c000:20a")
             .icmpv6(icmp(3, 0, 0, sent)).build();
@@ -289,10 +292,7 @@ class IcmpErrorTranslationTest {
 
     @Test
     void shouldMapTheSourceByPool6OnlyInSimpleHairpinMode() {
-        final Harness simple = new Harness(Harness.config().hairpin(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE)
-            .eamt(List.of(
-                new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-                new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness simple = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE);
         final byte[] out = simple.one(ipv4().src("192.0.2.10").dst("192.0.2.20").build());
         assertEquals("2001:db8:64::c000:20a", Packets.formatV6(out, 8), "A's IPv4 form, not A's EAM");
         assertEquals("2001:db8:b::1", Packets.formatV6(out, 24));
@@ -310,10 +310,7 @@ class IcmpErrorTranslationTest {
     }
     @Test
     void shouldDecrementTheHopLimitOnceForASimpleHairpinComingBackFromIpv4() {
-        final Harness simple = new Harness(Harness.config().hairpin(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE)
-            .eamt(List.of(
-                new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-                new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness simple = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE);
         final byte[] first = simple.one(ipv6().src("2001:db8:a::1").dst("2001:db8:64::c000:214").hopLimit(10).build());
         assertEquals(9, u8(first, 8), "first half: one hop");
         final byte[] second = simple.one(first);
@@ -324,9 +321,7 @@ class IcmpErrorTranslationTest {
 
     @Test
     void shouldDecrementTheHopLimitOnceForAnIcmpv6ErrorThatHairpins() {
-        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
-            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
         final byte[] quoted = ipv6().src("2001:db8:64::c000:20a").dst("2001:db8:b::1").hopLimit(7).build();
         final byte[] error = ipv6().src("2001:db8:b::1").dst("2001:db8:64::c000:20a").hopLimit(30)
             .icmpv6(icmp(1, 4, 0, quoted)).build();
