@@ -1179,6 +1179,11 @@ def cases_icmp46():
     assert len(big_ext) == 200 and 48 + 1040 + 200 > 1280
     c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 255, 0, 0]), p4[:1020] + big_ext),
           err46(rtr4, srv4, 64, 3, 0, bytes([129, 0, 0, 0]), p6[:1032] + big_ext))
+    out = c.items[-1][2][0]
+    assert out[44] * 8 == 1032 and ones_sum(out[48 + 1032:]) == 0xFFFF   # the extension is where its length says
+    c.mark_bad("tshark 4.0 looks for the RFC 4884 extension of an ICMPv6 error elsewhere than its length attribute "
+               "(129 words) says when the original datagram field is that long, and reads pattern bytes as a bad "
+               "extension checksum; the generator asserts the extension, checksum included, is at 48 + 1032", 0)
     small4, small6 = pair(20, ttl=1)
     assert len(small4) == 48 and len(small6) == 68
     c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 32, 0, 0]), pad_to(small4, 4, 128) + ext),
@@ -1328,6 +1333,133 @@ def cases_icmp64():
     assert len(big_ext) == 100
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([64, 0, 0, 0]), p6[:512] + big_ext),
           err64(c, rtr4, cli4, 64, 3, 3, bytes([0, 112, 0, 0]), lambda: make4()[:448] + big_ext))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Refusals answered, numbers that must not wrap, address scope (cases spread over the 1xx-7xx groups by topic)
+# ---------------------------------------------------------------------------------------------------------------
+LL_EAM = {"ipv4": "169.254.0.0/16", "ipv6": "2001:db8:169::/112"}
+
+
+def cases_limits():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+    rtr4 = V6_ROUTER4
+    rtr6 = v6(rtr4)
+
+    c = case(108, "ipv6-only-protocol-46", "an IPv4 Protocol that IPv6 reads as one of its own headers (Hop-by-Hop 0, "
+             "Routing 43 carrying a Routing header with Segments Left 1, Fragment 44, No Next Header 59, Destination "
+             "Options 60, Mobility 135, Shim6 140) is dropped silently (ipv6-only-protocol) instead of copied into "
+             "Next Header, which would forge an extension header on the IPv6 side; protocols IPv4 has too are "
+             "copied (106)", "7915 4.1 (Next Header); 8200 4; 7045 2",
+             choice="RFC 7915 4.1 would copy the Protocol; xlat drops IPv6-only numbers (DropReason ipv6-only-protocol)",
+             config=CFG_ICMP)
+    for i, proto in enumerate((0, 43, 44, 59, 60, 135, 140)):
+        payload = routing0(UDP, 1, ["2001:db8:ffff::99"]) + udp(40000, 53, pattern(8, i)) if proto == 43 \
+            else pattern(24, i)
+        c.add(ip4(s4, d4, proto, payload, ident=0x1081 + i))
+
+    c = case(210, "extension-after-fragment-64", "an IPv6 first fragment with a Destination Options, Hop-by-Hop or "
+             "Routing header after its Fragment header is dropped (extension-after-fragment) and answered with ICMPv6 "
+             "1/1 (administratively prohibited) from ipv6-address, hop limit 64, quoting the whole packet; a "
+             "non-first fragment and an ICMPv6 error in the same shape are dropped silently",
+             "7915 5.1.1, 5.4; 4443 2.4 (e)", config=CFG_ICMP)
+    seg6 = with6(d6, s6, UDP, udp(53, 40000, pattern(24, 21)))
+    for i, (nh, ext) in enumerate(((60, dstopts(UDP)), (0, hbh(UDP)), (43, routing0(UDP, 0, [s6])))):
+        p = ip6(d6, s6, 44, frag6(nh, 0, True, 0x2100 + i, ext + seg6))
+        c.add(p, own_icmp6(p, 1, 1))
+    c.add(ip6(d6, s6, 44, frag6(60, 20, False, 0x2104, dstopts(UDP) + pattern(16, 22))))
+    quoted = ip6(s6, d6, UDP, with6(s6, d6, UDP, udp(40000, 53, pattern(8, 23))))
+    c.add(ip6(d6, s6, 44, frag6(60, 0, True, 0x2105, dstopts(ICMP6) + icmp6(d6, s6, 1, 4, ZERO4, quoted))))
+
+    c = case(310, "lowest-ipv6-mtu-above-ipv6-mtu-46", "lowest-ipv6-mtu 1500 above ipv6-mtu 1400 is a valid "
+             "configuration (the assumed path MTU and the egress MTU differ): DF=0 1480 bytes is fragmented to <= 1400 "
+             "bytes (the smaller), DF=0 1380 fits whole without a Fragment header, DF=1 1381 gets ICMPv4 3/4 with MTU "
+             "1380 (ipv6-mtu - 20), DF=1 1380 fits", "7915 4 (intro), 4.1",
+             choice=OWN4_ID_CHOICE + "; " + GREEDY + ", with min(lowest-ipv6-mtu, ipv6-mtu) for lowest-ipv6-mtu",
+             config=dict(CFG_ICMP, **{"ipv6-mtu": 1400, "lowest-ipv6-mtu": 1500}))
+    for total, df, ident in ((1480, False, 0x3101), (1380, False, 0x3102), (1381, True, 0x3103), (1380, True, 0x3104)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total & 0xFF))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident, df=df)
+        if total + 20 <= 1400:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        elif not df:
+            c.add(p, *fragment6_expected(s6, d6, 63, 0, UDP, ident, seg6, 0, False, 1400))
+        else:
+            c.add(p, own_icmp4(c, p, 3, 4, struct.pack("!HH", 0, 1380)))
+
+    c = case(311, "fragment-beyond-65535-46", "IPv4 fragments that end past 65535 are dropped "
+             "(fragment-beyond-65535): 40 bytes at offset 65512 (8189 units) and 1000 bytes at 64800; they have no "
+             "IPv6 form (RFC 8200 4.5: the reassembled payload may not exceed 65535) and cutting the second one would "
+             "wrap the 13-bit offset; 16 bytes at 65512 end at 65528 and are translated, offset copied; 1400 bytes at "
+             "63200 are cut to lowest-ipv6-mtu with offsets counting on from 7900", "8200 4.5; 791 3.1; 7915 4.1",
+             choice=GREEDY, config=CFG_ICMP)
+    c.add(ip4(s4, d4, UDP, pattern(40, 31), ident=0x3111, frag=8189))
+    c.add(ip4(s4, d4, UDP, pattern(1000, 32), ident=0x3112, frag=8100))
+    data = pattern(16, 33)
+    c.add(ip4(s4, d4, UDP, data, ident=0x3113, frag=8189), ip6(s6, d6, 44, frag6(UDP, 8189, False, 0x3113, data),
+                                                                 hlim=63))
+    data = pattern(1400, 34)
+    c.add(ip4(s4, d4, UDP, data, ident=0x3114, frag=7900),
+          *fragment6_expected(s6, d6, 63, 0, UDP, 0x3114, data, 7900, False, 1280))
+
+    c = case(357, "fragment-beyond-65535-64", "an IPv6 fragment whose IPv4 form would end past 65535 is dropped "
+             "(fragment-beyond-65535): 16 bytes at offset 65512 make 20 + 65512 + 16 = 65548; 3 bytes end at exactly "
+             "65535 and are translated (offset copied, Identification = low 16 bits)", "791 3.1; 7915 5.1.1",
+             config=CFG_ICMP)
+    c.add(ip6(d6, s6, 44, frag6(UDP, 8189, False, 0x00005700, pattern(16, 35))))
+    data = pattern(3, 36)
+    c.add(ip6(d6, s6, 44, frag6(UDP, 8189, False, 0x00005701, data)),
+          ip4(d4, s4, UDP, data, ttl=63, ident=0x5701, frag=8189))
+
+    c = case(513, "inner-fragment-id-64", "the packet inside an ICMPv6 error carries a Fragment header "
+             "(Identification 0x5a5aabcd, first fragment, M=1): its IPv4 translation gets Identification 0xabcd (the "
+             "low 16 bits), MF=1, offset 0, DF=0 and Total Length 124 (fragment payload + 20), as the outer rule "
+             "does", "7915 5.3, 5.1.1", config=CFG_POOL6)
+    full6, full4 = udp64(s6, d6, 40000, 53, pattern(200, 51), s4, d4)
+    quoted = ip6(s6, d6, 44, frag6(UDP, 0, True, 0x5A5AABCD, full6[:104]), hlim=60)
+    inner4 = ip4(s4, d4, UDP, full4[:104], ttl=60, ident=0xABCD, mf=True, total_len=124)
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, quoted), err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: inner4))
+
+    c = case(514, "inner-payload-too-long-64", "an ICMPv6 error quoting an IPv6 packet whose Payload Length (65535) "
+             "has no room in an IPv4 Total Length (65555) is dropped (icmp-inner-invalid: no IPv4 node sent it) "
+             "instead of wrapping to 19; Payload Length 65515 gives exactly 65535", "7915 5.3; 791 3.1",
+             choice=INNER_ID_CHOICE, config=CFG_POOL6)
+    seg6, seg4 = udp64(s6, d6, 40000, 53, pattern(40, 52), s4, d4)
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, UDP, seg6, hlim=60, plen=65535)))
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, UDP, seg6, hlim=60, plen=65515)),
+          err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: ip4(s4, d4, UDP, seg4, ttl=60, df=True, total_len=65535)))
+
+    c = case(606, "echo-reply-zero-checksum-64", "an ICMPv6 Echo Reply with id 0, seq 0 and no data becomes an ICMPv4 "
+             "Echo Reply of all zeros whose checksum must be 0xffff, not 0x0000 (the one case where RFC 1624 eqn. 3 "
+             "gives the other zero, which receivers drop); the same Echo Reply inside an ICMPv6 error too",
+             "7915 5.2, 5.3; 1071; 1624 3", choice=INNER_ID_CHOICE, config=CFG_POOL6)
+    seg6, seg4 = echo64(d6, s6, d4, s4, 129, 0, 0, b"")
+    assert get16(seg4, 2) == 0xFFFF
+    c.add(ip6(d6, s6, ICMP6, seg6), ip4(d4, s4, ICMP4, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    seg6, seg4 = echo64(s6, d6, s4, d4, 129, 0, 0, b"")
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, ICMP6, seg6, hlim=60)),
+          err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: inner64(c, s4, d4, ICMP4, seg4, 60, 0, len(seg6))))
+
+    ll = "169.254.1.1"
+    ll6 = eam46(ll, LL_EAM["ipv4"], LL_EAM["ipv6"])
+    c = case(718, "ipv4-link-local", "169.254.0.0/16 is never translated, as source or destination, either way, "
+             "whatever maps it (an EAM 169.254.0.0/16 <-> 2001:db8:169::/112 here, and pool6): dropped silently "
+             "(ipv4-link-local), also as the outer source of an ICMPv4 error; inside an ICMP error payload it is "
+             "only quoted, and translated", "3927 7; 6890 2.2.2; 7915 4.1, 4.3, 5.1",
+             choice="RFC 3927 7 names no exemption for errors; the quoted packet is not forwarded, only described",
+             config=dict(CFG_ICMP, eamt=[LL_EAM]))
+    seg4, _ = udp46(ll, d4, 40000, 53, pattern(8, 71), src6=ll6, dst6=d6)
+    c.add(ip4(ll, d4, UDP, seg4, ident=0x7181))
+    seg4, _ = udp46(s4, ll, 40000, 53, pattern(8, 72), src6=s6, dst6=ll6)
+    c.add(ip4(s4, ll, UDP, seg4, ident=0x7182))
+    c.add(ip6(d6, ll6, UDP, with6(d6, ll6, UDP, udp(53, 40000, pattern(8, 73)))))
+    c.add(ip6(v6(ll), s6, UDP, with6(v6(ll), s6, UDP, udp(53, 40000, pattern(8, 74)))))
+    p4, p6 = inner_udp_pair(d4, s4, 33434, 33435, pattern(12, 75), ttl=1)
+    c.add(icmp_err4(ll, d4, 64, 11, 0, ZERO4, p4))
+    p4, p6 = inner_udp_pair(d4, "169.254.9.9", 33434, 33435, pattern(12, 76), ttl=1,
+                            dst6=eam46("169.254.9.9", LL_EAM["ipv4"], LL_EAM["ipv6"]))
+    c.add(icmp_err4(V4_ROUTER, d4, 64, 11, 0, ZERO4, p4), err46(V4_ROUTER, d4, 64, 3, 0, ZERO4, p6))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1945,6 +2077,7 @@ def main():
     cases_rate()
     cases_hairpin()
     cases_tenants()
+    cases_limits()
     if os.path.isdir(CASES_DIR):
         shutil.rmtree(CASES_DIR)
     os.makedirs(CASES_DIR)
