@@ -47,7 +47,6 @@ final class Translator46 {
     private final boolean hasOwnIpv6;
     private final long ownIpv6Hi;
     private final long ownIpv6Lo;
-    private final boolean wellKnownPool6;
     private final boolean simpleHairpin;
     /** Mapped addresses: outer source at 0, outer destination at 16. */
     private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
@@ -66,8 +65,6 @@ final class Translator46 {
         this.hasOwnIpv6 = config.ipv6Address() != null;
         this.ownIpv6Hi = hasOwnIpv6 ? config.ipv6Address().hi() : 0;
         this.ownIpv6Lo = hasOwnIpv6 ? config.ipv6Address().lo() : 0;
-        this.wellKnownPool6 = config.pool6() != null && config.pool6().length() == 96
-            && config.pool6().hi() == 0x0064_ff9b_0000_0000L && config.pool6().lo() == 0;
         this.simpleHairpin = config.hairpin() == TranslatorConfig.Hairpin.SIMPLE;
         this.icmp = new Icmp46(global, ctx, mtuMath, trafficClassZero);
     }
@@ -194,8 +191,8 @@ final class Translator46 {
         }
 
         if (!ctx.mapping.map46(dst, addresses, 16)) {
-            return cannotTranslate(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP
-                : DropReason.NO_MAPPING_DESTINATION, mayReply, b, off, total, nowNanos, back);
+            return cannotTranslate(ctx.mapping.refusal46(dst, DropReason.NO_MAPPING_DESTINATION), mayReply, b, off,
+                total, nowNanos, back);
         }
         final boolean sourceMapped = hairpinRules && (!icmpError || src == innerDestination(b, l4, l4Length))
             ? global.map46Pool6(src, addresses, 0) : ctx.mapping.map46(src, addresses, 0);
@@ -203,8 +200,8 @@ final class Translator46 {
             // RFC 6791 §4 (applied on the IPv6 side too): an ICMP error from an IPv4 router whose address has no
             // mapping still reaches the IPv6 node, from a pool address, so that traceroute and PMTUD work.
             if (!icmpError || !(global.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
-                return cannotTranslate(refusedByWellKnownPrefix(src) ? DropReason.NON_GLOBAL_WKP
-                    : DropReason.NO_MAPPING_SOURCE, mayReply, b, off, total, nowNanos, back);
+                return cannotTranslate(ctx.mapping.refusal46(src, DropReason.NO_MAPPING_SOURCE), mayReply, b, off,
+                    total, nowNanos, back);
             }
         }
         final int hopLimit = ttl - decrement;
@@ -413,10 +410,6 @@ final class Translator46 {
             ? b.getInt(l4 + IcmpHeader.LENGTH + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN) : 0;
     }
 
-    /** RFC 6052 §3.1: the Well-Known Prefix "MUST NOT be used to represent non-global IPv4 addresses". */
-    private boolean refusedByWellKnownPrefix(int ipv4) {
-        return ctx.tenant == null && wellKnownPool6 && Ipv4Addresses.isNonGlobal(ipv4) && !global.isEamIpv4(ipv4);
-    }
 
     private boolean ownIpv6(MutableDirectBuffer target, int offset) {
         if (!hasOwnIpv6) {
