@@ -33,15 +33,26 @@ final class ExtensionHeaders {
      * @return null when the chain is well formed up to the upper layer, else why not; for
      *         {@link DropReason#EXTENSION_AFTER_FRAGMENT} the cursor fields are set as for a good chain
      */
-    @SuppressWarnings("fallthrough")
     DropReason parse(DirectBuffer b, int off, int end, int nextHeader) {
-        int next = nextHeader;
-        int pos = off + Ipv6Header.LENGTH;
         fragmentHeader = -1;
         segmentsLeftPointer = -1;
+        extensionAfterFragment = false;
+        if (nextHeader != IpProtocol.HOP_BY_HOP && nextHeader != IpProtocol.ROUTING
+            && nextHeader != IpProtocol.FRAGMENT && nextHeader != IpProtocol.DESTINATION_OPTIONS) {
+            // the common case, no extension header: kept small enough for the JIT to inline into the translator
+            protocol = nextHeader;
+            upperLayer = off + Ipv6Header.LENGTH;
+            return null;
+        }
+        return walk(b, off, end, nextHeader);
+    }
+
+    @SuppressWarnings("fallthrough")
+    private DropReason walk(DirectBuffer b, int off, int end, int nextHeader) {
+        int next = nextHeader;
+        int pos = off + Ipv6Header.LENGTH;
         boolean first = true;
         boolean afterFragment = false;
-        extensionAfterFragment = false;
         walk:
         while (true) {
             switch (next) {
