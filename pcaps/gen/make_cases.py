@@ -268,6 +268,10 @@ def translate_l4_ck_64(nh_in, seg, src6, dst6, src4, dst4, length):
         old = get16(seg, 2)
         new = incremental(old, struct.pack("!BB", typ, seg[1]) + pseudo6(src6, dst6, ICMP6, length),
                           struct.pack("!BB", new_type, seg[1]))
+        if new == 0 and new_type == 0 and not any(seg[1:2] + seg[4:]):
+            # RFC 1071: every word summed, the checksum included, must fold to 0xFFFF; with all other words zero
+            # (no pseudo-header in ICMPv4) only 0xFFFF does, while eqn. 3 yields 0x0000
+            new = 0xFFFF
         return bytes([new_type]) + seg[1:2] + struct.pack("!H", new) + seg[4:]
     return seg
 
@@ -591,13 +595,13 @@ def inner_udp_pair(src4, dst4, sport, dport, payload, ttl, ident=0x4242, tos=0, 
     return p4, p6
 
 
-def err46(router4, dst4, ttl, typ6, code6, rest6, inner6, tos=0, router6=None, dst6=None):
-    """The translation of an ICMPv4 error: outer hop limit = TTL - 1, traffic class = TOS, the ICMPv6 checksum
-    computed, the message capped at 1280 bytes."""
+def err46(router4, dst4, ttl, typ6, code6, rest6, inner6, tos=0, router6=None, dst6=None, hop=1):
+    """The translation of an ICMPv4 error: outer hop limit = TTL - hop (1; 0 for the second half of a hairpin),
+    traffic class = TOS, the ICMPv6 checksum computed, the message capped at 1280 bytes."""
     src6 = router6 or v6(router4)
     dst6 = dst6 or v6(dst4)
     body = icmp6(src6, dst6, typ6, code6, rest6, inner6[:1280 - 48])
-    return ip6(src6, dst6, ICMP6, body, hlim=ttl - 1, tc=tos)
+    return ip6(src6, dst6, ICMP6, body, hlim=ttl - hop, tc=tos)
 
 
 def icmp_err4(router4, dst4, ttl, typ, code, rest, inner4, tos=0):
@@ -608,6 +612,10 @@ def icmp_err6(router6, dst6, hlim, typ, code, rest, inner6, tc=0):
     return ip6(router6, dst6, ICMP6, icmp6(router6, dst6, typ, code, rest, inner6), hlim=hlim, tc=tc)
 
 
+RFC4884_CUT_CHOICE = ("over the size limit, the translated datagram beyond its first 128 bytes gives way first, the "
+                      "extension (whole) only when it cannot sit next to those 128 bytes (the reference translator's "
+                      "priority); the cut is on the length unit, so the result is the limit when the extension is "
+                      "a multiple of the unit")
 INNER_ID_CHOICE = ("the IPv4 header inside a translated ICMPv6 error gets Identification 0 (the original IPv4 ID is "
                    "not recoverable) and DF by the 1260-byte rule; it does not advance the ID counter")
 
@@ -832,14 +840,19 @@ def cases_ttl_and_headers():
     c.add(ip6(d6, s6, 44, frag6(UDP, 13, False, 0x2702, seg6[104:]), hlim=1))
 
     c = case(208, "illegal-source-46", "sources 0.0.0.0, 0.1.2.3, 127.0.0.1, 224.0.0.1, 240.0.0.1, "
-             "255.255.255.255 are dropped silently (no ICMP error, even for TTL 1); an ICMPv4 error from 0.0.0.0 too",
-             "7915 4.1 (Source Address); 1812 5.3.7", config=CFG_ICMP)
+             "255.255.255.255 are dropped silently (no ICMP error, even for TTL 1); an ICMPv4 error from 0.0.0.0 or "
+             "127.0.0.1 is translated through pool6 like any other (its outer source is what traceroute shows; the "
+             "packet inside names the flow), and so is one from 224.0.0.1",
+             "7915 4.1 (Source Address: \"the 'illegal' source address will be translated\"); 1812 5.3.7",
+             choice="the reference translator's reading: the exemption covers the outer source of an ICMPv4 error",
+             config=CFG_ICMP)
     for i, bad in enumerate(("0.0.0.0", "0.1.2.3", "127.0.0.1", "224.0.0.1", "240.0.0.1", "255.255.255.255")):
         seg4, _ = udp46(bad, d4, 40000, 53, pattern(8, i))
         c.add(ip4(bad, d4, UDP, seg4, ident=0x2800 + i))
         c.add(ip4(bad, d4, UDP, seg4, ttl=1, ident=0x2810 + i))
-    inner4, _ = inner_udp_pair(d4, s4, 33434, 33435, pattern(12), ttl=1)
-    c.add(icmp_err4("0.0.0.0", d4, 64, 11, 0, ZERO4, inner4))
+    inner4, inner6 = inner_udp_pair(d4, s4, 33434, 33435, pattern(12), ttl=1)
+    for bad in ("0.0.0.0", "127.0.0.1", "224.0.0.1"):
+        c.add(icmp_err4(bad, d4, 64, 11, 0, ZERO4, inner4), err46(bad, d4, 64, 3, 0, ZERO4, inner6))
 
     c = case(209, "illegal-source-64", "sources ::, ::1 and ff0e::1 are dropped silently (no ICMPv6 error)",
              "7915 5.1 (Source Address); 4291 2.5.2, 2.5.3, 2.7", config=CFG_ICMP)
@@ -931,19 +944,25 @@ def cases_fragments():
     zero_note = ("a later fragment of a zero-checksum datagram cannot be recognised statelessly and is translated "
                  "like any later fragment")
     c = case(308, "udp-zero-checksum-drop-46", "udp-zero-checksum: drop (default): IPv4 UDP with checksum 0 is "
-             "dropped, unfragmented or as first fragment", "7915 4.5", choice=zero_note, config=CFG_POOL6)
-    c.add(ip4(s4, d4, UDP, udp(40000, 53, pattern(20)), ident=0x3081))
+             "dropped, unfragmented or as first fragment, and answered with ICMPv4 3/13 (administratively "
+             "prohibited) from ipv4-address quoting the whole packet, so the application learns at once",
+             "7915 4.5, 4.4", choice=zero_note + "; " + OWN4_ID_CHOICE, config=CFG_ICMP)
+    p = ip4(s4, d4, UDP, udp(40000, 53, pattern(20)), ident=0x3081)
+    c.add(p, own_icmp4(c, p, 3, 13))
     zero = udp(40000, 53, pattern(200))
-    c.add(ip4(s4, d4, UDP, zero[:104], ident=0x3082, mf=True))
+    p = ip4(s4, d4, UDP, zero[:104], ident=0x3082, mf=True)
+    c.add(p, own_icmp4(c, p, 3, 13))
     c.add(ip4(s4, d4, UDP, zero[104:], ident=0x3082, frag=13), ip6(s6, d6, 44, frag6(UDP, 13, False, 0x3082, zero[104:]),
                                                                    hlim=63))
 
     c = case(309, "udp-zero-checksum-compute-46", "udp-zero-checksum: compute: unfragmented IPv4 UDP with checksum 0 "
-             "gets a computed checksum; a fragmented one is still dropped", "7915 4.5", choice=zero_note,
-             config=dict(CFG_POOL6, **{"udp-zero-checksum": "compute"}))
+             "gets a computed checksum; a fragmented one is still dropped, with ICMPv4 3/13 (first fragment)",
+             "7915 4.5, 4.4", choice=zero_note + "; " + OWN4_ID_CHOICE,
+             config=dict(CFG_ICMP, **{"udp-zero-checksum": "compute"}))
     c.add(ip4(s4, d4, UDP, udp(40000, 53, pattern(20)), ident=0x3091),
           ip6(s6, d6, UDP, with6(s6, d6, UDP, udp(40000, 53, pattern(20))), hlim=63))
-    c.add(ip4(s4, d4, UDP, zero[:104], ident=0x3092, mf=True))
+    p = ip4(s4, d4, UDP, zero[:104], ident=0x3092, mf=True)
+    c.add(p, own_icmp4(c, p, 3, 13))
     c.add(ip4(s4, d4, UDP, zero[104:], ident=0x3092, frag=13), ip6(s6, d6, 44, frag6(UDP, 13, False, 0x3092, zero[104:]),
                                                                    hlim=63))
 
@@ -1141,14 +1160,43 @@ def cases_icmp46():
     c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 32, 0, 0]), p4[:128] + ext),
           err46(rtr4, srv4, 64, 3, 0, bytes([19, 0, 0, 0]), pad_to(p6[:148], 8, 128) + ext))
 
-    big_ext = extension([(250, 1, pattern(192, 9))])
-    c = case(413, "rfc4884-extension-dropped-46", "a 1020-byte original datagram (length 255) translated to 1040 "
-             "bytes plus a 200-byte extension exceeds 1280: the extension is dropped and the length set to 0",
-             "7915 4.2 (ICMP Error Payload); 4884 5", config=CFG_POOL6)
+    huge_ext = extension([(250, 1, pattern(1104, 9))])
+    c = case(413, "rfc4884-extension-dropped-46", "a 1112-byte extension cannot sit next to even 128 bytes of "
+             "translated datagram within 1280 (48 + 128 + 1112 > 1280): the extension goes whole, the length is set "
+             "to 0, and the whole translated datagram (148 bytes) is kept", "7915 4.2 (ICMP Error Payload); 4884 4.1",
+             choice=RFC4884_CUT_CHOICE, config=CFG_POOL6)
     p4, p6 = pair(1372, ttl=1)
+    assert len(huge_ext) == 1112 and 48 + 128 + len(huge_ext) > 1280
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 32, 0, 0]), p4[:128] + huge_ext),
+          err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:148]))
+
+    big_ext = extension([(250, 1, pattern(192, 9))])
+    c = case(415, "rfc4884-quote-cut-46", "a 1020-byte original datagram (length 255), 1040 bytes translated, plus "
+             "a 200-byte extension exceeds 1280: the translated datagram is cut to 1032 bytes (length 129) so that "
+             "the extension fits whole and the error is exactly 1280 bytes; a 48-byte datagram the router padded to "
+             "128 is translated to 68 bytes and padded again to 128 (length 16), the sender's padding not carried as "
+             "data", "7915 4.2 (ICMP Error Payload); 4884 4.1, 4.2", choice=RFC4884_CUT_CHOICE, config=CFG_POOL6)
     assert len(big_ext) == 200 and 48 + 1040 + 200 > 1280
     c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 255, 0, 0]), p4[:1020] + big_ext),
-          err46(rtr4, srv4, 64, 3, 0, ZERO4, p6[:1040]))
+          err46(rtr4, srv4, 64, 3, 0, bytes([129, 0, 0, 0]), p6[:1032] + big_ext))
+    out = c.items[-1][2][0]
+    assert out[44] * 8 == 1032 and ones_sum(out[48 + 1032:]) == 0xFFFF   # the extension is where its length says
+    c.mark_bad("tshark 4.0 looks for the RFC 4884 extension of an ICMPv6 error elsewhere than its length attribute "
+               "(129 words) says when the original datagram field is that long, and reads pattern bytes as a bad "
+               "extension checksum; the generator asserts the extension, checksum included, is at 48 + 1032", 0)
+    small4, small6 = pair(20, ttl=1)
+    assert len(small4) == 48 and len(small6) == 68
+    c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, 32, 0, 0]), pad_to(small4, 4, 128) + ext),
+          err46(rtr4, srv4, 64, 3, 0, bytes([16, 0, 0, 0]), pad_to(small6, 8, 128) + ext))
+
+    c = case(416, "rfc4884-bad-length-46", "an ICMPv4 error whose length attribute does not fit the message (200 "
+             "words for 128 bytes) or is below the 128 bytes RFC 4884 requires (16 words) is translated as if it "
+             "had no extension: the whole payload is the original datagram, the ICMPv6 length 0 (counted as "
+             "icmp-extension-ignored, not dropped)", "7915 4.2 (ICMP Error Payload); 4884 4.1, 5",
+             choice="lenient like the reference translator", config=CFG_POOL6)
+    p4, p6 = pair(100, ttl=1)
+    for words in (200, 16):
+        c.add(icmp_err4(rtr4, srv4, 64, 11, 0, bytes([0, words, 0, 0]), p4), err46(rtr4, srv4, 64, 3, 0, ZERO4, p6))
 
     c = case(414, "illegal-inner-source-46", "an ICMPv4 error quoting a packet with an illegal source (127.0.0.1) is "
              "translated, the inner source mapped like any other", "7915 4.1 (Source Address), 4.3",
@@ -1267,14 +1315,151 @@ def cases_icmp64():
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([16, 0, 0, 0]), p6[:128] + ext),
           err64(c, rtr4, cli4, 64, 3, 3, bytes([0, 32, 0, 0]), lambda: pad_to(make4()[:108], 4, 128) + ext))
 
-    big_ext = extension([(250, 1, pattern(92, 10))])
-    c = case(511, "rfc4884-extension-dropped-64", "translated datagram (492 bytes) plus a 100-byte extension exceeds "
-             "576: the extension is dropped and the length set to 0", "7915 5.2 (ICMP Error Payload); 4884 5",
-             choice=INNER_ID_CHOICE, config=CFG_POOL6)
+    huge_ext = extension([(250, 1, pattern(416, 10))])
+    c = case(511, "rfc4884-extension-dropped-64", "a 424-byte extension cannot sit next to even 128 bytes of "
+             "translated datagram within 576 (28 + 128 + 424 > 576): the extension goes whole, the length is set to "
+             "0, and the whole translated datagram (108 bytes) is kept", "7915 5.2 (ICMP Error Payload); 4884 4.1",
+             choice=INNER_ID_CHOICE + "; " + RFC4884_CUT_CHOICE, config=CFG_POOL6)
     p6, make4 = inner(c, 952)
+    assert len(huge_ext) == 424
+    c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([16, 0, 0, 0]), p6[:128] + huge_ext),
+          err64(c, rtr4, cli4, 64, 3, 3, ZERO4, lambda: make4()[:108]))
+
+    big_ext = extension([(250, 1, pattern(92, 10))])
+    c = case(512, "rfc4884-quote-cut-64", "a 512-byte original datagram (length 64), 492 bytes translated, plus a "
+             "100-byte extension exceeds 576: the translated datagram is cut to 448 bytes (length 112) so that the "
+             "extension fits whole and the error is exactly 576 bytes", "7915 5.2 (ICMP Error Payload); 4884 4.1, 4.2",
+             choice=INNER_ID_CHOICE + "; " + RFC4884_CUT_CHOICE, config=CFG_POOL6)
     assert len(big_ext) == 100
     c.add(icmp_err6(rtr6, cli6, 64, 1, 4, bytes([64, 0, 0, 0]), p6[:512] + big_ext),
-          err64(c, rtr4, cli4, 64, 3, 3, ZERO4, lambda: make4()[:492]))
+          err64(c, rtr4, cli4, 64, 3, 3, bytes([0, 112, 0, 0]), lambda: make4()[:448] + big_ext))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Refusals answered, numbers that must not wrap, address scope (cases spread over the 1xx-7xx groups by topic)
+# ---------------------------------------------------------------------------------------------------------------
+LL_EAM = {"ipv4": "169.254.0.0/16", "ipv6": "2001:db8:169::/112"}
+
+
+def cases_limits():
+    s4, d4 = V4_CLIENT, V6_SERVER4
+    s6, d6 = v6(s4), v6(d4)
+    rtr4 = V6_ROUTER4
+    rtr6 = v6(rtr4)
+
+    c = case(108, "ipv6-only-protocol-46", "an IPv4 Protocol that IPv6 reads as one of its own headers (Hop-by-Hop 0, "
+             "Routing 43 carrying a Routing header with Segments Left 1, Fragment 44, No Next Header 59, Destination "
+             "Options 60, Mobility 135, Shim6 140) is dropped silently (ipv6-only-protocol) instead of copied into "
+             "Next Header, which would forge an extension header on the IPv6 side; protocols IPv4 has too are "
+             "copied (106)", "7915 4.1 (Next Header); 8200 4; 7045 2",
+             choice="RFC 7915 4.1 would copy the Protocol; xlat drops IPv6-only numbers (DropReason ipv6-only-protocol)",
+             config=CFG_ICMP)
+    for i, proto in enumerate((0, 43, 44, 59, 60, 135, 140)):
+        payload = routing0(UDP, 1, ["2001:db8:ffff::99"]) + udp(40000, 53, pattern(8, i)) if proto == 43 \
+            else pattern(24, i)
+        c.add(ip4(s4, d4, proto, payload, ident=0x1081 + i))
+
+    c = case(210, "extension-after-fragment-64", "an IPv6 first fragment with a Destination Options, Hop-by-Hop or "
+             "Routing header after its Fragment header is dropped (extension-after-fragment) and answered with ICMPv6 "
+             "1/1 (administratively prohibited) from ipv6-address, hop limit 64, quoting the whole packet; a "
+             "non-first fragment and an ICMPv6 error in the same shape are dropped silently",
+             "7915 5.1.1, 5.4; 4443 2.4 (e)", config=CFG_ICMP)
+    seg6 = with6(d6, s6, UDP, udp(53, 40000, pattern(24, 21)))
+    for i, (nh, ext) in enumerate(((60, dstopts(UDP)), (0, hbh(UDP)), (43, routing0(UDP, 0, [s6])))):
+        p = ip6(d6, s6, 44, frag6(nh, 0, True, 0x2100 + i, ext + seg6))
+        c.add(p, own_icmp6(p, 1, 1))
+    c.add(ip6(d6, s6, 44, frag6(60, 20, False, 0x2104, dstopts(UDP) + pattern(16, 22))))
+    quoted = ip6(s6, d6, UDP, with6(s6, d6, UDP, udp(40000, 53, pattern(8, 23))))
+    c.add(ip6(d6, s6, 44, frag6(60, 0, True, 0x2105, dstopts(ICMP6) + icmp6(d6, s6, 1, 4, ZERO4, quoted))))
+
+    c = case(310, "lowest-ipv6-mtu-above-ipv6-mtu-46", "lowest-ipv6-mtu 1500 above ipv6-mtu 1400 is a valid "
+             "configuration (the assumed path MTU and the egress MTU differ): DF=0 1480 bytes is fragmented to <= 1400 "
+             "bytes (the smaller), DF=0 1380 fits whole without a Fragment header, DF=1 1381 gets ICMPv4 3/4 with MTU "
+             "1380 (ipv6-mtu - 20), DF=1 1380 fits", "7915 4 (intro), 4.1",
+             choice=OWN4_ID_CHOICE + "; " + GREEDY + ", with min(lowest-ipv6-mtu, ipv6-mtu) for lowest-ipv6-mtu",
+             config=dict(CFG_ICMP, **{"ipv6-mtu": 1400, "lowest-ipv6-mtu": 1500}))
+    for total, df, ident in ((1480, False, 0x3101), (1380, False, 0x3102), (1381, True, 0x3103), (1380, True, 0x3104)):
+        seg4, seg6 = udp46(s4, d4, 40000, 53, pattern(total - 28, total & 0xFF))
+        p = ip4(s4, d4, UDP, seg4, ttl=64, ident=ident, df=df)
+        if total + 20 <= 1400:
+            c.add(p, ip6(s6, d6, UDP, seg6, hlim=63))
+        elif not df:
+            c.add(p, *fragment6_expected(s6, d6, 63, 0, UDP, ident, seg6, 0, False, 1400))
+        else:
+            c.add(p, own_icmp4(c, p, 3, 4, struct.pack("!HH", 0, 1380)))
+
+    c = case(311, "fragment-beyond-65535-46", "IPv4 fragments that end past 65535 are dropped "
+             "(fragment-beyond-65535): 40 bytes at offset 65512 (8189 units) and 1000 bytes at 64800; they have no "
+             "IPv6 form (RFC 8200 4.5: the reassembled payload may not exceed 65535) and cutting the second one would "
+             "wrap the 13-bit offset; 16 bytes at 65512 end at 65528 and are translated, offset copied; 1400 bytes at "
+             "63200 are cut to lowest-ipv6-mtu with offsets counting on from 7900", "8200 4.5; 791 3.1; 7915 4.1",
+             choice=GREEDY, config=CFG_ICMP)
+    c.add(ip4(s4, d4, UDP, pattern(40, 31), ident=0x3111, frag=8189))
+    c.add(ip4(s4, d4, UDP, pattern(1000, 32), ident=0x3112, frag=8100))
+    data = pattern(16, 33)
+    c.add(ip4(s4, d4, UDP, data, ident=0x3113, frag=8189), ip6(s6, d6, 44, frag6(UDP, 8189, False, 0x3113, data),
+                                                                 hlim=63))
+    data = pattern(1400, 34)
+    c.add(ip4(s4, d4, UDP, data, ident=0x3114, frag=7900),
+          *fragment6_expected(s6, d6, 63, 0, UDP, 0x3114, data, 7900, False, 1280))
+
+    c = case(357, "fragment-beyond-65535-64", "an IPv6 fragment whose IPv4 form would end past 65535 is dropped "
+             "(fragment-beyond-65535): 16 bytes at offset 65512 make 20 + 65512 + 16 = 65548; 3 bytes end at exactly "
+             "65535 and are translated (offset copied, Identification = low 16 bits)", "791 3.1; 7915 5.1.1",
+             config=CFG_ICMP)
+    c.add(ip6(d6, s6, 44, frag6(UDP, 8189, False, 0x00005700, pattern(16, 35))))
+    data = pattern(3, 36)
+    c.add(ip6(d6, s6, 44, frag6(UDP, 8189, False, 0x00005701, data)),
+          ip4(d4, s4, UDP, data, ttl=63, ident=0x5701, frag=8189))
+
+    c = case(513, "inner-fragment-id-64", "the packet inside an ICMPv6 error carries a Fragment header "
+             "(Identification 0x5a5aabcd, first fragment, M=1): its IPv4 translation gets Identification 0xabcd (the "
+             "low 16 bits), MF=1, offset 0, DF=0 and Total Length 124 (fragment payload + 20), as the outer rule "
+             "does", "7915 5.3, 5.1.1", config=CFG_POOL6)
+    full6, full4 = udp64(s6, d6, 40000, 53, pattern(200, 51), s4, d4)
+    quoted = ip6(s6, d6, 44, frag6(UDP, 0, True, 0x5A5AABCD, full6[:104]), hlim=60)
+    inner4 = ip4(s4, d4, UDP, full4[:104], ttl=60, ident=0xABCD, mf=True, total_len=124)
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, quoted), err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: inner4))
+
+    c = case(514, "inner-payload-too-long-64", "an ICMPv6 error quoting an IPv6 packet whose Payload Length (65535) "
+             "has no room in an IPv4 Total Length (65555) is dropped (icmp-inner-invalid: no IPv4 node sent it) "
+             "instead of wrapping to 19; Payload Length 65515 gives exactly 65535", "7915 5.3; 791 3.1",
+             choice=INNER_ID_CHOICE, config=CFG_POOL6)
+    seg6, seg4 = udp64(s6, d6, 40000, 53, pattern(40, 52), s4, d4)
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, UDP, seg6, hlim=60, plen=65535)))
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, UDP, seg6, hlim=60, plen=65515)),
+          err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: ip4(s4, d4, UDP, seg4, ttl=60, df=True, total_len=65535)))
+
+    c = case(606, "echo-reply-zero-checksum-64", "an ICMPv6 Echo Reply with id 0, seq 0 and no data becomes an ICMPv4 "
+             "Echo Reply of all zeros whose checksum must be 0xffff, not 0x0000 (the one case where RFC 1624 eqn. 3 "
+             "gives the other zero, which receivers drop); the same Echo Reply inside an ICMPv6 error too",
+             "7915 5.2, 5.3; 1071; 1624 3", choice=INNER_ID_CHOICE, config=CFG_POOL6)
+    seg6, seg4 = echo64(d6, s6, d4, s4, 129, 0, 0, b"")
+    assert get16(seg4, 2) == 0xFFFF
+    c.add(ip6(d6, s6, ICMP6, seg6), ip4(d4, s4, ICMP4, seg4, ttl=63, ident=c.ids.next(d4, s4)))
+    seg6, seg4 = echo64(s6, d6, s4, d4, 129, 0, 0, b"")
+    c.add(icmp_err6(rtr6, s6, 64, 1, 4, ZERO4, ip6(s6, d6, ICMP6, seg6, hlim=60)),
+          err64(c, rtr4, s4, 64, 3, 3, ZERO4, lambda: inner64(c, s4, d4, ICMP4, seg4, 60, 0, len(seg6))))
+
+    ll = "169.254.1.1"
+    ll6 = eam46(ll, LL_EAM["ipv4"], LL_EAM["ipv6"])
+    c = case(718, "ipv4-link-local", "169.254.0.0/16 is never translated, as source or destination, either way, "
+             "whatever maps it (an EAM 169.254.0.0/16 <-> 2001:db8:169::/112 here, and pool6): dropped silently "
+             "(ipv4-link-local), also as the outer source of an ICMPv4 error; inside an ICMP error payload it is "
+             "only quoted, and translated", "3927 7; 6890 2.2.2; 7915 4.1, 4.3, 5.1",
+             choice="RFC 3927 7 names no exemption for errors; the quoted packet is not forwarded, only described",
+             config=dict(CFG_ICMP, eamt=[LL_EAM]))
+    seg4, _ = udp46(ll, d4, 40000, 53, pattern(8, 71), src6=ll6, dst6=d6)
+    c.add(ip4(ll, d4, UDP, seg4, ident=0x7181))
+    seg4, _ = udp46(s4, ll, 40000, 53, pattern(8, 72), src6=s6, dst6=ll6)
+    c.add(ip4(s4, ll, UDP, seg4, ident=0x7182))
+    c.add(ip6(d6, ll6, UDP, with6(d6, ll6, UDP, udp(53, 40000, pattern(8, 73)))))
+    c.add(ip6(v6(ll), s6, UDP, with6(v6(ll), s6, UDP, udp(53, 40000, pattern(8, 74)))))
+    p4, p6 = inner_udp_pair(d4, s4, 33434, 33435, pattern(12, 75), ttl=1)
+    c.add(icmp_err4(ll, d4, 64, 11, 0, ZERO4, p4))
+    p4, p6 = inner_udp_pair(d4, "169.254.9.9", 33434, 33435, pattern(12, 76), ttl=1,
+                            dst6=eam46("169.254.9.9", LL_EAM["ipv4"], LL_EAM["ipv6"]))
+    c.add(icmp_err4(V4_ROUTER, d4, 64, 11, 0, ZERO4, p4), err46(V4_ROUTER, d4, 64, 3, 0, ZERO4, p6))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1535,7 +1720,7 @@ HAIRPIN_ID_CHOICE = ("the first (6->4) pass is a complete translation: when its 
 
 def hairpin_pass(c, nh, raw6, src6, via6, src4, dst4, out_src6, out_dst6, hlim, tc=0):
     """An IPv6 packet src6 -> via6 (pool6 + an EAM'd IPv4 address) and its intrinsic hairpin result
-    out_src6 -> out_dst6: hop limit - 2 (each pass decrements), traffic class kept, transport checksum valid for the
+    out_src6 -> out_dst6: hop limit - 1 (one router hop: the second pass does not decrement), traffic class kept, transport checksum valid for the
     new addresses. raw6 is the transport segment with a zero checksum (ICMPv6 type for echo)."""
     seg_in = with6(src6, via6, nh, raw6)
     seg_out = with6(out_src6, out_dst6, nh, raw6)
@@ -1544,7 +1729,7 @@ def hairpin_pass(c, nh, raw6, src6, via6, src4, dst4, out_src6, out_dst6, hlim, 
     assert translate_l4_ck_46(ICMP4 if nh == ICMP6 else nh, mid, src4, dst4, out_src6, out_dst6, len(mid)) == seg_out
     if 20 + len(seg_in) <= 1260:
         c.ids.next(src4, dst4)      # HAIRPIN_ID_CHOICE
-    return ip6(src6, via6, nh, seg_in, hlim=hlim, tc=tc), ip6(out_src6, out_dst6, nh, seg_out, hlim=hlim - 2, tc=tc)
+    return ip6(src6, via6, nh, seg_in, hlim=hlim, tc=tc), ip6(out_src6, out_dst6, nh, seg_out, hlim=hlim - 1, tc=tc)
 
 
 def cases_hairpin():
@@ -1558,7 +1743,7 @@ def cases_hairpin():
     c = case(751, "hairpin-intrinsic", "hairpin: intrinsic: IPv6 node A (EAM 192.0.2.33) sends to B's IPv4 form "
              "pool6 + 192.0.2.68; the translator turns the IPv4 result straight back into IPv6 with the source mapped "
              "by pool6 only: A's UDP, TCP (traffic class 0xB8) and Echo Request reach B from 2001:db8:64::c000:221 "
-             "with hop limit - 2, B's reply and Echo Reply reach A from 2001:db8:64::c000:244; a 1400-byte packet "
+             "with hop limit - 1 (one router hop, not two), B's reply and Echo Reply reach A from 2001:db8:64::c000:244; a 1400-byte packet "
              "(DF=1 in IPv4, no Identification drawn) too; hop limit 1 gets Time Exceeded from ipv6-address (first "
              "pass); A to a non-EAM IPv4 host and IPv4 192.0.2.33 -> 192.0.2.68 from the IPv4 side translate "
              "normally (the former's Identification shows the counter drawn by the hairpinned packets)",
@@ -1583,16 +1768,21 @@ def cases_hairpin():
     seg4, seg6 = udp46(HP_A4, HP_B4, 40000, 53, pattern(20, 58), HP_A6, HP_B6)
     c.add(ip4(HP_A4, HP_B4, UDP, seg4, ident=0x7511), ip6(HP_A6, HP_B6, UDP, seg6, hlim=63))
 
-    c = case(755, "hairpin-second-pass-silent", "hairpin: intrinsic, icmp-rate: 1: hop limit 2 survives the first "
-             "pass (TTL 1) and dies in the second, silently; no error is built for it, so it takes neither the "
-             "ICMP token of the bucket (full at the start) nor an Identification: the next packet, hop limit 1, "
-             "still gets its Time Exceeded, and a later 6->4 packet has the Identification of counter 1",
+    c = case(755, "hairpin-second-pass-silent", "hairpin: intrinsic, icmp-rate: 1, ipv6-mtu 1400: a 1420-byte "
+             "packet passes the first pass (1400 bytes of IPv4, DF=1 by the 1260-byte rule) but not the second "
+             "(1420 > ipv6-mtu): dropped silently, no error is built for it, so it takes neither the ICMP token of the "
+             "bucket (full at the start) nor an Identification; hop limit 2 reaches B with hop limit 1 (one hop); the "
+             "next packet, hop limit 1, still gets its Time Exceeded, and a later 6->4 packet has the Identification "
+             "the counter reached",
              "7757 4.2.2; 7915 4.4, 5.4; 1812 4.3.2.8",
              choice=HAIRPIN_ID_CHOICE + "; errors about the second pass are not sent (translation-choices.md), "
              "hence not built: they cost no rate-limit token and no Identification",
-             config=dict(CFG_ICMP, eamt=[HP_EAM], hairpin="intrinsic", **{"icmp-rate": 1}))
-    dies, _ = hairpin_pass(c, UDP, udp(40000, 33434, pattern(16, 55)), HP_A6, b_via, HP_A4, HP_B4, a_via, HP_B6, 2)
+             config=dict(CFG_ICMP, eamt=[HP_EAM], hairpin="intrinsic", **{"icmp-rate": 1, "ipv6-mtu": 1400}))
+    dies, _ = hairpin_pass(c, UDP, udp(40000, 33434, pattern(1372, 55)), HP_A6, b_via, HP_A4, HP_B4, a_via, HP_B6,
+                           64)
+    assert len(dies) == 1420
     c.add(dies)
+    c.add(*hairpin_pass(c, UDP, udp(40000, 33434, pattern(16, 55)), HP_A6, b_via, HP_A4, HP_B4, a_via, HP_B6, 2))
     p = ip6(HP_A6, b_via, UDP, with6(HP_A6, b_via, UDP, udp(40000, 33435, pattern(16, 56))), hlim=1)
     c.add(p, own_icmp6(p, 3, 0))
     seg6, seg4 = udp64(HP_A6, cli6, 40000, 53, pattern(20, 57), HP_A4, cli4)
@@ -1600,7 +1790,7 @@ def cases_hairpin():
 
     c = case(752, "hairpin-intrinsic-icmp-error", "hairpin: intrinsic, ICMPv6 errors about a hairpinned packet (the "
              "packet inside came from pool6 + an EAM'd address, so the error goes back to IPv6 too): B's Port "
-             "Unreachable reaches A from 2001:db8:64::c000:244, router 2001:db8:6::1's Time Exceeded from its own "
+             "Unreachable reaches A from 2001:db8:64::c000:244 (hop limit - 1: one hop), router 2001:db8:6::1's Time Exceeded from its own "
              "EAM address, each quoting A's packet as A sent it (A -> 2001:db8:64::c000:244, hop limit as quoted); "
              "Packet Too Big 1400 becomes 3/4 MTU 1380 and again Packet Too Big 1400, the quote cut to what the "
              "576-byte ICMPv4 error held; an error about a packet from an IPv4 host's pool6 address goes out as IPv4",
@@ -1616,13 +1806,13 @@ def cases_hairpin():
                               HP_B4, HP_A6, b_via, 32) == inner_out[40:]
     c.ids.next(HP_B4, HP_A4)
     c.add(icmp_err6(HP_B6, a_via, 64, 1, 4, ZERO4, quoted),
-          ip6(b_via, HP_A6, ICMP6, icmp6(b_via, HP_A6, 1, 4, ZERO4, inner_out), hlim=62))
+          ip6(b_via, HP_A6, ICMP6, icmp6(b_via, HP_A6, 1, 4, ZERO4, inner_out), hlim=63))
     # a router on the way to B: the error's source is not the inner destination, so it keeps its EAM mapping
     quoted = ip6(a_via, HP_B6, UDP, with6(a_via, HP_B6, UDP, raw), hlim=1)
     inner_out = ip6(HP_A6, b_via, UDP, with6(HP_A6, b_via, UDP, raw), hlim=1)
     c.ids.next(HP_R4, HP_A4)
     c.add(icmp_err6(HP_R6, a_via, 64, 3, 0, ZERO4, quoted),
-          ip6(HP_R6, HP_A6, ICMP6, icmp6(HP_R6, HP_A6, 3, 0, ZERO4, inner_out), hlim=62))
+          ip6(HP_R6, HP_A6, ICMP6, icmp6(HP_R6, HP_A6, 3, 0, ZERO4, inner_out), hlim=63))
     # Packet Too Big about a 1480-byte hairpinned datagram, quoted up to 1280 bytes by the router
     raw = udp(40000, 53, pattern(1432, 62))
     full_in = ip6(a_via, HP_B6, UDP, with6(a_via, HP_B6, UDP, raw), hlim=62)
@@ -1630,7 +1820,7 @@ def cases_hairpin():
     assert len(full_in) == 1480
     c.ids.next(HP_R4, HP_A4)
     c.add(icmp_err6(HP_R6, a_via, 64, 2, 0, u32(1400), full_in[:1232]),
-          ip6(HP_R6, HP_A6, ICMP6, icmp6(HP_R6, HP_A6, 2, 0, u32(1400), full_out[:40 + 576 - 48]), hlim=62))
+          ip6(HP_R6, HP_A6, ICMP6, icmp6(HP_R6, HP_A6, 2, 0, u32(1400), full_out[:40 + 576 - 48]), hlim=63))
     # not hairpinned: the packet inside came from an IPv4 host's pool6 address
     p6, make4 = inner_udp64(c, cli6, HP_B6, cli4, HP_B4, 40000, 53, pattern(20, 63), 60)
     c.add(icmp_err6(HP_B6, cli6, 64, 1, 4, ZERO4, p6), err64(c, HP_B4, cli4, 64, 3, 3, ZERO4, make4))
@@ -1639,20 +1829,22 @@ def cases_hairpin():
              "leaves as IPv4 192.0.2.33 -> 192.0.2.68), but every IPv4 source is mapped by pool6 only, so that packet "
              "coming back from IPv4 routing reaches B from 2001:db8:64::c000:221; an IPv4 client's source is "
              "unaffected; in ICMPv4 errors the inner destination is mapped by pool6 only and the outer source too "
-             "when it is the inner destination (B), else as usual (EAM router 192.0.2.1, pool6 router 198.51.100.1)",
+             "when it is the inner destination (B), else as usual (EAM router 192.0.2.1, pool6 router 198.51.100.1); "
+             "a packet from an EAM'd IPv4 source is the second half of a hairpin the translator made: its TTL is "
+             "not decremented again (one router hop), the IPv4 router's error is an ordinary hop",
              "7757 4.2, 4.2.1; 7915 4.3", config=dict(CFG_ICMP, eamt=[HP_EAM], hairpin="simple"))
     seg6, seg4 = udp64(HP_A6, b_via, 40000, 53, pattern(28, 71), HP_A4, HP_B4)
     c.add(ip6(HP_A6, b_via, UDP, seg6), ip4(HP_A4, HP_B4, UDP, seg4, ttl=63, ident=c.ids.next(HP_A4, HP_B4)))
     seg4, seg6 = udp46(HP_A4, HP_B4, 40000, 53, pattern(28, 71), a_via, HP_B6)
-    c.add(ip4(HP_A4, HP_B4, UDP, seg4, ttl=62, ident=0x7531), ip6(a_via, HP_B6, UDP, seg6, hlim=61))
+    c.add(ip4(HP_A4, HP_B4, UDP, seg4, ttl=62, ident=0x7531), ip6(a_via, HP_B6, UDP, seg6, hlim=62))
     seg4, seg6 = udp46(cli4, HP_A4, 40000, 53, pattern(20, 72), cli6, HP_A6)
     c.add(ip4(cli4, HP_A4, UDP, seg4, ident=0x7532), ip6(cli6, HP_A6, UDP, seg6, hlim=63))
     p4, p6 = inner_udp_pair(HP_A4, HP_B4, 40000, 53, pattern(20, 73), ttl=61, src6=HP_A6, dst6=b_via)
     c.add(icmp_err4(HP_B4, HP_A4, 64, 3, 3, ZERO4, p4), err46(HP_B4, HP_A4, 64, 1, 4, ZERO4, p6, router6=b_via,
-                                                            dst6=HP_A6))
+                                                            dst6=HP_A6, hop=0))
     p4, p6 = inner_udp_pair(HP_A4, HP_B4, 40000, 33434, pattern(20, 74), ttl=1, src6=HP_A6, dst6=b_via)
     c.add(icmp_err4(HP_R4, HP_A4, 64, 11, 0, ZERO4, p4), err46(HP_R4, HP_A4, 64, 3, 0, ZERO4, p6, router6=HP_R6,
-                                                             dst6=HP_A6))
+                                                             dst6=HP_A6, hop=0))
     c.add(icmp_err4(V4_ROUTER, HP_A4, 64, 11, 0, ZERO4, p4), err46(V4_ROUTER, HP_A4, 64, 3, 0, ZERO4, p6,
                                                                  dst6=HP_A6))
 
@@ -1885,6 +2077,7 @@ def main():
     cases_rate()
     cases_hairpin()
     cases_tenants()
+    cases_limits()
     if os.path.isdir(CASES_DIR):
         shutil.rmtree(CASES_DIR)
     os.makedirs(CASES_DIR)

@@ -2,6 +2,7 @@ package io.xlat.control.cli;
 
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
+import io.xlat.control.config.ConfigNotes;
 import io.xlat.control.config.XlatConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
             + "(devices and workers) and bgp (the speaker). dataplane and bgp are checked now and take effect with "
             + "'xlat run'.",
         "%nBGP passwords are left out of the output (a comment marks each) unless --show-secrets is given.",
-        "%nOn errors, print every problem as FILE:LINE:COL: message, apply nothing and exit 2.",
+        "%nOn errors, print every problem as FILE:LINE:COL: message, apply nothing and exit 2. Combinations "
+            + "that work but may surprise (lowest-ipv6-mtu above ipv6-mtu) are printed as notes on stderr.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -60,6 +62,11 @@ final class CheckCommand implements Callable<Integer> {
         spec.commandLine().getOut().print("# effective configuration of " + config + " (defaults filled in)\n"
             + effective.toYaml(showSecrets));
         spec.commandLine().getOut().flush();
+        // notes go to stderr: stdout stays a configuration file that reads back the same
+        for (final String note : ConfigNotes.of(effective)) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": note: " + config + ": " + note);
+        }
+        spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }
 }

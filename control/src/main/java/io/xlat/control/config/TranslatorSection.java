@@ -95,12 +95,8 @@ public final class TranslatorSection implements ConfigSection<TranslatorConfig> 
         b.ipv6Mtu(ipv6Mtu != null ? ipv6Mtu : defaults.ipv6Mtu());
         final Integer lowest = integer(m, LOWEST_IPV6_MTU, MIN_IPV6_MTU, MAX_MTU, problems);
         b.lowestIpv6Mtu(lowest != null ? lowest : defaults.lowestIpv6Mtu());
-        final int effectiveIpv6Mtu = ipv6Mtu != null ? ipv6Mtu : defaults.ipv6Mtu();
-        if (lowest != null && lowest > effectiveIpv6Mtu) {
-            // the smallest MTU on the IPv6 side cannot exceed the MTU of our own next hop on that side
-            problems.error(m.value(LOWEST_IPV6_MTU), m.path(LOWEST_IPV6_MTU) + ": " + lowest
-                + " is above " + m.path(IPV6_MTU) + " (" + effectiveIpv6Mtu + ")");
-        }
+        // lowest-ipv6-mtu above ipv6-mtu is not an error: the first is the path MTU assumed past the next hop, the
+        // second the egress MTU, and the translator fragments DF=0 packets to the smaller (ConfigNotes says so).
 
         if (present(m, UDP_ZERO_CHECKSUM)) {
             b.udpZeroChecksum(orDefault(YamlValues.choice(m.value(UDP_ZERO_CHECKSUM), m.path(UDP_ZERO_CHECKSUM),

@@ -286,12 +286,15 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shouldRejectLowestIpv6MtuAboveIpv6Mtu() {
-        assertSingleError(translator("ipv6-mtu: 1400\nlowest-ipv6-mtu: 1500"),
-            "t.yaml:3:20: translator.lowest-ipv6-mtu: 1500 is above translator.ipv6-mtu (1400)");
-        // against the default ipv6-mtu (1500) too
-        assertSingleError(translator("lowest-ipv6-mtu: 1501"),
-            "t.yaml:2:20: translator.lowest-ipv6-mtu: 1501 is above translator.ipv6-mtu (1500)");
+    void shouldAcceptLowestIpv6MtuAboveIpv6MtuWithANote() throws Exception {
+        final XlatConfig config = ConfigLoader.parse("translator:\n  ipv6-mtu: 1400\n  lowest-ipv6-mtu: 1500\n", "t.yaml");
+        assertEquals(1500, config.translator().lowestIpv6Mtu(), "the egress MTU and the path MTU are different things");
+        assertEquals(1400, config.translator().ipv6Mtu());
+        assertEquals(List.of("translator.lowest-ipv6-mtu (1500) is above translator.ipv6-mtu (1400): DF=0 IPv4 packets"
+            + " are fragmented to 1400 bytes of IPv6, and DF=1 packets larger than that get Fragmentation Needed with"
+            + " MTU 1380"), ConfigNotes.of(config));
+        assertTrue(ConfigNotes.of(ConfigLoader.parse("translator:\n  lowest-ipv6-mtu: 1500\n", "t.yaml")).isEmpty(),
+            "equal: nothing to say");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.xlat.core.addr;
 
 import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.DropReason;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -178,6 +179,16 @@ public final class AddressMapping implements Mapping {
             return true;
         }
         return map46Pool6(ipv4, buffer, offset);
+    }
+
+    /**
+     * {@link DropReason#NON_GLOBAL_WKP} when {@link #map46} refused {@code ipv4} because the Well-Known Prefix may
+     * not carry a non-global address (and no EAM maps it), else {@code otherwise}.
+     */
+    @Override
+    public DropReason refusal46(int ipv4, DropReason otherwise) {
+        return pool6IsWellKnown && Ipv4Addresses.isNonGlobal(ipv4) && eamt.find4(ipv4) == Eamt.NOT_FOUND
+            ? DropReason.NON_GLOBAL_WKP : otherwise;
     }
 
     /**

@@ -48,6 +48,15 @@ public final class Ipv4Addresses {
     }
 
     /**
+     * RFC 3927 §7: "A router MUST NOT forward a packet with an IPv4 Link-Local source or destination address,
+     * irrespective of the router's default route configuration or routes obtained from dynamic routing
+     * protocols." 169.254.0.0/16.
+     */
+    public static boolean isLinkLocal(int address) {
+        return (address >>> 16) == 0xA9FE;
+    }
+
+    /**
      * Addresses that RFC 6052 section 3.1 forbids to embed in the Well-Known Prefix 64:ff9b::/96: the
      * non-global ones (RFC 1918, RFC 6598 shared, loopback, link-local, documentation, benchmarking,
      * "this network", IETF protocol assignments, multicast and reserved).

@@ -52,6 +52,19 @@ public final class Checksum {
         return finish(sum(buffer, offset, length, 0));
     }
 
+    /**
+     * Whether every byte of [offset, offset + length) but the 16-bit field at {@code skip} is zero: the one case
+     * where a checksum must be 0xFFFF rather than 0x0000 (no pseudo-header, nothing else to sum).
+     */
+    public static boolean isZeroExcept(DirectBuffer buffer, int offset, int length, int skip) {
+        for (int i = offset; i < offset + length; i++) {
+            if ((i < skip || i > skip + 1) && buffer.getByte(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Sum of the two 16-bit halves of an IPv4 address. */
     public static long sumIpv4(int address) {
         return (address >>> 16) + (address & 0xFFFF);

@@ -15,6 +15,7 @@ public final class DropCounters {
     private long icmpErrorsSent;
     private long icmpErrorsRateLimited;
     private long icmpErrorsNoSource;
+    private long icmpExtensionsIgnored;
 
     public DropCounters() {
         this(newDropArray());
@@ -86,6 +87,7 @@ public final class DropCounters {
         icmpErrorsSent += other.icmpErrorsSent;
         icmpErrorsRateLimited += other.icmpErrorsRateLimited;
         icmpErrorsNoSource += other.icmpErrorsNoSource;
+        icmpExtensionsIgnored += other.icmpExtensionsIgnored;
     }
 
     public void icmpErrorSent() {
@@ -100,6 +102,18 @@ public final class DropCounters {
     /** An ICMP error the translator would have sent had no source address (no ipv4-address/ipv6-address). */
     public void icmpErrorNoSource() {
         icmpErrorsNoSource++;
+    }
+
+    /**
+     * A translated ICMP error whose RFC 4884 length attribute did not fit the message (or claimed fewer than 128
+     * bytes): translated as if it had no extension, so its whole payload counts as the original datagram.
+     */
+    public void icmpExtensionIgnored() {
+        icmpExtensionsIgnored++;
+    }
+
+    public long icmpExtensionsIgnoredCount() {
+        return icmpExtensionsIgnored;
     }
 
     public long translated46Count() {

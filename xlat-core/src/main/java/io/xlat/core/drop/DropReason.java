@@ -11,7 +11,7 @@ public enum DropReason {
     BAD_IPV4_HEADER(3, "bad-ipv4-header", "RFC 791", "IHL below 5 or total length below the header"),
     BAD_IPV4_CHECKSUM(4, "bad-ipv4-checksum", "RFC 1812 5.2.2", "IPv4 header checksum is wrong"),
     BAD_EXTENSION_HEADER(5, "bad-extension-header", "RFC 8200 4", "IPv6 extension header chain is malformed"),
-    EXTENSION_AFTER_FRAGMENT(6, "extension-after-fragment", "RFC 7915 5.1.1", "an extension header (AH included) follows the Fragment header"),
+    EXTENSION_AFTER_FRAGMENT(6, "extension-after-fragment", "RFC 7915 5.1.1", "an extension header (AH included) follows the Fragment header (ICMPv6 1/1 sent)"),
     // --- addresses --------------------------------------------------------------------------------
     ILLEGAL_SOURCE(10, "illegal-source", "RFC 7915 4.1/5.1", "source address may not be forwarded (RFC 1812 5.3.7, RFC 4291)"),
     NO_MAPPING_SOURCE(11, "no-mapping-source", "RFC 7915 4.1/5.1", "source address has no EAM or pool6 mapping"),
@@ -25,8 +25,8 @@ public enum DropReason {
     // --- fragments and size -----------------------------------------------------------------------
     PACKET_TOO_BIG(30, "packet-too-big", "RFC 7915 4/5", "does not fit the next-hop MTU and may not be fragmented (ICMP error sent)"),
     FRAGMENTED_ICMP(31, "fragmented-icmp", "RFC 7915 4.2/5.2", "fragmented ICMP/ICMPv6 packet: cannot be translated statelessly"),
-    UDP_ZERO_CHECKSUM(32, "udp-zero-checksum", "RFC 7915 4.5", "IPv4 UDP with checksum 0 and udp-zero-checksum: drop"),
-    FRAGMENTED_UDP_ZERO_CHECKSUM(33, "fragmented-udp-zero-checksum", "RFC 7915 4.5", "fragmented IPv4 UDP with checksum 0: checksum cannot be computed"),
+    UDP_ZERO_CHECKSUM(32, "udp-zero-checksum", "RFC 7915 4.5", "IPv4 UDP with checksum 0 and udp-zero-checksum: drop (ICMP 3/13 sent)"),
+    FRAGMENTED_UDP_ZERO_CHECKSUM(33, "fragmented-udp-zero-checksum", "RFC 7915 4.5", "fragmented IPv4 UDP with checksum 0: checksum cannot be computed (ICMP 3/13 sent)"),
     // --- ICMP -------------------------------------------------------------------------------------
     ICMP_UNTRANSLATABLE_TYPE(40, "icmp-type", "RFC 7915 4.2/5.2", "ICMP/ICMPv6 type or code that has no counterpart (silently dropped)"),
     ICMP_BAD_CHECKSUM(41, "icmp-bad-checksum", "RFC 7915 4.2/5.2", "ICMP checksum wrong: an ICMP error cannot be translated with a bad checksum"),
@@ -49,10 +49,17 @@ public enum DropReason {
         "a super-packet that is not TCP, a fragment, or malformed: only TCP segmentation offload is translated"),
     // 76 is retired (gso-needs-fragments): a DF-clear super-packet is cut into segments that fit instead
     GSO_TOO_LONG_FOR_IPV4(77, "gso-too-long-for-ipv4", "RFC 791 / GSO",
-        "IPv6 super-packet whose IPv4 translation would exceed the 65535-byte Total Length");
+        "IPv6 super-packet whose IPv4 translation would exceed the 65535-byte Total Length"),
+    // --- translation limits and address scope (80-89) ------------------------------------------------
+    FRAGMENT_BEYOND_65535(80, "fragment-beyond-65535", "RFC 791 / RFC 8200 4.5",
+        "a fragment whose offset plus length passes the largest datagram the other family can reassemble"),
+    IPV6_ONLY_PROTOCOL(81, "ipv6-only-protocol", "RFC 7915 4.1 / RFC 7045",
+        "IPv4 Protocol is an IPv6-only Next Header (0, 43, 44, 59, 60, 135, 140): copying it would forge an extension header"),
+    IPV4_LINK_LOCAL(82, "ipv4-link-local", "RFC 3927 7",
+        "source or destination in 169.254.0.0/16, which a router must not forward");
 
     /** The largest id in use: counter arrays are sized MAX_ID + 1. */
-    public static final int MAX_ID = 77;
+    public static final int MAX_ID = 82;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];
 

@@ -9,6 +9,8 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 /** Flyweight over an IPv4 header (RFC 791). Holds (buffer, offset) only; all accessors are big-endian. */
 public final class Ipv4Header {
     public static final int MIN_LENGTH = 20;
+    /** RFC 791 §3.1: Total Length is 16 bits, so no datagram, reassembled or not, exceeds 65,535 octets. */
+    public static final int MAX_TOTAL_LENGTH = 0xFFFF;
     public static final int VERSION_IHL_OFFSET = 0;
     public static final int TOS_OFFSET = 1;
     public static final int TOTAL_LENGTH_OFFSET = 2;

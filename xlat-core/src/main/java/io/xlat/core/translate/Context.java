@@ -2,6 +2,7 @@ package io.xlat.core.translate;
 
 import io.xlat.core.addr.Mapping;
 import io.xlat.core.drop.DropCounters;
+import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.Tenant;
 import io.xlat.core.tenant.TenantTable;
 
@@ -22,6 +23,12 @@ final class Context {
      * TCP checksum field holds the partial (pseudo-header) sum that the kernel completes for each segment.
      */
     int segment;
+
+    /** Counts a drop for whoever the packet belongs to; returns 0, the packets emitted, for the caller to return. */
+    int drop(DropReason reason) {
+        counters.drop(reason);
+        return 0;
+    }
 
     void global(Mapping globalMapping, DropCounters globalCounters) {
         mapping = globalMapping;

@@ -18,6 +18,11 @@ final class ExtensionHeaders {
     int upperLayer;
     /** Absolute offset of the Fragment header, or -1. */
     int fragmentHeader;
+    /**
+     * Whether an extension header follows the Fragment header (RFC 7915 §5.1.1); {@link #parse} then returns
+     * {@link DropReason#EXTENSION_AFTER_FRAGMENT} with the rest of the chain walked all the same.
+     */
+    boolean extensionAfterFragment;
     /** Absolute offset of the Segments Left octet of the first Routing header with Segments Left != 0, or -1. */
     int segmentsLeftPointer;
 
@@ -25,21 +30,36 @@ final class ExtensionHeaders {
      * @param off        the IPv6 header
      * @param end        one past the last byte the chain may use
      * @param nextHeader the fixed header's Next Header
-     * @return null when the chain is well formed up to the upper layer, else why not
+     * @return null when the chain is well formed up to the upper layer, else why not; for
+     *         {@link DropReason#EXTENSION_AFTER_FRAGMENT} the cursor fields are set as for a good chain
      */
-    @SuppressWarnings("fallthrough")
     DropReason parse(DirectBuffer b, int off, int end, int nextHeader) {
-        int next = nextHeader;
-        int pos = off + Ipv6Header.LENGTH;
         fragmentHeader = -1;
         segmentsLeftPointer = -1;
+        extensionAfterFragment = false;
+        if (nextHeader != IpProtocol.HOP_BY_HOP && nextHeader != IpProtocol.ROUTING
+            && nextHeader != IpProtocol.FRAGMENT && nextHeader != IpProtocol.DESTINATION_OPTIONS) {
+            // the common case, no extension header: kept small enough for the JIT to inline into the translator
+            protocol = nextHeader;
+            upperLayer = off + Ipv6Header.LENGTH;
+            return null;
+        }
+        return walk(b, off, end, nextHeader);
+    }
+
+    @SuppressWarnings("fallthrough")
+    private DropReason walk(DirectBuffer b, int off, int end, int nextHeader) {
+        int next = nextHeader;
+        int pos = off + Ipv6Header.LENGTH;
         boolean first = true;
+        boolean afterFragment = false;
         walk:
         while (true) {
             switch (next) {
                 case IpProtocol.HOP_BY_HOP:
                     // RFC 8200 §4.1: "The Hop-by-Hop Options header ... must immediately follow the IPv6 header."
-                    if (!first) {
+                    // One right after the Fragment header is flagged below and walked like the others.
+                    if (!first && !afterFragment) {
                         return DropReason.BAD_EXTENSION_HEADER;
                     }
                     // fall through: same layout as the other option headers
@@ -71,29 +91,26 @@ final class ExtensionHeaders {
                     pos += Ipv6FragmentHeader.LENGTH;
                     // RFC 7915 §5.1.1: "If the Next Header field of the Fragment Header is an extension header
                     // (except ESP, but including the Authentication Header (AH)), then the packet SHOULD be dropped
-                    // and logged." Counted, not logged: the hot path never logs.
-                    if (isExtensionHeader(next)) {
-                        return DropReason.EXTENSION_AFTER_FRAGMENT;
+                    // and logged." Counted, not logged: the hot path never logs. The walk goes on, so that the
+                    // caller knows whether the packet is an ICMPv6 error before it answers the drop with one.
+                    if (IpProtocol.isIpv6ExtensionHeader(next)) {
+                        extensionAfterFragment = true;
                     }
                     if ((b.getShort(pos - 6, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFF8) != 0) {
                         break walk; // a non-first fragment: what follows is payload, not headers
                     }
-                    break;
+                    afterFragment = true;
+                    first = false;
+                    continue;
                 }
                 default:
                     break walk;
             }
             first = false;
+            afterFragment = false;
         }
         protocol = next;
         upperLayer = pos;
-        return null;
-    }
-
-    /** The IANA IPv6 extension header types (RFC 7045 list) except ESP, which RFC 7915 lets through. */
-    static boolean isExtensionHeader(int type) {
-        return type == IpProtocol.HOP_BY_HOP || type == IpProtocol.ROUTING || type == IpProtocol.FRAGMENT
-            || type == IpProtocol.DESTINATION_OPTIONS || type == 51 || type == 135 || type == 139 || type == 140
-            || type == 253 || type == 254;
+        return extensionAfterFragment ? DropReason.EXTENSION_AFTER_FRAGMENT : null;
     }
 }

@@ -22,13 +22,12 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 final class Icmp46 {
     private static final int OUT_ICMP = Ipv6Header.LENGTH;
     private static final int OUT_INNER = Ipv6Header.LENGTH + IcmpHeader.LENGTH;
-    /** RFC 4884 §4: the original datagram field, when an extension follows, is at least 128 bytes. */
-    private static final int RFC4884_MIN_ORIGINAL = 128;
 
     private final AddressMapping global;
     private final Context ctx;
     private final MtuMath mtuMath;
     private final boolean trafficClassZero;
+    private final Rfc4884 rfc4884 = new Rfc4884();
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
     /** Mapped inner addresses: source at 0, destination at 16. */
     private final UnsafeBuffer inner = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
@@ -51,10 +50,10 @@ final class Icmp46 {
         final int icmpLength = total - ihl;
         // The checksum is recomputed below, so verify it first: a corrupt error must not become a valid one.
         if (Checksum.fold(Checksum.sum(b, icmp, icmpLength, 0)) != 0xFFFF) {
-            return drop(DropReason.ICMP_BAD_CHECKSUM);
+            return ctx.drop(DropReason.ICMP_BAD_CHECKSUM);
         }
         final int type = b.getByte(icmp) & 0xFF;
-        final int code = b.getByte(icmp + 1) & 0xFF;
+        final int code = b.getByte(icmp + IcmpHeader.CODE_OFFSET) & 0xFF;
         int newType;
         int newCode;
         int rest = 0;
@@ -66,28 +65,38 @@ final class Icmp46 {
                 // pointing at Next Header; 4 -> Packet Too Big; 14 and the rest: "Silently drop".
                 newType = IcmpHeader.V6_DEST_UNREACHABLE;
                 switch (code) {
-                    case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12:
-                        newCode = 0;
+                    case IcmpHeader.V4_NET_UNREACHABLE:
+                    case IcmpHeader.V4_HOST_UNREACHABLE:
+                    case IcmpHeader.V4_SOURCE_ROUTE_FAILED:
+                    case IcmpHeader.V4_NET_UNKNOWN:
+                    case IcmpHeader.V4_HOST_UNKNOWN:
+                    case IcmpHeader.V4_SOURCE_HOST_ISOLATED:
+                    case IcmpHeader.V4_NET_UNREACHABLE_FOR_TOS:
+                    case IcmpHeader.V4_HOST_UNREACHABLE_FOR_TOS:
+                        newCode = IcmpHeader.V6_NO_ROUTE;
                         break;
-                    case 9: case 10: case 13: case 15:
-                        newCode = 1;
+                    case IcmpHeader.V4_NET_PROHIBITED:
+                    case IcmpHeader.V4_HOST_PROHIBITED:
+                    case IcmpHeader.V4_ADMINISTRATIVELY_PROHIBITED:
+                    case IcmpHeader.V4_PRECEDENCE_CUTOFF:
+                        newCode = IcmpHeader.V6_ADMINISTRATIVELY_PROHIBITED;
                         break;
-                    case 3:
-                        newCode = 4;
+                    case IcmpHeader.V4_PORT_UNREACHABLE:
+                        newCode = IcmpHeader.V6_PORT_UNREACHABLE;
                         break;
-                    case 2:
+                    case IcmpHeader.V4_PROTOCOL_UNREACHABLE:
                         newType = IcmpHeader.V6_PARAMETER_PROBLEM;
-                        newCode = 1;
+                        newCode = IcmpHeader.V6_UNRECOGNIZED_NEXT_HEADER;
                         rest = Ipv6Header.NEXT_HEADER_OFFSET;
                         carriesLength = false;
                         break;
-                    case 4:
+                    case IcmpHeader.V4_FRAGMENTATION_NEEDED:
                         newType = IcmpHeader.V6_PACKET_TOO_BIG;
                         newCode = 0;
                         carriesLength = false;
                         break;
                     default:
-                        return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                        return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
                 }
                 break;
             case IcmpHeader.V4_TIME_EXCEEDED:
@@ -99,39 +108,38 @@ final class Icmp46 {
             case IcmpHeader.V4_PARAMETER_PROBLEM:
                 // RFC 7915 §4.2: Code 0 and Code 2 -> Type 4 Code 0 with the pointer translated by Figure 3;
                 // "Code 1 (Missing a Required Option): Silently drop."; "Other Code values: Silently drop."
-                if (code != 0 && code != 2) {
-                    return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                if (code != IcmpHeader.V4_POINTER_INDICATES_ERROR && code != IcmpHeader.V4_BAD_LENGTH) {
+                    return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
                 }
                 rest = ParameterProblemPointers.pointer46(b.getByte(icmp + IcmpHeader.REST_OFFSET) & 0xFF);
                 if (rest < 0) {
-                    return drop(DropReason.ICMP_PARAMETER_PROBLEM_POINTER);
+                    return ctx.drop(DropReason.ICMP_PARAMETER_PROBLEM_POINTER);
                 }
                 newType = IcmpHeader.V6_PARAMETER_PROBLEM;
-                newCode = 0;
+                newCode = IcmpHeader.V6_ERRONEOUS_HEADER_FIELD;
                 carriesLength = false;
                 break;
             default:
                 // RFC 7915 §4.2: "Source Quench (Type 4): Obsoleted in ICMPv6. Silently drop." Redirect (Type 5):
                 // single-hop, "Silently drop." "Unknown ICMPv4 types: Silently drop."
-                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
         }
 
         // The original datagram, and an RFC 4884 extension after it when the length attribute says so.
         final int original = icmp + IcmpHeader.LENGTH;
-        final int available = icmpLength - IcmpHeader.LENGTH;
-        int originalLength = available;
-        int extensionLength = 0;
-        final int lengthWords = b.getByte(icmp + 5) & 0xFF;
-        if (lengthWords != 0 && lengthWords * 4 <= available) {
-            originalLength = lengthWords * 4;
-            extensionLength = available - originalLength;
+        rfc4884.read(b.getByte(icmp + IcmpHeader.V4_LENGTH_OFFSET) & 0xFF, Rfc4884.ICMPV4_UNIT,
+            icmpLength - IcmpHeader.LENGTH);
+        if (rfc4884.inconsistent) {
+            ctx.counters.icmpExtensionIgnored();
         }
+        final int originalLength = rfc4884.originalLength;
+        final int extensionLength = rfc4884.extensionLength;
         if (originalLength < Ipv4Header.MIN_LENGTH || (b.getByte(original) & 0xF0) != 0x40) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final int innerIhl = (b.getByte(original) & 0xF) << 2;
         if (innerIhl < Ipv4Header.MIN_LENGTH || innerIhl > originalLength) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final int innerTotal = b.getShort(original + Ipv4Header.TOTAL_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
         final int innerFlags = b.getShort(original + Ipv4Header.FLAGS_FRAGMENT_OFFSET, BIG_ENDIAN) & 0xFFFF;
@@ -141,28 +149,33 @@ final class Icmp46 {
         final int innerProtocol = b.getByte(original + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
         final int innerSrc = b.getInt(original + Ipv4Header.SOURCE_OFFSET, BIG_ENDIAN);
         final int innerDst = b.getInt(original + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN);
-        final int innerPayloadPresent = originalLength - innerIhl;
+        // With an extension, the original datagram field ends in zero padding when the datagram was shorter than
+        // it: that is no part of the packet, and the translation pads to its own unit (RFC 4884 §4: the padding is not data).
+        final int innerPayloadPresent = extensionLength > 0
+            ? Math.min(originalLength, Math.max(innerIhl, innerTotal)) - innerIhl : originalLength - innerIhl;
         if (innerProtocol == IpProtocol.ICMP && innerFragmentOffset == 0 && innerPayloadPresent > 0) {
             final int innerType = b.getByte(original + innerIhl) & 0xFF;
             // RFC 7915 §4.3: "This process MUST stop at the first embedded header and drop the packet if it
             // contains more embedded headers."
             if (IcmpHeader.isIcmpv4Error(innerType)) {
-                return drop(DropReason.ICMP_NESTED_ERROR);
+                return ctx.drop(DropReason.ICMP_NESTED_ERROR);
             }
             if (innerType != IcmpHeader.V4_ECHO_REQUEST && innerType != IcmpHeader.V4_ECHO_REPLY) {
-                return drop(DropReason.ICMP_INNER_INVALID);
+                return ctx.drop(DropReason.ICMP_INNER_INVALID);
             }
         }
-        if (innerProtocol == IpProtocol.ICMPV6) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+        // The outer rules would not have translated such a packet (ICMPv6 in IPv4, an IPv6-only protocol number),
+        // so no error about it can concern an IPv6 node, and copied it would forge headers inside the quote.
+        if (innerProtocol == IpProtocol.ICMPV6 || IpProtocol.isIpv6Only(innerProtocol)) {
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final boolean innerDstMapped = hairpinRules ? global.map46Pool6(innerDst, inner, 16)
             : ctx.mapping.map46(innerDst, inner, 16);
         if (!ctx.mapping.map46(innerSrc, inner, 0) || !innerDstMapped) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         if (newType == IcmpHeader.V6_PACKET_TOO_BIG) {
-            final int advertised = b.getShort(icmp + 6, BIG_ENDIAN) & 0xFFFF;
+            final int advertised = b.getShort(icmp + IcmpHeader.V4_MTU_OFFSET, BIG_ENDIAN) & 0xFFFF;
             rest = mtuMath.packetTooBigMtu46(advertised, innerTotal, innerIsFragment);
         }
 
@@ -184,8 +197,10 @@ final class Icmp46 {
                 b.getShort(original + Ipv4Header.IDENTIFICATION_OFFSET, BIG_ENDIAN) & 0xFFFF);
         }
         final int innerPayload = OUT_INNER + innerHeader;
-        final int maxInner = IcmpErrorSender.IPV6_ERROR_MAX - OUT_INNER;
-        final int innerLength = Math.min(innerHeader + innerPayloadPresent, maxInner);
+        // RFC 7915 §4.3 and RFC 4443 §2.4 (c): the result fits 1280 bytes; RFC 4884 decides what goes first.
+        rfc4884.plan(innerHeader + innerPayloadPresent, carriesLength ? extensionLength : 0,
+            IcmpErrorSender.IPV6_ERROR_MAX - OUT_INNER, Rfc4884.ICMPV6_UNIT);
+        final int innerLength = rfc4884.inner;
         final int copied = innerLength - innerHeader;
         out.putBytes(innerPayload, b, original + innerIhl, copied);
         if (innerFragmentOffset == 0) {
@@ -196,17 +211,13 @@ final class Icmp46 {
 
         int messageLength = IcmpHeader.LENGTH + innerLength;
         int lengthAttribute = 0;
-        if (extensionLength > 0 && carriesLength) {
-            // RFC 4884 §4.1 / §5: the original datagram is zero-padded to a multiple of 8 bytes in ICMPv6 (of 4 in
-            // ICMPv4) and the length attribute counts those units; when the extension no longer fits the 1280-byte
-            // limit, the extension is dropped and the message sent without one.
-            final int padded = Math.max(RFC4884_MIN_ORIGINAL, (innerLength + 7) & ~7);
-            if (OUT_INNER + padded + extensionLength <= IcmpErrorSender.IPV6_ERROR_MAX && copied == innerPayloadPresent) {
-                out.setMemory(OUT_INNER + innerLength, padded - innerLength, (byte) 0);
-                out.putBytes(OUT_INNER + padded, b, original + originalLength, extensionLength);
-                messageLength = IcmpHeader.LENGTH + padded + extensionLength;
-                lengthAttribute = padded >> 3;
-            }
+        if (rfc4884.extension > 0) {
+            // RFC 4884 §4.2: the original datagram field is zero-padded to a 64-bit boundary (at least 128 bytes)
+            // and the length attribute counts 64-bit words; the extension follows unchanged.
+            out.setMemory(OUT_INNER + innerLength, rfc4884.original - innerLength, (byte) 0);
+            out.putBytes(OUT_INNER + rfc4884.original, b, original + originalLength, rfc4884.extension);
+            messageLength = IcmpHeader.LENGTH + rfc4884.original + rfc4884.extension;
+            lengthAttribute = rfc4884.original / Rfc4884.ICMPV6_UNIT;
         }
         out.putByte(OUT_ICMP + IcmpHeader.TYPE_OFFSET, (byte) newType);
         out.putByte(OUT_ICMP + IcmpHeader.CODE_OFFSET, (byte) newCode);
@@ -230,8 +241,4 @@ final class Icmp46 {
         return 1;
     }
 
-    private int drop(DropReason reason) {
-        ctx.counters.drop(reason);
-        return 0;
-    }
 }

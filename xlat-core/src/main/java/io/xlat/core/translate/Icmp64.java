@@ -21,13 +21,13 @@ final class Icmp64 {
     static final int BASE = 64;
     private static final int OUT_ICMP = BASE + Ipv4Header.MIN_LENGTH;
     private static final int OUT_INNER = OUT_ICMP + IcmpHeader.LENGTH;
-    private static final int RFC4884_MIN_ORIGINAL = 128;
 
     private final Context ctx;
     private final MtuMath mtuMath;
     private final IdentificationGenerator ids;
     private final int fixedTos;
     private final ExtensionHeaders innerChain = new ExtensionHeaders();
+    private final Rfc4884 rfc4884 = new Rfc4884();
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(BASE + 2048));
 
     Icmp64(Context ctx, MtuMath mtuMath, IdentificationGenerator ids, int fixedTos) {
@@ -53,10 +53,10 @@ final class Icmp64 {
             + IpProtocol.ICMPV6;
         // The checksum is recomputed below, so verify it first: a corrupt error must not become a valid one.
         if (Checksum.fold(Checksum.sum(b, icmp, icmpLength, pseudo)) != 0xFFFF) {
-            return drop(DropReason.ICMP_BAD_CHECKSUM);
+            return ctx.drop(DropReason.ICMP_BAD_CHECKSUM);
         }
         final int type = b.getByte(icmp) & 0xFF;
-        final int code = b.getByte(icmp + 1) & 0xFF;
+        final int code = b.getByte(icmp + IcmpHeader.CODE_OFFSET) & 0xFF;
         final int newType;
         final int newCode;
         int rest = 0;
@@ -69,17 +69,19 @@ final class Icmp64 {
                 // unreachable) -> 3/3; "Other Code values: Silently drop."
                 newType = IcmpHeader.V4_DEST_UNREACHABLE;
                 switch (code) {
-                    case 0: case 2: case 3:
-                        newCode = 1;
+                    case IcmpHeader.V6_NO_ROUTE:
+                    case IcmpHeader.V6_BEYOND_SCOPE:
+                    case IcmpHeader.V6_ADDRESS_UNREACHABLE:
+                        newCode = IcmpHeader.V4_HOST_UNREACHABLE;
                         break;
-                    case 1:
-                        newCode = 10;
+                    case IcmpHeader.V6_ADMINISTRATIVELY_PROHIBITED:
+                        newCode = IcmpHeader.V4_HOST_PROHIBITED;
                         break;
-                    case 4:
-                        newCode = 3;
+                    case IcmpHeader.V6_PORT_UNREACHABLE:
+                        newCode = IcmpHeader.V4_PORT_UNREACHABLE;
                         break;
                     default:
-                        return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                        return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
                 }
                 sourceHasLength = true;
                 targetHasLength = true;
@@ -89,7 +91,7 @@ final class Icmp64 {
                 // with Code 4, and adjust the ICMPv4 checksum both to take the type change into account and to
                 // exclude the ICMPv6 pseudo-header."
                 newType = IcmpHeader.V4_DEST_UNREACHABLE;
-                newCode = 4;
+                newCode = IcmpHeader.V4_FRAGMENTATION_NEEDED;
                 rest = -1; // computed below, once we know whether the packet in error carried a Fragment header
                 break;
             case IcmpHeader.V6_TIME_EXCEEDED:
@@ -104,52 +106,55 @@ final class Icmp64 {
                 // RFC 7915 §5.2: Code 0 -> 12/0 with the pointer translated by Figure 6; Code 1 (unrecognized Next
                 // Header) -> 3/2 (protocol unreachable); "Code 2 (Unrecognized IPv6 Option Encountered): Silently
                 // drop."
-                if (code == 0) {
+                if (code == IcmpHeader.V6_ERRONEOUS_HEADER_FIELD) {
                     final int pointer = ParameterProblemPointers.pointer64(
                         b.getInt(icmp + IcmpHeader.REST_OFFSET, BIG_ENDIAN) & 0xFFFF_FFFFL);
                     if (pointer < 0) {
-                        return drop(DropReason.ICMP_PARAMETER_PROBLEM_POINTER);
+                        return ctx.drop(DropReason.ICMP_PARAMETER_PROBLEM_POINTER);
                     }
                     newType = IcmpHeader.V4_PARAMETER_PROBLEM;
-                    newCode = 0;
+                    newCode = IcmpHeader.V4_POINTER_INDICATES_ERROR;
                     rest = pointer << 24;
-                } else if (code == 1) {
+                } else if (code == IcmpHeader.V6_UNRECOGNIZED_NEXT_HEADER) {
                     newType = IcmpHeader.V4_DEST_UNREACHABLE;
-                    newCode = 2;
+                    newCode = IcmpHeader.V4_PROTOCOL_UNREACHABLE;
                 } else {
-                    return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                    return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
                 }
                 break;
             default:
                 // RFC 7915 §5.2: "Unknown error messages: Silently drop."
-                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
         }
 
         final int original = icmp + IcmpHeader.LENGTH;
-        final int available = icmpLength - IcmpHeader.LENGTH;
-        int originalLength = available;
-        int extensionLength = 0;
-        if (sourceHasLength) {
-            final int lengthWords = b.getByte(icmp + IcmpHeader.REST_OFFSET) & 0xFF;
-            if (lengthWords != 0 && lengthWords * 8 <= available) {
-                originalLength = lengthWords * 8;
-                extensionLength = available - originalLength;
-            }
+        rfc4884.read(sourceHasLength ? b.getByte(icmp + IcmpHeader.V6_LENGTH_OFFSET) & 0xFF : 0,
+            Rfc4884.ICMPV6_UNIT, icmpLength - IcmpHeader.LENGTH);
+        if (rfc4884.inconsistent) {
+            ctx.counters.icmpExtensionIgnored();
         }
+        final int originalLength = rfc4884.originalLength;
+        final int extensionLength = rfc4884.extensionLength;
         if (originalLength < Ipv6Header.LENGTH || (b.getByte(original) & 0xF0) != 0x60) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final int innerEnd = original + originalLength;
         if (innerChain.parse(b, original, innerEnd, b.getByte(original + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF)
             != null) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final int innerProtocol = innerChain.protocol;
         final int innerL4 = innerChain.upperLayer;
         final boolean innerHasFragment = innerChain.fragmentHeader >= 0;
         final int innerFragmentOffset = innerHasFragment ? Ipv6FragmentHeader.fragmentOffset(b, innerChain.fragmentHeader) : 0;
         final boolean innerMore = innerHasFragment && Ipv6FragmentHeader.moreFragments(b, innerChain.fragmentHeader);
-        final int innerPresent = innerEnd - innerL4;
+        final int innerPayloadLength = b.getShort(original + Ipv6Header.PAYLOAD_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        // With an extension, the original datagram field ends in zero padding when the datagram was shorter than
+        // it: that is no part of the packet, and the translation pads to its own unit (RFC 4884 §4: the padding
+        // is not data).
+        final int innerPresent = extensionLength > 0
+            ? Math.max(0, Math.min(innerEnd, original + Ipv6Header.LENGTH + innerPayloadLength) - innerL4)
+            : innerEnd - innerL4;
         if (newType == IcmpHeader.V4_DEST_UNREACHABLE && newCode == 4) {
             rest = mtuMath.fragmentationNeededMtu64(b.getInt(icmp + IcmpHeader.REST_OFFSET, BIG_ENDIAN) & 0xFFFF_FFFFL,
                 innerHasFragment);
@@ -159,14 +164,14 @@ final class Icmp64 {
             // RFC 7915 §5.3: "... translate the IPv6 header inside the ICMPv6 packet ... MUST stop at the first
             // embedded header and drop the packet if it contains more embedded headers."
             if (IcmpHeader.isIcmpv6Error(innerType)) {
-                return drop(DropReason.ICMP_NESTED_ERROR);
+                return ctx.drop(DropReason.ICMP_NESTED_ERROR);
             }
             if (innerType != IcmpHeader.V6_ECHO_REQUEST && innerType != IcmpHeader.V6_ECHO_REPLY) {
-                return drop(DropReason.ICMP_INNER_INVALID);
+                return ctx.drop(DropReason.ICMP_INNER_INVALID);
             }
         }
         if (innerProtocol == IpProtocol.ICMP) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
         final long iSrcHi = b.getLong(original + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN);
         final long iSrcLo = b.getLong(original + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
@@ -175,13 +180,17 @@ final class Icmp64 {
         final long iSrc4 = ctx.mapping.map64(iSrcHi, iSrcLo);
         final long iDst4 = ctx.mapping.map64(iDstHi, iDstLo);
         if (iSrc4 == AddressMapping.NO_MAPPING || iDst4 == AddressMapping.NO_MAPPING) {
-            return drop(DropReason.ICMP_INNER_INVALID);
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
         }
 
         // The inner IPv4 header, built as §5.1 builds an outer one but with the hop limit as it was sent.
-        final int innerPayloadLength = b.getShort(original + Ipv6Header.PAYLOAD_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
         final int innerUpperLength = Math.max(0, innerPayloadLength - (innerL4 - original - Ipv6Header.LENGTH));
         final int innerTotal = Ipv4Header.MIN_LENGTH + innerUpperLength;
+        // An IPv6 packet whose payload has no room in an IPv4 Total Length (16 bits) was never translated to
+        // IPv4, so no IPv4 node sent it: the error cannot be about an IPv4 flow, and the field would wrap.
+        if (innerTotal > Ipv4Header.MAX_TOTAL_LENGTH) {
+            return ctx.drop(DropReason.ICMP_INNER_INVALID);
+        }
         final int innerFlags;
         final int innerId;
         if (innerHasFragment) {
@@ -197,8 +206,10 @@ final class Icmp64 {
             b.getByte(original + Ipv6Header.HOP_LIMIT_OFFSET) & 0xFF,
             innerProtocol == IpProtocol.ICMPV6 ? IpProtocol.ICMP : innerProtocol, (int) iSrc4, (int) iDst4);
         final int innerPayload = OUT_INNER + Ipv4Header.MIN_LENGTH;
-        final int maxInner = IcmpErrorSender.IPV4_ERROR_MAX - (OUT_INNER - BASE);
-        final int innerLength = Math.min(Ipv4Header.MIN_LENGTH + innerPresent, maxInner);
+        // RFC 7915 §5.3 and RFC 1812 §4.3.2.3: the result fits 576 bytes; RFC 4884 decides what goes first.
+        rfc4884.plan(Ipv4Header.MIN_LENGTH + innerPresent, targetHasLength ? extensionLength : 0,
+            IcmpErrorSender.IPV4_ERROR_MAX - (OUT_INNER - BASE), Rfc4884.ICMPV4_UNIT);
+        final int innerLength = rfc4884.inner;
         final int copied = innerLength - Ipv4Header.MIN_LENGTH;
         out.putBytes(innerPayload, b, innerL4, copied);
         if (innerFragmentOffset == 0) {
@@ -209,16 +220,13 @@ final class Icmp64 {
 
         int messageLength = IcmpHeader.LENGTH + innerLength;
         int lengthAttribute = 0;
-        if (extensionLength > 0 && targetHasLength) {
-            // RFC 4884 §5: the ICMPv4 original datagram field is padded to a 32-bit boundary (and at least 128
-            // bytes); without room under 576 bytes the extension is dropped.
-            final int padded = Math.max(RFC4884_MIN_ORIGINAL, (innerLength + 3) & ~3);
-            if (OUT_INNER - BASE + padded + extensionLength <= IcmpErrorSender.IPV4_ERROR_MAX && copied == innerPresent) {
-                out.setMemory(OUT_INNER + innerLength, padded - innerLength, (byte) 0);
-                out.putBytes(OUT_INNER + padded, b, innerEnd, extensionLength);
-                messageLength = IcmpHeader.LENGTH + padded + extensionLength;
-                lengthAttribute = padded >> 2;
-            }
+        if (rfc4884.extension > 0) {
+            // RFC 4884 §4.1: the original datagram field is zero-padded to a 32-bit boundary (at least 128 bytes)
+            // and the length attribute counts 32-bit words; the extension follows unchanged.
+            out.setMemory(OUT_INNER + innerLength, rfc4884.original - innerLength, (byte) 0);
+            out.putBytes(OUT_INNER + rfc4884.original, b, innerEnd, rfc4884.extension);
+            messageLength = IcmpHeader.LENGTH + rfc4884.original + rfc4884.extension;
+            lengthAttribute = rfc4884.original / Rfc4884.ICMPV4_UNIT;
         }
         out.putByte(OUT_ICMP + IcmpHeader.TYPE_OFFSET, (byte) newType);
         out.putByte(OUT_ICMP + IcmpHeader.CODE_OFFSET, (byte) newCode);
@@ -232,8 +240,4 @@ final class Icmp64 {
         return total;
     }
 
-    private int drop(DropReason reason) {
-        ctx.counters.drop(reason);
-        return 0;
-    }
 }

@@ -1,7 +1,9 @@
 package io.xlat.core.translate;
 
 import io.xlat.core.addr.Ipv4Addresses;
+import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.checksum.Checksum;
+import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
 import io.xlat.core.packet.Ipv4Header;
@@ -27,6 +29,7 @@ final class IcmpErrorSender {
     static final int IPV6_ERROR_MAX = 1280;
     /** RFC 1812 §4.3.2.5: errors "SHOULD have their precedence value set to 6 (INTERNETWORK CONTROL)". */
     private static final int ERROR_TOS = 0xC0;
+    /** The default TTL / hop limit of the host (Linux ip_default_ttl): what a router's own message starts with. */
     private static final int ERROR_TTL = 64;
 
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(IPV6_ERROR_MAX));
@@ -49,6 +52,25 @@ final class IcmpErrorSender {
         this.hasIpv6Source = hasIpv6Source;
         this.ipv6SourceHi = ipv6SourceHi;
         this.ipv6SourceLo = ipv6SourceLo;
+    }
+
+    /**
+     * Counts the drop of the IPv4 packet at [offset, offset + length) and, when {@code mayReply}, answers it with an
+     * ICMPv4 error ({@link #sendIcmpv4}).
+     *
+     * @return the packets emitted (0 or 1), for the caller to return
+     */
+    int dropAndReply4(DropReason reason, boolean mayReply, MutableDirectBuffer buffer, int offset, int length,
+        int type, int code, int rest, long nowNanos, PacketSink back) {
+        ctx.counters.drop(reason);
+        return mayReply ? sendIcmpv4(buffer, offset, length, type, code, rest, nowNanos, back) : 0;
+    }
+
+    /** As {@link #dropAndReply4}, for an IPv6 packet and an ICMPv6 error ({@link #sendIcmpv6}). */
+    int dropAndReply6(DropReason reason, boolean mayReply, MutableDirectBuffer buffer, int offset, int length,
+        int type, int code, int rest, long nowNanos, PacketSink back) {
+        ctx.counters.drop(reason);
+        return mayReply ? sendIcmpv6(buffer, offset, length, type, code, rest, nowNanos, back) : 0;
     }
 
     /**
@@ -100,7 +122,7 @@ final class IcmpErrorSender {
         final long srcHi = buffer.getLong(offset + Ipv6Header.SOURCE_OFFSET, BIG_ENDIAN);
         final long srcLo = buffer.getLong(offset + Ipv6Header.SOURCE_OFFSET + 8, BIG_ENDIAN);
         final long dstHi = buffer.getLong(offset + Ipv6Header.DESTINATION_OFFSET, BIG_ENDIAN);
-        if (io.xlat.core.addr.Ipv6Addresses.isIllegalSource(srcHi, srcLo) || (dstHi >>> 56) == 0xFF) {
+        if (Ipv6Addresses.isIllegalSource(srcHi, srcLo) || (dstHi >>> 56) == 0xFF) {
             return 0;
         }
         if (!hasIpv6Source) {

@@ -29,19 +29,24 @@ final class Translator46 {
     private static final int OPTIONS_MALFORMED = 2;
     private static final int OPTION_LSRR = 131;
     private static final int OPTION_SSRR = 137;
+    /** The largest IPv6 payload (RFC 8200 §3, 16-bit Payload Length), and so the largest reassembled one. */
+    private static final int MAX_PAYLOAD = 0xFFFF;
 
     private final AddressMapping global;
     private final Context ctx;
     private final IcmpErrorSender errors;
     private final Icmp46 icmp;
     private final int ipv6Mtu;
-    private final int lowestIpv6Mtu;
+    /**
+     * What DF=0 packets are fragmented to: lowest-ipv6-mtu (RFC 7915 §4), but never more than ipv6-mtu, the MTU
+     * of the translator's own IPv6 next hop, which may be the smaller of the two.
+     */
+    private final int fragmentMtu;
     private final boolean trafficClassZero;
     private final boolean udpZeroCompute;
     private final boolean hasOwnIpv6;
     private final long ownIpv6Hi;
     private final long ownIpv6Lo;
-    private final boolean wellKnownPool6;
     private final boolean simpleHairpin;
     /** Mapped addresses: outer source at 0, outer destination at 16. */
     private final UnsafeBuffer addresses = new UnsafeBuffer(ByteBuffer.allocateDirect(32));
@@ -54,20 +59,18 @@ final class Translator46 {
         this.ctx = ctx;
         this.errors = errors;
         this.ipv6Mtu = config.ipv6Mtu();
-        this.lowestIpv6Mtu = config.lowestIpv6Mtu();
+        this.fragmentMtu = Math.min(config.lowestIpv6Mtu(), config.ipv6Mtu());
         this.trafficClassZero = config.trafficClass() == TranslatorConfig.TrafficClass.ZERO;
         this.udpZeroCompute = config.udpZeroChecksum() == TranslatorConfig.UdpZeroChecksum.COMPUTE;
         this.hasOwnIpv6 = config.ipv6Address() != null;
         this.ownIpv6Hi = hasOwnIpv6 ? config.ipv6Address().hi() : 0;
         this.ownIpv6Lo = hasOwnIpv6 ? config.ipv6Address().lo() : 0;
-        this.wellKnownPool6 = config.pool6() != null && config.pool6().length() == 96
-            && config.pool6().hi() == 0x0064_ff9b_0000_0000L && config.pool6().lo() == 0;
         this.simpleHairpin = config.hairpin() == TranslatorConfig.Hairpin.SIMPLE;
         this.icmp = new Icmp46(global, ctx, mtuMath, trafficClassZero);
     }
 
     int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
-        return translate(b, off, len, nowNanos, forward, back, simpleHairpin && ctx.tenant == null);
+        return translate(b, off, len, nowNanos, forward, back, simpleHairpin && ctx.tenant == null, false);
     }
 
     /**
@@ -75,7 +78,7 @@ final class Translator46 {
      * back to IPv6 with the hairpin rules. Errors about it are not sent (they would need translating again).
      */
     int translateHairpin(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward) {
-        return translate(b, off, len, nowNanos, forward, null, true);
+        return translate(b, off, len, nowNanos, forward, null, true, true);
     }
 
     /**
@@ -83,43 +86,32 @@ final class Translator46 {
      *                     where none are built at all (no rate-limit token or Identification spent on them)
      * @param hairpinRules apply the RFC 7757 §4.2 hairpin rules (see {@link AddressMapping}): the source, and the
      *                     destination of the packet inside an error, are mapped with pool6 only, never the EAMT
+     * @param secondPass   the packet is the IPv4 form {@link Translator64} just made of an IPv6 packet (intrinsic
+     *                     hairpin): its TTL was decremented in that pass
      */
     private int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward,
-        PacketSink back, boolean hairpinRules) {
+        PacketSink back, boolean hairpinRules, boolean secondPass) {
         if (len < Ipv4Header.MIN_LENGTH) {
-            return drop(DropReason.TRUNCATED);
+            return ctx.drop(DropReason.TRUNCATED);
         }
         final Ipv4Header ip = ipv4.wrap(b, off);
         final int ihl = ip.headerLength();
         if (ihl < Ipv4Header.MIN_LENGTH) {
-            return drop(DropReason.BAD_IPV4_HEADER);
+            return ctx.drop(DropReason.BAD_IPV4_HEADER);
         }
         final int total = ip.totalLength();
         if (total < ihl) {
-            return drop(DropReason.BAD_IPV4_HEADER);
+            return ctx.drop(DropReason.BAD_IPV4_HEADER);
         }
         if (total > len) {
-            return drop(DropReason.TRUNCATED);
+            return ctx.drop(DropReason.TRUNCATED);
         }
         // RFC 1812 §5.2.2: "a router MUST verify the IP checksum of any packet that is received".
         if (!Ipv4Header.checksumValid(b, off, ihl)) {
-            return drop(DropReason.BAD_IPV4_CHECKSUM);
+            return ctx.drop(DropReason.BAD_IPV4_CHECKSUM);
         }
         final int src = ip.source();
         final int dst = ip.destination();
-        // RFC 7915 §4.1: "If the translator gets an illegal source address (e.g., 0.0.0.0, 127.0.0.1, etc.), the
-        // translator SHOULD silently drop the packet (as discussed in Section 5.3.7 of [RFC1812])."
-        if (Ipv4Addresses.isIllegalSource(src)) {
-            return drop(DropReason.ILLEGAL_SOURCE);
-        }
-        if (Ipv4Addresses.isIllegalSource(dst)) {
-            return drop(DropReason.ILLEGAL_DESTINATION);
-        }
-        // A tenant may only speak from its own addresses: otherwise it could reach the fabric as any IPv4
-        // address of its prefix, including ones another host serves.
-        if (ctx.tenant != null && !ctx.tenant.isLocal(src)) {
-            return drop(DropReason.TENANT_SPOOFED_SOURCE);
-        }
         final int flags = ip.flagsAndFragmentOffset();
         final boolean dontFragment = (flags & Ipv4Header.FLAG_DF) != 0;
         final boolean moreFragments = (flags & Ipv4Header.FLAG_MF) != 0;
@@ -130,15 +122,41 @@ final class Translator46 {
         final int l4Length = total - ihl;
         final boolean icmpError = protocol == IpProtocol.ICMP && fragmentOffset == 0 && l4Length > 0
             && IcmpHeader.isIcmpv4Error(b.getByte(l4) & 0xFF);
+        // RFC 7915 §4.1: "If the translator gets an illegal source address (e.g., 0.0.0.0, 127.0.0.1, etc.), the
+        // translator SHOULD silently drop the packet (as discussed in Section 5.3.7 of [RFC1812]). Note when
+        // translating ICMPv4 Error Messages into ICMPv6, the "illegal" source address will be translated for the
+        // purpose of trouble shooting." The outer source of an error is what traceroute shows; the packet inside
+        // is what names the flow, so an error from such a source is translated like any other.
+        if (!icmpError && Ipv4Addresses.isIllegalSource(src)) {
+            return ctx.drop(DropReason.ILLEGAL_SOURCE);
+        }
+        if (Ipv4Addresses.isIllegalSource(dst)) {
+            return ctx.drop(DropReason.ILLEGAL_DESTINATION);
+        }
+        // RFC 3927 §7: "A router MUST NOT forward a packet with an IPv4 Link-Local source or destination address",
+        // whatever prefix (pool6, EAM, tenant) would translate it.
+        if (Ipv4Addresses.isLinkLocal(src) || Ipv4Addresses.isLinkLocal(dst)) {
+            return ctx.drop(DropReason.IPV4_LINK_LOCAL);
+        }
+        // A tenant may only speak from its own addresses: otherwise it could reach the fabric as any IPv4
+        // address of its prefix, including ones another host serves.
+        if (ctx.tenant != null && !ctx.tenant.isLocal(src)) {
+            return ctx.drop(DropReason.TENANT_SPOOFED_SOURCE);
+        }
         // RFC 1812 §4.3.2.7: no ICMP error about an ICMP error or about a non-initial fragment.
         final boolean mayReply = !icmpError && fragmentOffset == 0 && back != null;
 
+        // RFC 7757 §4.2: the second half of a hairpin is the same router hop as the first, which decremented the
+        // TTL already: in the intrinsic second pass, and in simple mode for a packet from an EAM'd IPv4 source
+        // (one the translator itself made from IPv6, brought back by the IPv4 routing).
+        final boolean secondHalf = secondPass || (hairpinRules && global.isEamIpv4(src));
+        final int decrement = secondHalf ? 0 : 1;
         // RFC 7915 §4.1: "As part of decrementing the TTL or Hop Limit, the translator (as any router) MUST check
         // for zero and send the ICMPv4 "TTL Exceeded" or ICMPv6 "Hop Limit Exceeded" error."
         final int ttl = ip.ttl();
-        if (ttl <= 1) {
-            drop(DropReason.TTL_EXPIRED);
-            return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
+        if (ttl <= decrement) {
+            return errors.dropAndReply4(DropReason.TTL_EXPIRED, mayReply, b, off, total,
+                IcmpHeader.V4_TIME_EXCEEDED, IcmpHeader.TIME_EXCEEDED_IN_TRANSIT, 0, nowNanos, back);
         }
         if (ihl > Ipv4Header.MIN_LENGTH) {
             // RFC 7915 §4.1: "If IPv4 options are present in the IPv4 packet, they MUST be ignored ... However, if
@@ -146,25 +164,35 @@ final class Translator46 {
             // ICMPv4 "Destination Unreachable, Source Route Failed" (Type 3, Code 5) error message SHOULD be returned"
             final int options = sourceRouteStatus(b, off, ihl);
             if (options == OPTIONS_MALFORMED) {
-                return drop(DropReason.BAD_IPV4_HEADER);
+                return ctx.drop(DropReason.BAD_IPV4_HEADER);
             }
             if (options == SOURCE_ROUTE_UNEXPIRED) {
-                drop(DropReason.SOURCE_ROUTE);
-                return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 5, 0, nowNanos, back) : 0;
+                return errors.dropAndReply4(DropReason.SOURCE_ROUTE, mayReply, b, off, total,
+                    IcmpHeader.V4_DEST_UNREACHABLE, IcmpHeader.V4_SOURCE_ROUTE_FAILED, 0, nowNanos, back);
             }
         }
         if (protocol == IpProtocol.ICMPV6) {
-            return drop(DropReason.ICMP_IN_WRONG_FAMILY);
+            return ctx.drop(DropReason.ICMP_IN_WRONG_FAMILY);
         }
         // RFC 7915 §4.2: "all the "normal" IGMP messages are single-hop messages and SHOULD be silently dropped
         // by the translator."
         if (protocol == IpProtocol.IGMP) {
-            return drop(DropReason.IGMP);
+            return ctx.drop(DropReason.IGMP);
+        }
+        // RFC 7915 §4.1 copies the Protocol into Next Header; a number that IPv6 reads as one of its own extension
+        // headers would forge one (a Routing header re-routes the packet on the IPv6 side).
+        if (IpProtocol.isIpv6Only(protocol)) {
+            return ctx.drop(DropReason.IPV6_ONLY_PROTOCOL);
+        }
+        // RFC 8200 §4.5: a fragment whose offset and length make the reassembled payload exceed 65,535 octets
+        // "must be discarded"; re-fragmenting it would also wrap the 13-bit Fragment Offset.
+        if ((fragmentOffset << 3) + l4Length > MAX_PAYLOAD) {
+            return ctx.drop(DropReason.FRAGMENT_BEYOND_65535);
         }
 
         if (!ctx.mapping.map46(dst, addresses, 16)) {
-            drop(refusedByWellKnownPrefix(dst) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_DESTINATION);
-            return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
+            return cannotTranslate(ctx.mapping.refusal46(dst, DropReason.NO_MAPPING_DESTINATION), mayReply, b, off,
+                total, nowNanos, back);
         }
         final boolean sourceMapped = hairpinRules && (!icmpError || src == innerDestination(b, l4, l4Length))
             ? global.map46Pool6(src, addresses, 0) : ctx.mapping.map46(src, addresses, 0);
@@ -172,11 +200,11 @@ final class Translator46 {
             // RFC 6791 §4 (applied on the IPv6 side too): an ICMP error from an IPv4 router whose address has no
             // mapping still reaches the IPv6 node, from a pool address, so that traceroute and PMTUD work.
             if (!icmpError || !(global.pool6791v6(Hashing.hash(src), addresses, 0) || ownIpv6(addresses, 0))) {
-                drop(refusedByWellKnownPrefix(src) ? DropReason.NON_GLOBAL_WKP : DropReason.NO_MAPPING_SOURCE);
-                return mayReply ? cannotTranslate(b, off, total, nowNanos, back) : 0;
+                return cannotTranslate(ctx.mapping.refusal46(src, DropReason.NO_MAPPING_SOURCE), mayReply, b, off,
+                    total, nowNanos, back);
             }
         }
-        final int hopLimit = ttl - 1;
+        final int hopLimit = ttl - decrement;
         final int trafficClass = trafficClassZero ? 0 : ip.tos();
 
         int nextHeader = protocol;
@@ -184,10 +212,10 @@ final class Translator46 {
             // RFC 7915 §4.1: "For ICMPv4 (1), it is changed to ICMPv6 (58)"; a fragmented ICMP message cannot have
             // its checksum recomputed over a pseudo-header without reassembly, which a stateless translator does not do.
             if (isFragment) {
-                return drop(DropReason.FRAGMENTED_ICMP);
+                return ctx.drop(DropReason.FRAGMENTED_ICMP);
             }
             if (l4Length < IcmpHeader.LENGTH) {
-                return drop(DropReason.TRUNCATED);
+                return ctx.drop(DropReason.TRUNCATED);
             }
             if (icmpError) {
                 return icmp.translateError(b, off, ihl, total, addresses, hopLimit, trafficClass, hairpinRules,
@@ -197,7 +225,7 @@ final class Translator46 {
             if (type != IcmpHeader.V4_ECHO_REQUEST && type != IcmpHeader.V4_ECHO_REPLY) {
                 // RFC 7915 §4.2: Information Request/Reply, Timestamp, Address Mask, Router Advertisement and
                 // Solicitation are obsolete or single-hop: "Silently drop"; "All other ICMP types: Silently drop."
-                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
             }
             nextHeader = IpProtocol.ICMPV6;
         }
@@ -205,24 +233,26 @@ final class Translator46 {
         // A super-packet (TUN offloads) stands for segments of ctx.segment TCP bytes: sizes are judged per segment.
         final boolean superPacket = ctx.segment > 0;
         if (superPacket && (protocol != IpProtocol.TCP || isFragment)) {
-            return drop(DropReason.GSO_NOT_TCP);
+            return ctx.drop(DropReason.GSO_NOT_TCP);
         }
         int sizedL4 = superPacket ? Math.min(l4Length, ctx.segment) : l4Length;
         // Fragment header and size (RFC 7915 §4 and §4.1).
-        boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + sizedL4 > lowestIpv6Mtu);
+        boolean addFragmentHeader = isFragment || (!dontFragment && Ipv6Header.LENGTH + sizedL4 > fragmentMtu);
         if (superPacket && addFragmentHeader) {
             // RFC 7915 §4 would fragment each DF-clear segment to lowest-ipv6-mtu; a super-packet cannot carry
             // Fragment Headers, so the kernel cuts it into segments that fit instead (translation-choices.md)
-            ctx.segment = lowestIpv6Mtu - Ipv6Header.LENGTH;
+            ctx.segment = fragmentMtu - Ipv6Header.LENGTH;
             sizedL4 = Math.min(l4Length, ctx.segment);
             addFragmentHeader = false;
         }
         final int outLength = Ipv6Header.LENGTH + (addFragmentHeader ? Ipv6FragmentHeader.LENGTH : 0) + l4Length;
         if (outLength - l4Length + sizedL4 > ipv6Mtu && dontFragment) {
-            // RFC 7915 §4: a DF packet that does not fit gets Fragmentation Needed with the MTU it would fit in.
-            drop(DropReason.PACKET_TOO_BIG);
-            final int mtu = ipv6Mtu - (outLength - total);
-            return mayReply ? errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 4, mtu & 0xFFFF, nowNanos, back) : 0;
+            // RFC 7915 §4.1: "If the DF bit is set and the MTU of the next-hop interface is less than the total
+            // length value of the IPv4 packet plus 20, the translator MUST send an ICMPv4 "Fragmentation Needed"
+            // error message to the IPv4 source address." With the MTU the packet would fit in.
+            return errors.dropAndReply4(DropReason.PACKET_TOO_BIG, mayReply, b, off, total,
+                IcmpHeader.V4_DEST_UNREACHABLE, IcmpHeader.V4_FRAGMENTATION_NEEDED,
+                (ipv6Mtu - (outLength - total)) & 0xFFFF, nowNanos, back);
         }
 
         final long srcHi = addresses.getLong(0, BIG_ENDIAN);
@@ -232,12 +262,16 @@ final class Translator46 {
         if (fragmentOffset == 0) {
             final DropReason refused = updateTransport(b, l4, l4Length, protocol, isFragment, srcHi, srcLo, dstHi,
                 dstLo, src, dst);
+            if (refused == DropReason.UDP_ZERO_CHECKSUM || refused == DropReason.FRAGMENTED_UDP_ZERO_CHECKSUM) {
+                // Administratively refused rather than malformed: say so, or the application waits for a timeout.
+                return cannotTranslate(refused, mayReply, b, off, total, nowNanos, back);
+            }
             if (refused != null) {
-                return drop(refused);
+                return ctx.drop(refused);
             }
         }
         final int identification = ip.identification();
-        if (addFragmentHeader && outLength > lowestIpv6Mtu && !dontFragment) {
+        if (addFragmentHeader && outLength > fragmentMtu && !dontFragment) {
             ctx.counters.translated46(total);
             return fragment(b, l4, l4Length, trafficClass, nextHeader, hopLimit, srcHi, srcLo, dstHi, dstLo,
                 fragmentOffset, moreFragments, identification, forward);
@@ -341,7 +375,7 @@ final class Translator46 {
     private int fragment(MutableDirectBuffer b, int payload, int payloadLength, int trafficClass, int nextHeader,
         int hopLimit, long srcHi, long srcLo, long dstHi, long dstLo, int fragmentOffset, boolean moreFragments,
         int identification, PacketSink forward) {
-        final int perFragment = (lowestIpv6Mtu - Ipv6Header.LENGTH - Ipv6FragmentHeader.LENGTH) & ~7;
+        final int perFragment = (fragmentMtu - Ipv6Header.LENGTH - Ipv6FragmentHeader.LENGTH) & ~7;
         int done = 0;
         int emitted = 0;
         while (done < payloadLength) {
@@ -359,9 +393,15 @@ final class Translator46 {
         return emitted;
     }
 
-    /** RFC 7915 §4.4: ICMPv4 Destination Unreachable, Communication Administratively Prohibited (3/13). */
-    private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
-        return errors.sendIcmpv4(b, off, total, IcmpHeader.V4_DEST_UNREACHABLE, 13, 0, nowNanos, back);
+    /**
+     * RFC 7915 §4.4: "If the IPv4 packet is discarded, then the translator SHOULD be able to send back an ICMPv4
+     * error message to the original sender of the packet, unless the discarded packet is itself an ICMPv4
+     * error message." Destination Unreachable, Communication Administratively Prohibited (3/13).
+     */
+    private int cannotTranslate(DropReason reason, boolean mayReply, MutableDirectBuffer b, int off, int total,
+        long nowNanos, PacketSink back) {
+        return errors.dropAndReply4(reason, mayReply, b, off, total, IcmpHeader.V4_DEST_UNREACHABLE,
+            IcmpHeader.V4_ADMINISTRATIVELY_PROHIBITED, 0, nowNanos, back);
     }
 
     /** The destination of the IPv4 packet inside an ICMPv4 error, or 0 when it is not there. */
@@ -370,10 +410,6 @@ final class Translator46 {
             ? b.getInt(l4 + IcmpHeader.LENGTH + Ipv4Header.DESTINATION_OFFSET, BIG_ENDIAN) : 0;
     }
 
-    /** RFC 6052 §3.1: the Well-Known Prefix "MUST NOT be used to represent non-global IPv4 addresses". */
-    private boolean refusedByWellKnownPrefix(int ipv4) {
-        return ctx.tenant == null && wellKnownPool6 && Ipv4Addresses.isNonGlobal(ipv4) && !global.isEamIpv4(ipv4);
-    }
 
     private boolean ownIpv6(MutableDirectBuffer target, int offset) {
         if (!hasOwnIpv6) {
@@ -419,8 +455,4 @@ final class Translator46 {
         return SOURCE_ROUTE_NONE;
     }
 
-    private int drop(DropReason reason) {
-        ctx.counters.drop(reason);
-        return 0;
-    }
 }

@@ -56,27 +56,33 @@ final class Translator64 {
 
     int translate(MutableDirectBuffer b, int off, int len, long nowNanos, PacketSink forward, PacketSink back) {
         if (len < Ipv6Header.LENGTH) {
-            return drop(DropReason.TRUNCATED);
+            return ctx.drop(DropReason.TRUNCATED);
         }
         final Ipv6Header ip = ipv6.wrap(b, off);
         final int payloadLength = ip.payloadLength();
         final int end = off + Ipv6Header.LENGTH + payloadLength;
         if (end > off + len) {
-            return drop(DropReason.TRUNCATED);
+            return ctx.drop(DropReason.TRUNCATED);
         }
         final long srcHi = ip.sourceHi();
         final long srcLo = ip.sourceLo();
         final long dstHi = ip.destinationHi();
         final long dstLo = ip.destinationLo();
         if (Ipv6Addresses.isIllegalSource(srcHi, srcLo)) {
-            return drop(DropReason.ILLEGAL_SOURCE);
+            return ctx.drop(DropReason.ILLEGAL_SOURCE);
         }
         if (Ipv6Addresses.isIllegalSource(dstHi, dstLo)) {
-            return drop(DropReason.ILLEGAL_DESTINATION);
+            return ctx.drop(DropReason.ILLEGAL_DESTINATION);
         }
         final DropReason malformed = chain.parse(b, off, end, ip.nextHeader());
+        if (malformed == DropReason.EXTENSION_AFTER_FRAGMENT) {
+            // RFC 7915 §5.1.1 says drop; §5.4 says answer a discarded packet with 1/1 unless it is ICMPv6 (the
+            // parser walked the rest of the chain to tell). Only the first fragment carries what is quoted.
+            return cannotTranslate(malformed, Ipv6FragmentHeader.fragmentOffset(b, chain.fragmentHeader) == 0, b,
+                off, end - off, nowNanos, back);
+        }
         if (malformed != null) {
-            return drop(malformed);
+            return ctx.drop(malformed);
         }
         final int protocol = chain.protocol;
         final int l4 = chain.upperLayer;
@@ -95,37 +101,41 @@ final class Translator64 {
         // or ICMPv6 "Hop Limit Exceeded" error" (as in §4.1).
         final int hopLimit = ip.hopLimit();
         if (hopLimit <= 1) {
-            drop(DropReason.TTL_EXPIRED);
-            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_TIME_EXCEEDED, 0, 0, nowNanos, back) : 0;
+            return errors.dropAndReply6(DropReason.TTL_EXPIRED, mayReply, b, off, totalLength,
+                IcmpHeader.V6_TIME_EXCEEDED, IcmpHeader.TIME_EXCEEDED_IN_TRANSIT, 0, nowNanos, back);
         }
         // RFC 7915 §5.1: "If a Routing header with a non-zero Segments Left field is present, then the packet MUST
         // NOT be translated, and an ICMPv6 "parameter problem/erroneous header field encountered" (Type 4, Code 0)
         // error message, with the Pointer field indicating the first byte of the Segments Left field, SHOULD be
         // returned to the sender."
         if (chain.segmentsLeftPointer >= 0) {
-            drop(DropReason.ROUTING_HEADER);
-            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_PARAMETER_PROBLEM, 0,
-                chain.segmentsLeftPointer - off, nowNanos, back) : 0;
+            return errors.dropAndReply6(DropReason.ROUTING_HEADER, mayReply, b, off, totalLength,
+                IcmpHeader.V6_PARAMETER_PROBLEM, IcmpHeader.V6_ERRONEOUS_HEADER_FIELD, chain.segmentsLeftPointer - off,
+                nowNanos, back);
         }
         if (protocol == IpProtocol.ICMP) {
-            return drop(DropReason.ICMP_IN_WRONG_FAMILY);
+            return ctx.drop(DropReason.ICMP_IN_WRONG_FAMILY);
         }
 
         final long dst4 = ctx.mapping.map64(dstHi, dstLo);
         if (dst4 == AddressMapping.NO_MAPPING && ctx.tenant != null) {
             // Inside a tenant's prefix but not an RFC 6052 address of it (u-octet set): as silent as every other
             // tenant drop, nothing answers a probe into a tenant.
-            return drop(DropReason.NO_MAPPING_DESTINATION);
+            return ctx.drop(DropReason.NO_MAPPING_DESTINATION);
         }
         if (dst4 == AddressMapping.NO_MAPPING) {
-            drop(DropReason.NO_MAPPING_DESTINATION);
-            return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
+            return cannotTranslate(DropReason.NO_MAPPING_DESTINATION, mayReply, b, off, totalLength, nowNanos, back);
         }
         if (Ipv4Addresses.isIllegalSource((int) dst4)) {
-            return drop(DropReason.ILLEGAL_DESTINATION);
+            return ctx.drop(DropReason.ILLEGAL_DESTINATION);
+        }
+        // RFC 3927 §7: "A router MUST NOT forward a packet with an IPv4 Link-Local source or destination address",
+        // whichever prefix (pool6, EAM, tenant) the IPv6 address was in.
+        if (Ipv4Addresses.isLinkLocal((int) dst4)) {
+            return ctx.drop(DropReason.IPV4_LINK_LOCAL);
         }
         if (ctx.tenant != null && !ctx.tenant.isLocal((int) dst4)) {
-            return drop(DropReason.TENANT_DESTINATION_NOT_LOCAL);
+            return ctx.drop(DropReason.TENANT_DESTINATION_NOT_LOCAL);
         }
         long src4 = ctx.mapping.map64(srcHi, srcLo);
         if (src4 == AddressMapping.NO_MAPPING) {
@@ -142,14 +152,20 @@ final class Translator64 {
             if (src4 == AddressMapping.NO_MAPPING && ctx.tenant != null) {
                 // Tenants never leak into each other: a source in another tenant's prefix (or anywhere but this
                 // tenant's prefix and services) is dropped silently, without even an error that would answer it.
-                return drop(DropReason.TENANT_FOREIGN_SOURCE);
+                return ctx.drop(DropReason.TENANT_FOREIGN_SOURCE);
             }
             if (src4 == AddressMapping.NO_MAPPING) {
-                drop(DropReason.NO_MAPPING_SOURCE);
-                return mayReply ? cannotTranslate(b, off, totalLength, nowNanos, back) : 0;
+                return cannotTranslate(DropReason.NO_MAPPING_SOURCE, mayReply, b, off, totalLength, nowNanos, back);
             }
         } else if (Ipv4Addresses.isIllegalSource((int) src4)) {
-            return drop(DropReason.ILLEGAL_SOURCE);
+            return ctx.drop(DropReason.ILLEGAL_SOURCE);
+        } else if (Ipv4Addresses.isLinkLocal((int) src4)) {
+            return ctx.drop(DropReason.IPV4_LINK_LOCAL);
+        }
+        // RFC 791 §3.1: an IPv4 datagram, reassembled, is at most 65,535 octets with its header; a fragment that
+        // reaches past that has no IPv4 form (an IPv6 one may carry up to 20 bytes more).
+        if (hasFragmentHeader && (fragmentOffset << 3) + Ipv4Header.MIN_LENGTH + l4Length > Ipv4Header.MAX_TOTAL_LENGTH) {
+            return ctx.drop(DropReason.FRAGMENT_BEYOND_65535);
         }
         final int ttl = hopLimit - 1;
         final int tos = fixedTos < 0 ? ip.trafficClass() : fixedTos;
@@ -157,10 +173,10 @@ final class Translator64 {
         int ipv4Protocol = protocol;
         if (protocol == IpProtocol.ICMPV6) {
             if (isFragment) {
-                return drop(DropReason.FRAGMENTED_ICMP);
+                return ctx.drop(DropReason.FRAGMENTED_ICMP);
             }
             if (l4Length < IcmpHeader.LENGTH) {
-                return drop(DropReason.TRUNCATED);
+                return ctx.drop(DropReason.TRUNCATED);
             }
             if (icmpError) {
                 final int length = icmp.translateError(b, off, l4, l4Length, (int) src4, (int) dst4, ttl, tos);
@@ -181,7 +197,7 @@ final class Translator64 {
             if (type != IcmpHeader.V6_ECHO_REQUEST && type != IcmpHeader.V6_ECHO_REPLY) {
                 // RFC 7915 §5.2: MLD and Neighbor Discovery are single-hop, "Silently drop"; "Unknown
                 // informational messages ... Silently drop."
-                return drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
+                return ctx.drop(DropReason.ICMP_UNTRANSLATABLE_TYPE);
             }
             ipv4Protocol = IpProtocol.ICMP;
         }
@@ -189,25 +205,25 @@ final class Translator64 {
         // A super-packet (TUN offloads) stands for segments of ctx.segment TCP bytes: sizes are judged per segment.
         final boolean superPacket = ctx.segment > 0;
         if (superPacket && (protocol != IpProtocol.TCP || hasFragmentHeader)) {
-            return drop(DropReason.GSO_NOT_TCP);
+            return ctx.drop(DropReason.GSO_NOT_TCP);
         }
         final int ipv4Length = Ipv4Header.MIN_LENGTH + l4Length;
-        if (superPacket && ipv4Length > 0xFFFF) {
-            return drop(DropReason.GSO_TOO_LONG_FOR_IPV4);
+        if (superPacket && ipv4Length > Ipv4Header.MAX_TOTAL_LENGTH) {
+            return ctx.drop(DropReason.GSO_TOO_LONG_FOR_IPV4);
         }
         final int sizedLength = superPacket ? Ipv4Header.MIN_LENGTH + Math.min(l4Length, ctx.segment) : ipv4Length;
         if (sizedLength > ipv4Mtu) {
             // RFC 7915 §5: the IPv6 sender learns the IPv4 path limit through Packet Too Big; the MTU it may use
             // is the IPv4 MTU plus the header growth, and never below the IPv6 minimum.
-            drop(DropReason.PACKET_TOO_BIG);
-            return mayReply ? errors.sendIcmpv6(b, off, totalLength, IcmpHeader.V6_PACKET_TOO_BIG, 0,
-                Math.max(1280, ipv4Mtu + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH), nowNanos, back) : 0;
+            return errors.dropAndReply6(DropReason.PACKET_TOO_BIG, mayReply, b, off, totalLength,
+                IcmpHeader.V6_PACKET_TOO_BIG, 0, Math.max(MtuMath.IPV6_MINIMUM_MTU,
+                    ipv4Mtu + Ipv6Header.LENGTH - Ipv4Header.MIN_LENGTH), nowNanos, back);
         }
         if (fragmentOffset == 0) {
             final DropReason refused = updateTransport(b, l4, l4Length, protocol, srcHi, srcLo, dstHi, dstLo,
                 (int) src4, (int) dst4);
             if (refused != null) {
-                return drop(refused);
+                return ctx.drop(refused);
             }
         }
         final int identification;
@@ -289,15 +305,9 @@ final class Translator64 {
      * Destination Unreachable, Communication Administratively Prohibited (1/1). Errors a router owes anyway (Time
      * Exceeded, Packet Too Big, Parameter Problem) still answer ICMPv6 echo: traceroute -I and mtr rely on them.
      */
-    private int cannotTranslate(MutableDirectBuffer b, int off, int total, long nowNanos, PacketSink back) {
-        if (chain.protocol == IpProtocol.ICMPV6) {
-            return 0;
-        }
-        return errors.sendIcmpv6(b, off, total, IcmpHeader.V6_DEST_UNREACHABLE, 1, 0, nowNanos, back);
-    }
-
-    private int drop(DropReason reason) {
-        ctx.counters.drop(reason);
-        return 0;
+    private int cannotTranslate(DropReason reason, boolean mayReply, MutableDirectBuffer b, int off, int total,
+        long nowNanos, PacketSink back) {
+        return errors.dropAndReply6(reason, mayReply && chain.protocol != IpProtocol.ICMPV6, b, off, total,
+            IcmpHeader.V6_DEST_UNREACHABLE, IcmpHeader.V6_ADMINISTRATIVELY_PROHIBITED, 0, nowNanos, back);
     }
 }

@@ -78,9 +78,14 @@ final class TransportChecksums {
                     final int code = b.getByte(l4 + 1) & 0xFF;
                     final int at = l4 + IcmpHeader.CHECKSUM_OFFSET;
                     b.putByte(l4, (byte) newType);
-                    b.putShort(at, (short) Checksum.update(b.getShort(at, BIG_ENDIAN) & 0xFFFF,
+                    final int updated = Checksum.update(b.getShort(at, BIG_ENDIAN) & 0xFFFF,
                         ((oldType << 8) | code) + removedAddresses + upperLength + IpProtocol.ICMPV6,
-                        (newType << 8) | code), BIG_ENDIAN);
+                        (newType << 8) | code);
+                    // The update yields 0x0000 where the sum of the other words is one's-complement zero; an
+                    // ICMPv4 message has no pseudo-header, so that sum is 0 exactly when every other byte is zero
+                    // (an Echo Reply with id 0, seq 0 and no data), and then only 0xFFFF verifies: RFC 1071, every word summed, checksum included, must fold to 0xFFFF.
+                    b.putShort(at, (short) (updated == 0 && Checksum.isZeroExcept(b, l4, present, at) ? 0xFFFF
+                        : updated), BIG_ENDIAN);
                 } else if (present >= 1) {
                     final int oldType = b.getByte(l4) & 0xFF;
                     b.putByte(l4, (byte) (oldType == IcmpHeader.V6_ECHO_REQUEST ? IcmpHeader.V4_ECHO_REQUEST

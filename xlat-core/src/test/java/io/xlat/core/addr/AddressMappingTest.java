@@ -105,6 +105,15 @@ class AddressMappingTest {
     }
 
     @Test
+    void shouldNameTheWellKnownPrefixAsTheReasonItRefusedANonGlobalAddress() {
+        final io.xlat.core.drop.DropReason otherwise = io.xlat.core.drop.DropReason.NO_MAPPING_DESTINATION;
+        assertEquals(io.xlat.core.drop.DropReason.NON_GLOBAL_WKP,
+            mapping("64:ff9b::/96").refusal46(Ipv4Addresses.parse("10.0.0.1"), otherwise));
+        assertEquals(otherwise, mapping("2001:db8:64::/96").refusal46(Ipv4Addresses.parse("10.0.0.1"), otherwise),
+            "a network-specific prefix refuses nothing for being non-global");
+    }
+
+    @Test
     void shouldRefuseExtractingNonGlobalIpv4FromWellKnownPrefix64() {
         final AddressMapping mapping = mapping("64:ff9b::/96");
 

@@ -72,6 +72,15 @@ class TenantTranslationTest {
     }
 
     @Test
+    void shouldNeverTranslateLinkLocalIpv4ForATenantEitherWay() {
+        assertEquals(0, harness.sendFromTenant(0, tenantPacket("10.0.0.1", "169.254.169.254")));
+        assertEquals(1, harness.translator.tenantCounters(0).drops(DropReason.IPV4_LINK_LOCAL),
+            "not even to the metadata address under the tenant prefix");
+        harness.nothing(ipv6().src("2001:db8:100:1::a00:c8").dst("2001:db8:100:1::a9fe:a9fe").build());
+        assertEquals(2, harness.translator.tenantCounters(0).drops(DropReason.IPV4_LINK_LOCAL));
+    }
+
+    @Test
     void shouldDropNonIpv4OnATenantDevice() {
         assertEquals(0, harness.sendFromTenant(0, ipv6().build()));
         assertEquals(1, harness.translator.tenantCounters(0).drops(DropReason.TENANT_NOT_IPV4));

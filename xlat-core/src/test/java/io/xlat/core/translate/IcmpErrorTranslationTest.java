@@ -246,12 +246,17 @@ class IcmpErrorTranslationTest {
         assertEquals(1, harness.counters.drops(DropReason.ICMP_BAD_CHECKSUM));
     }
 
+    /** A = 2001:db8:a::1 is 192.0.2.10, B = 2001:db8:b::1 is 192.0.2.20. */
+    private static Harness twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin mode) {
+        return new Harness(Harness.config().hairpin(mode).eamt(List.of(
+            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
+            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+    }
+
     @Test
     void shouldHairpinIntrinsicallyBetweenTwoEamNodes() {
         // A = 2001:db8:a::1 is 192.0.2.10, B = 2001:db8:b::1 is 192.0.2.20; A writes to B's IPv4 form.
-        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
-            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
         final byte[] in = ipv6().src("2001:db8:a::1").dst("2001:db8:64::c000:214").hopLimit(10).build();
         hairpin.forward.clear();
         hairpin.back.clear();
@@ -262,16 +267,14 @@ class IcmpErrorTranslationTest {
         assertEquals(6, u8(out, 0) >> 4);
         assertEquals("2001:db8:64::c000:20a", Packets.formatV6(out, 8), "source: A's IPv4 form in pool6");
         assertEquals("2001:db8:b::1", Packets.formatV6(out, 24), "destination: B through its EAM");
-        assertEquals(8, u8(out, 7), "two translations, two hops");
+        assertEquals(9, u8(out, 7), "two translations, one router hop (RFC 7757 4.2)");
         assertTrue(Packets.transportChecksumValid6(out));
     }
 
     @Test
     void shouldHairpinAnErrorAboutAHairpinnedPacketBackToItsSender() {
         // B's side answers A's hairpinned packet (A as pool6(192.0.2.10) -> B) with Time Exceeded from a router.
-        final Harness hairpin = new Harness(Harness.config().eamt(List.of(
-            new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-            new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
         final byte[] sent = ipv6().src("2001:db8:64::c000:20a").dst("2001:db8:b::1").hopLimit(1).build();
         final byte[] error = ipv6().src("2001:db8:ffff::fe").dst("2001:db8:64::c000:20a")
             .icmpv6(icmp(3, 0, 0, sent)).build();
@@ -289,10 +292,7 @@ class IcmpErrorTranslationTest {
 
     @Test
     void shouldMapTheSourceByPool6OnlyInSimpleHairpinMode() {
-        final Harness simple = new Harness(Harness.config().hairpin(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE)
-            .eamt(List.of(
-                new EamEntry(Ipv4Prefix.parse("192.0.2.10/32"), Ipv6Prefix.parse("2001:db8:a::1/128")),
-                new EamEntry(Ipv4Prefix.parse("192.0.2.20/32"), Ipv6Prefix.parse("2001:db8:b::1/128")))).build());
+        final Harness simple = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE);
         final byte[] out = simple.one(ipv4().src("192.0.2.10").dst("192.0.2.20").build());
         assertEquals("2001:db8:64::c000:20a", Packets.formatV6(out, 8), "A's IPv4 form, not A's EAM");
         assertEquals("2001:db8:b::1", Packets.formatV6(out, 24));
@@ -307,5 +307,85 @@ class IcmpErrorTranslationTest {
             .build());
         final byte[] out = off.one(ipv6().dst("2001:db8:64::c000:214").build());
         assertEquals(4, u8(out, 0) >> 4, "goes out as IPv4");
+    }
+    @Test
+    void shouldDecrementTheHopLimitOnceForASimpleHairpinComingBackFromIpv4() {
+        final Harness simple = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.SIMPLE);
+        final byte[] first = simple.one(ipv6().src("2001:db8:a::1").dst("2001:db8:64::c000:214").hopLimit(10).build());
+        assertEquals(9, u8(first, 8), "first half: one hop");
+        final byte[] second = simple.one(first);
+        assertEquals(9, u8(second, 7), "second half of the same hop: not decremented again");
+        final byte[] fromIpv4Host = simple.one(ipv4().src("198.51.100.2").dst("192.0.2.20").ttl(10).build());
+        assertEquals(9, u8(fromIpv4Host, 7), "an IPv4 source outside the EAMT is an ordinary hop");
+    }
+
+    @Test
+    void shouldDecrementTheHopLimitOnceForAnIcmpv6ErrorThatHairpins() {
+        final Harness hairpin = twoEamNodes(io.xlat.core.config.TranslatorConfig.Hairpin.INTRINSIC);
+        final byte[] quoted = ipv6().src("2001:db8:64::c000:20a").dst("2001:db8:b::1").hopLimit(7).build();
+        final byte[] error = ipv6().src("2001:db8:b::1").dst("2001:db8:64::c000:20a").hopLimit(30)
+            .icmpv6(icmp(1, 4, 0, quoted)).build();
+        hairpin.send(error);
+        assertEquals(1, hairpin.back.size(), "the error goes back to IPv6");
+        assertEquals(29, u8(hairpin.back.get(0), 7), "one router hop");
+    }
+
+    @Test
+    void shouldTranslateAnIcmpv4ErrorFromLoopbackOrUnspecifiedSourcesThroughPool6() {
+        final byte[] fromLoopback = ipv4().src("127.0.0.1").dst("198.51.100.2").icmp(icmp(3, 3, 0, quotedIpv4(20)))
+            .build();
+        final byte[] out = harness.one(fromLoopback);
+        assertEquals("2001:db8:64::7f00:1", Packets.formatV6(out, 8), "the router's address as traceroute shows it");
+        final byte[] fromZero = ipv4().src("0.0.0.0").dst("198.51.100.2").icmp(icmp(11, 0, 0, quotedIpv4(20))).build();
+        assertEquals("2001:db8:64::", Packets.formatV6(harness.one(fromZero), 8));
+        harness.nothing(ipv4().src("127.0.0.1").dst("198.51.100.2").build());
+        harness.nothing(ipv4().src("127.0.0.1").dst("198.51.100.2").icmp(icmp(8, 0, 0, bytes(8, 1))).build());
+        assertEquals(2, harness.counters.drops(DropReason.ILLEGAL_SOURCE), "not an error: still dropped");
+    }
+
+    @Test
+    void shouldCopyTheInnerFragmentIdentificationIntoTheInnerIpv4Header64() {
+        final byte[] quoted = ipv6().src("2001:db8:64::c633:6402").dst("2001:db8:64::c000:201").hopLimit(3)
+            .fragment(0, true, 0x1234_ABCD).udp(udp(5000, 53, bytes(40, 4))).build();
+        final byte[] out = harness.one(icmpv6Error(1, 4, 0, quoted));
+        assertEquals(0xABCD, u16(out, 28 + 4), "low 16 bits of the Fragment header's Identification");
+        assertEquals(0x2000, u16(out, 28 + 6), "MF, offset 0, DF clear");
+    }
+
+    @Test
+    void shouldDropAnIcmpv6ErrorQuotingAPayloadTooLongForIpv4() {
+        final byte[] quoted = quotedIpv6(40);
+        quoted[4] = (byte) 0xFF; // payload length 65535: 65555 bytes as IPv4
+        quoted[5] = (byte) 0xFF;
+        harness.nothing(icmpv6Error(1, 4, 0, quoted));
+        assertEquals(1, harness.counters.drops(DropReason.ICMP_INNER_INVALID));
+        quoted[5] = (byte) 0xEB; // 65515: exactly 65535 as IPv4
+        final byte[] out = harness.one(icmpv6Error(1, 4, 0, quoted));
+        assertEquals(65535, u16(out, 28 + 2), "inner Total Length does not wrap");
+    }
+
+    @Test
+    void shouldSendEchoReplyChecksumAsAllOnesWhenEverythingElseIsZero64() {
+        final byte[] in = ipv6().icmpv6(icmp(129, 0, 0, new byte[0])).build();
+        final byte[] out = harness.one(in);
+        assertEquals(0, u8(out, 20), "Echo Reply");
+        assertEquals(0xFFFF, u16(out, 22), "one's-complement zero that verifies");
+        assertTrue(Packets.transportChecksumValid4(out));
+    }
+
+    @Test
+    void shouldSendAllOnesForAnEchoReplyOfZerosInsideAnError64() {
+        final byte[] echo = ipv6().src("2001:db8:64::c633:6402").dst("2001:db8:64::c000:201").hopLimit(3)
+            .icmpv6(icmp(129, 0, 0, new byte[0])).build();
+        final byte[] out = harness.one(icmpv6Error(1, 4, 0, echo));
+        assertEquals(0xFFFF, u16(out, 48 + 2), "inner ICMPv4 checksum");
+        assertTrue(Packets.transportChecksumValid4(out));
+    }
+
+    @Test
+    void shouldDropIcmpv4ErrorsQuotingAnIpv6OnlyProtocol46() {
+        final byte[] quoted = ipv4().src("198.51.100.2").dst("192.0.2.1").payload(43, bytes(16, 2)).build();
+        harness.nothing(icmpv4Error(3, 3, 0, quoted));
+        assertEquals(1, harness.counters.drops(DropReason.ICMP_INNER_INVALID));
     }
 }

@@ -6,6 +6,8 @@ import io.xlat.core.testing.Harness;
 import io.xlat.core.testing.Packets;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static io.xlat.core.testing.Packets.bytes;
 import static io.xlat.core.testing.Packets.formatV6;
 import static io.xlat.core.testing.Packets.ipv4;
@@ -13,6 +15,7 @@ import static io.xlat.core.testing.Packets.u16;
 import static io.xlat.core.testing.Packets.u32;
 import static io.xlat.core.testing.Packets.u8;
 import static io.xlat.core.testing.Packets.udp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -211,7 +214,9 @@ class Translator46Test {
     @Test
     void shouldHandleUdpZeroChecksumPerConfiguration46() {
         final byte[] zero = ipv4().udp(udp(1, 2, bytes(12, 3))).rawTransportChecksum().build();
-        harness.nothing(zero);
+        final byte[] err = harness.error(zero);
+        assertEquals(3, u8(err, 20), "Destination Unreachable");
+        assertEquals(13, u8(err, 21), "administratively prohibited, not silence");
         assertEquals(1, harness.counters.drops(DropReason.UDP_ZERO_CHECKSUM));
 
         final Harness compute = new Harness(Harness.config()
@@ -224,7 +229,12 @@ class Translator46Test {
     void shouldAlwaysDropFragmentedZeroChecksumUdp46() {
         final Harness compute = new Harness(Harness.config()
             .udpZeroChecksum(TranslatorConfig.UdpZeroChecksum.COMPUTE).build());
-        compute.nothing(ipv4().flags(0x2000).udp(udp(1, 2, bytes(16, 3))).rawTransportChecksum().build());
+        final byte[] first = ipv4().flags(0x2000).udp(udp(1, 2, bytes(16, 3))).rawTransportChecksum().build();
+        final byte[] err = compute.error(first);
+        assertEquals(3, u8(err, 20), "Destination Unreachable");
+        assertEquals(13, u8(err, 21), "administratively prohibited");
+        assertEquals(64, u8(err, 8), "TTL of the host default");
+        assertArrayEquals(first, Arrays.copyOfRange(err, 28, err.length), "the whole packet quoted");
         assertEquals(1, compute.counters.drops(DropReason.FRAGMENTED_UDP_ZERO_CHECKSUM));
     }
 
@@ -282,5 +292,69 @@ class Translator46Test {
         limited.now += 1_000_000_000L;
         limited.send(ipv4().ttl(1).build());
         assertEquals(3, limited.counters.icmpErrorsSentCount(), "refilled after a second");
+    }
+    private static Harness withEam(String ipv4, String ipv6) {
+        return new Harness(Harness.config().eamt(java.util.List.of(new io.xlat.core.addr.EamEntry(
+            io.xlat.core.addr.Ipv4Prefix.parse(ipv4), io.xlat.core.addr.Ipv6Prefix.parse(ipv6)))).build());
+    }
+
+    @Test
+    void shouldNeverTranslateLinkLocalIpv4UnderAnyPrefix46() {
+        harness.nothing(ipv4().src("169.254.1.1").build());
+        harness.nothing(ipv4().dst("169.254.255.254").build());
+        final Harness eam = withEam("169.254.0.0/16", "2001:db8:169::/112");
+        eam.nothing(ipv4().src("169.254.1.1").build());
+        eam.nothing(ipv4().dst("169.254.1.1").build());
+        assertEquals(2, harness.counters.drops(DropReason.IPV4_LINK_LOCAL));
+        assertEquals(2, eam.counters.drops(DropReason.IPV4_LINK_LOCAL));
+        final byte[] error = ipv4().src("169.254.7.7").icmp(Packets.icmp(11, 0, 0,
+            ipv4().src("198.51.100.2").dst("192.0.2.1").build())).build();
+        harness.nothing(error);
+        assertEquals(3, harness.counters.drops(DropReason.IPV4_LINK_LOCAL), "not even as the source of an error");
+    }
+
+    @Test
+    void shouldTranslateLinkLocalIpv4InsideAnIcmpErrorPayload46() {
+        final byte[] quoted = ipv4().src("198.51.100.2").dst("169.254.9.9").build();
+        final byte[] out = harness.one(ipv4().src("192.0.2.1").dst("198.51.100.2")
+            .icmp(Packets.icmp(3, 1, 0, quoted)).build());
+        assertEquals("2001:db8:64::a9fe:909", formatV6(out, 48 + 24), "the quote is only translated");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "protocol {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 43, 44, 59, 60, 135, 140})
+    void shouldDropIpv4WhoseProtocolIsAnIpv6OnlyNextHeader46(int protocol) {
+        harness.nothing(ipv4().payload(protocol, bytes(24, 5)).build());
+        assertEquals(1, harness.counters.drops(DropReason.IPV6_ONLY_PROTOCOL));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "protocol {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 41, 47, 50, 51, 132, 139, 253, 254})
+    void shouldCopyProtocolsThatIpv4HasToo46(int protocol) {
+        assertEquals(protocol, u8(harness.one(ipv4().payload(protocol, bytes(24, 5)).build()), 6));
+    }
+
+    @Test
+    void shouldDropAFragmentReachingPast65535Bytes46() {
+        // offset 8189 units = 65512 bytes, 40 bytes of data: the datagram would end at 65552
+        harness.nothing(ipv4().flags(8189).payload(253, bytes(40, 6)).build());
+        assertEquals(1, harness.counters.drops(DropReason.FRAGMENT_BEYOND_65535));
+        final byte[] last = harness.one(ipv4().flags(8189).payload(253, bytes(16, 6)).build());
+        assertEquals(8189, u16(last, 42) >> 3, "ends at 65528: still a fragment IPv6 can reassemble");
+    }
+
+    @Test
+    void shouldFragmentDfZeroPacketsToIpv6MtuWhenLowestIpv6MtuIsLarger46() {
+        final Harness h = new Harness(Harness.config().ipv6Mtu(1400).lowestIpv6Mtu(1500).build());
+        h.forward.clear();
+        h.send(ipv4().flags(0).udp(udp(5, 6, bytes(1452, 4))).build()); // 1480 bytes: 1500 as IPv6
+        assertEquals(2, h.forward.size(), "cut to fit ipv6-mtu, the smaller of the two");
+        for (final byte[] fragment : h.forward) {
+            assertTrue(fragment.length <= 1400, "fragment of " + fragment.length + " bytes");
+        }
+        final byte[] err = h.error(ipv4().udp(udp(5, 6, bytes(1452, 4))).build());
+        assertEquals(1380, u16(err, 26), "DF=1: Fragmentation Needed with ipv6-mtu - 20");
+        assertEquals(1380, h.one(ipv4().flags(0).udp(udp(5, 6, bytes(1332, 4))).build()).length,
+            "DF=0 that fits ipv6-mtu goes whole, without a Fragment header");
     }
 }

@@ -5,12 +5,16 @@ import io.xlat.core.testing.Harness;
 import io.xlat.core.testing.Packets;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static io.xlat.core.testing.Packets.bytes;
+import static io.xlat.core.testing.Packets.icmp;
 import static io.xlat.core.testing.Packets.ipv6;
 import static io.xlat.core.testing.Packets.u16;
 import static io.xlat.core.testing.Packets.u32;
 import static io.xlat.core.testing.Packets.u8;
 import static io.xlat.core.testing.Packets.udp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -106,9 +110,31 @@ class Translator64Test {
     }
 
     @Test
-    void shouldDropAnExtensionHeaderAfterTheFragmentHeader64() {
-        harness.nothing(ipv6().fragment(0, true, 1).extension(60, 0).build());
+    void shouldAnswerAnExtensionHeaderAfterTheFragmentHeaderWithAdministrativelyProhibited64() {
+        final byte[] in = ipv6().fragment(0, true, 1).extension(60, 0).build();
+        final byte[] err = harness.error(in);
+        assertEquals(1, u8(err, 40), "Destination Unreachable");
+        assertEquals(1, u8(err, 41), "administratively prohibited");
+        assertEquals(64, u8(err, 7), "hop limit of the host default");
+        assertEquals("2001:db8:ffff::1", Packets.formatV6(err, 8), "from the translator's own address");
+        assertArrayEquals(in, Arrays.copyOfRange(err, 48, err.length), "the whole packet quoted");
         assertEquals(1, harness.counters.drops(DropReason.EXTENSION_AFTER_FRAGMENT));
+    }
+
+    @Test
+    void shouldAnswerHopByHopAndRoutingHeadersAfterTheFragmentHeaderToo64() {
+        assertEquals(1, u8(harness.error(ipv6().fragment(0, true, 2).extension(0, 0).build()), 40));
+        assertEquals(1, u8(harness.error(ipv6().fragment(0, true, 3).extension(43, 0).build()), 40));
+        assertEquals(2, harness.counters.drops(DropReason.EXTENSION_AFTER_FRAGMENT));
+    }
+
+    @Test
+    void shouldNotAnswerAnExtensionAfterTheFragmentHeaderOfANonFirstFragmentOrAnIcmpv6Error64() {
+        harness.nothing(ipv6().fragment(185, false, 4).extension(60, 0).build());
+        final byte[] error = ipv6().fragment(0, true, 5).extension(60, 0)
+            .icmpv6(icmp(1, 4, 0, bytes(48, 1))).build();
+        harness.nothing(error);
+        assertEquals(2, harness.counters.drops(DropReason.EXTENSION_AFTER_FRAGMENT));
     }
 
     @Test
@@ -192,5 +218,25 @@ class Translator64Test {
         harness.nothing(java.util.Arrays.copyOf(in, 30));
         harness.nothing(java.util.Arrays.copyOf(in, in.length - 1));
         assertEquals(2, harness.counters.drops(DropReason.TRUNCATED));
+    }
+    @Test
+    void shouldNeverTranslateToLinkLocalIpv4UnderAnyPrefix64() {
+        harness.nothing(ipv6().dst("2001:db8:64::a9fe:101").build());
+        harness.nothing(ipv6().src("2001:db8:64::a9fe:101").build());
+        final Harness eam = new Harness(Harness.config().eamt(java.util.List.of(new io.xlat.core.addr.EamEntry(
+            io.xlat.core.addr.Ipv4Prefix.parse("169.254.0.0/16"), io.xlat.core.addr.Ipv6Prefix.parse(
+                "2001:db8:169::/112")))).build());
+        eam.nothing(ipv6().dst("2001:db8:169::101").build());
+        assertEquals(2, harness.counters.drops(DropReason.IPV4_LINK_LOCAL));
+        assertEquals(1, eam.counters.drops(DropReason.IPV4_LINK_LOCAL));
+    }
+
+    @Test
+    void shouldDropAFragmentWhoseIpv4FormWouldPass65535Bytes64() {
+        // offset 8189 units = 65512 bytes plus 20 of IPv4 header: 8 bytes of data still fit, 16 do not
+        harness.nothing(ipv6().fragment(8189, false, 9).payload(47, bytes(16, 2)).build());
+        assertEquals(1, harness.counters.drops(DropReason.FRAGMENT_BEYOND_65535));
+        final byte[] out = harness.one(ipv6().fragment(8189, false, 9).payload(47, bytes(0, 2)).build());
+        assertEquals(8189, u16(out, 6) & 0x1FFF);
     }
 }
