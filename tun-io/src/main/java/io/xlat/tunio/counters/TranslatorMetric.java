@@ -14,7 +14,9 @@ public enum TranslatorMetric {
     ICMP_ERRORS_SENT(5, "icmp-errors-sent", "ICMP errors xlat originated (Time Exceeded, Packet Too Big, ...)"),
     ICMP_ERRORS_RATE_LIMITED(6, "icmp-errors-rate-limited", "ICMP errors not sent because of translator.icmp-rate"),
     ICMP_ERRORS_NO_SOURCE(7, "icmp-errors-no-source",
-        "ICMP errors not sent: no ipv4-address/ipv6-address or RFC 6791 pool to send them from");
+        "ICMP errors not sent: no ipv4-address/ipv6-address or RFC 6791 pool to send them from"),
+    ICMP_EXTENSIONS_IGNORED(8, "icmp-extensions-ignored",
+        "ICMP errors whose RFC 4884 length did not fit the message, translated as if they had no extension");
 
     private static final TranslatorMetric[] VALUES = values();
 
@@ -50,6 +52,7 @@ public enum TranslatorMetric {
             case ICMP_ERRORS_SENT: return counters.icmpErrorsSentCount();
             case ICMP_ERRORS_RATE_LIMITED: return counters.icmpErrorsRateLimitedCount();
             case ICMP_ERRORS_NO_SOURCE: return counters.icmpErrorsNoSourceCount();
+            case ICMP_EXTENSIONS_IGNORED: return counters.icmpExtensionsIgnoredCount();
             default: throw new IllegalStateException(name());
         }
     }
