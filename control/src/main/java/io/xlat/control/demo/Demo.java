@@ -61,7 +61,7 @@ public final class Demo {
                 console.line(l);
             }
             console.line("");
-            console.line("Setting up (namespaces, BIRD, xlat run on each host) ...");
+            console.line("Setting up (namespaces, BIRD, xlat run on each host, BGP) ...");
             final long built;
             try {
                 scenario.build();

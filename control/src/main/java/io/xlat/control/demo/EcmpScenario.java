@@ -65,6 +65,7 @@ final class EcmpScenario extends Scenario {
         startBird(HOSTS);
         lab.serve("svc", SERVICE, "www-svc");
         startHosts(xlat);
+        awaitSteady(() -> HOSTS.stream().allMatch(lab::established) && paths(2) && kernelPaths() == 2);
     }
 
     String hostConfig(int n) {

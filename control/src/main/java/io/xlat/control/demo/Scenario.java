@@ -59,6 +59,26 @@ abstract class Scenario {
         lab.awaitXlat("host2", xlat[2], 1);
     }
 
+    /**
+     * Waits (20 s at most) until {@code condition} has held for 1.2 s without a break. A translator that has
+     * just started may withdraw for a moment when its first health check runs before the kernel lists its new
+     * device; the steps start once the fabric is steady, and step 1 then checks it.
+     */
+    static void awaitSteady(java.util.function.BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        long heldSince = 0;
+        while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+            if (!condition.getAsBoolean()) {
+                heldSince = 0;
+            } else if (heldSince == 0) {
+                heldSince = System.nanoTime();
+            } else if (System.nanoTime() - heldSince >= 1_200_000_000L) {
+                return;
+            }
+            Shell.pause(50);
+        }
+    }
+
     /** Creates the namespaces, links, devices, files and processes. */
     abstract void build();
 

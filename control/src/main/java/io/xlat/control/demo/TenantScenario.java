@@ -82,6 +82,8 @@ final class TenantScenario extends Scenario {
         lab.serve("red2", "10.0.0.129", "www-red2");
         lab.serve("svc", SERVICE, "www-svc");
         startHosts(xlat);
+        awaitSteady(() -> HOSTS.stream().allMatch(lab::established)
+            && lab.torRoutes("master6").equals(AGGREGATES));
     }
 
     /** Host {@code n}'s xlat configuration: both tenants, its half of their 10.0.0.0/24, the BGP session. */
