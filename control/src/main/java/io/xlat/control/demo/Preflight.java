@@ -36,7 +36,7 @@ final class Preflight {
         List<String> takenNamespaces) {
         final List<String> out = new ArrayList<>();
         if (!root) {
-            out.add("it needs root (network namespaces, TUN devices): run it as root, e.g. sudo xlat demo");
+            out.add("it needs root (network namespaces, TUN devices): run it as root");
         }
         if (!ipNetns) {
             out.add("'ip netns' does not work here: install iproute2 (scripts/install-deps does)");
