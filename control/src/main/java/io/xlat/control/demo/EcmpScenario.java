@@ -69,9 +69,10 @@ final class EcmpScenario extends Scenario {
     }
 
     String hostConfig(int n) {
-        return String.join("\n",
+        final List<String> lines = new ArrayList<>(List.of(
             "# xlat on host" + n + " of 'xlat demo --ecmp': a DC-SIIT front end (RFC 7755); host"
-                + (3 - n) + " runs the same",
+                + (3 - n) + " runs the",
+            "# same translator: only the AS, router id and counters file differ",
             "translator:",
             "  pool6: " + POOL6 + "             # IPv4 clients appear on the fabric as 2001:db8:64::IPv4",
             "  eamt:                               # the IPv6-only service, as IPv4 clients see it",
@@ -81,8 +82,9 @@ final class EcmpScenario extends Scenario {
             "  siit-tun: xlat0                     # one device, both families",
             "  workers: 1",
             "  manage-routes: true                 # pool6 and " + SERVICE_V4 + " into xlat0",
-            "  counters-file: " + lab.file("host" + n + ".counters"),
-            bgpSection(n));
+            "  counters-file: " + lab.file("host" + n + ".counters")));
+        lines.addAll(bgpSection(n));
+        return yaml(lines);
     }
 
     @Override

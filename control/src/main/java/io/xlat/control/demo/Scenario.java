@@ -175,15 +175,30 @@ abstract class Scenario {
         lab.startBird(peers);
     }
 
+    /** YAML lines joined, their trailing comments aligned in one column so that the file reads as a table. */
+    static String yaml(List<String> lines) {
+        final StringBuilder out = new StringBuilder();
+        for (final String line : lines) {
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\s*[^#\\s].*?)\\s+(# .*)$")
+                .matcher(line);
+            if (m.matches()) {
+                out.append(m.group(1)).append(" ".repeat(Math.max(1, 38 - m.group(1).length()))).append(m.group(2));
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
     /** The {@code bgp:} section of host {@code n}'s configuration. */
-    static String bgpSection(int n) {
-        return String.join("\n",
+    static List<String> bgpSection(int n) {
+        return List.of(
             "bgp:                             # announce what 'xlat routes' prints to the ToR",
             "  asn: " + asn(n) + "                 # this host's own private AS (AS per server)",
             "  router-id: 192.0.2." + n,
             "  peers:",
-            "    - {address: \"" + torAddress(n) + "\", asn: " + Lab.TOR_ASN + "}   # the ToR (BIRD)",
-            "");
+            "    - {address: \"" + torAddress(n) + "\", asn: " + Lab.TOR_ASN + "}   # the ToR (BIRD)");
     }
 
     /** Waits for every host's session (20 s at most); true when all are Established. */

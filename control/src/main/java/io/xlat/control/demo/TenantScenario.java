@@ -90,8 +90,9 @@ final class TenantScenario extends Scenario {
     String hostConfig(int n) {
         final String range = n == 1 ? "10.0.0.0/25" : "10.0.0.128/25";
         final String other = n == 1 ? "10.0.0.128/25 is host2's" : "10.0.0.0/25 is host1's";
-        return String.join("\n",
-            "# xlat on host" + n + " of 'xlat demo': tenants blue and red, " + range + " of each (" + other + ")",
+        final List<String> lines = new ArrayList<>(List.of(
+            "# xlat on host" + n + " of 'xlat demo': tenants blue and red, " + range + " of each",
+            "# (" + other + "); an ordinary 'xlat run --config' file",
             "translator:",
             "  ipv4-address: 192.0.2." + n + "           # source of the ICMP errors tenants get from here",
             "  ipv6-address: \"" + hostAddress(n) + "\"",
@@ -112,8 +113,9 @@ final class TenantScenario extends Scenario {
             "  ipv6-tun: xlat6                    # every instance prefix, towards the fabric",
             "  workers: 1",
             "  manage-routes: true                # routes into xlat6 and the tenants' defaults",
-            "  counters-file: " + lab.file(host(n) + ".counters") + "   # read by xlat stats",
-            bgpSection(n));
+            "  counters-file: " + lab.file(host(n) + ".counters")));
+        lines.addAll(bgpSection(n));
+        return yaml(lines);
     }
 
     private static String host(int n) {
