@@ -4,6 +4,9 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.metrics.MetricsServer;
+import io.xlat.control.metrics.ReloadStatus;
+import io.xlat.control.metrics.RunMetrics;
 import io.xlat.control.routes.HostRoutes;
 import io.xlat.control.run.BgpControl;
 import io.xlat.control.run.HealthMonitor;
@@ -148,6 +151,9 @@ final class RunCommand implements Callable<Integer> {
     /** The file {@link #settings} read (or the one the flags describe), for the bgp section. */
     XlatConfig loadedConfig;
 
+    /** The configuration generation and the last reload's outcome, for the metrics endpoint. */
+    final ReloadStatus reloads = new ReloadStatus(System.currentTimeMillis());
+
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
@@ -197,6 +203,8 @@ final class RunCommand implements Callable<Integer> {
         if (!started) {
             return ExitCodes.FAILURE;
         }
+        final MetricsServer metrics = RunMetrics.start(loadedConfig.metrics(), RunMetrics.siit(running.dataplane.get(),
+            settings.offload(), loadedConfig.bgp().enabled(), reloads), Main.Version.version(), log);
         // the JVM's default for SIGHUP is to exit: without a file to re-read, say so and keep running
         if (config != null) {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.dataplane.get(), settings,
@@ -207,6 +215,9 @@ final class RunCommand implements Callable<Integer> {
                 + "--config, there is no file to re-read"));
         }
         running.await();
+        if (metrics != null) {
+            metrics.close();
+        }
         return ExitCodes.OK;
     }
 
@@ -259,10 +270,15 @@ final class RunCommand implements Callable<Integer> {
         if (!started) {
             return ExitCodes.FAILURE;
         }
+        final MetricsServer metrics = RunMetrics.start(loaded.metrics(), RunMetrics.multiDevice(running.dataplane.get(),
+            loaded.bgp().enabled(), reloads), Main.Version.version(), log);
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.dataplane.get(), idleMode, log,
             settings.manageRoutes() ? running.routes : null, running.bgp.get()));
         log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);
         running.await();
+        if (metrics != null) {
+            metrics.close();
+        }
         return ExitCodes.OK;
     }
 
@@ -426,9 +442,12 @@ final class RunCommand implements Callable<Integer> {
                 bgp.reload(loaded.bgp().enabled() ? loaded.bgp() : bgp.config(),
                     HostRoutes.of(loaded.translator(), List.of()));
             }
+            reloads.applied(System.currentTimeMillis());
         } catch (ConfigException e) {
+            reloads.rejected(System.currentTimeMillis());
             log.info("reload rejected, the running configuration stays" + reasons(e));
         } catch (RuntimeException e) {
+            reloads.failed(System.currentTimeMillis());
             log.info("reload failed, the running configuration stays: " + Main.describe(e));
         }
     }
@@ -489,9 +508,12 @@ final class RunCommand implements Callable<Integer> {
                     log.info("reload: routes not brought in step with the new configuration: " + Main.describe(e));
                 }
             }
+            reloads.applied(System.currentTimeMillis());
         } catch (ConfigException e) {
+            reloads.rejected(System.currentTimeMillis());
             log.info("reload rejected, the running configuration stays" + reasons(e));
         } catch (IOException | RuntimeException e) {
+            reloads.failed(System.currentTimeMillis());
             log.info("reload failed, the running configuration stays: " + Main.describe(e));
         }
     }

@@ -499,6 +499,11 @@ public final class MultiDeviceDataplane implements AutoCloseable {
         return agents.get(w).heartbeat();
     }
 
+    /** The counters file in use (a per-process name when the default was taken by another xlat). */
+    public Path countersFile() {
+        return counters.path();
+    }
+
     /** The number of workers running. */
     public int workers() {
         return agents.size();
