@@ -4,6 +4,8 @@ import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.log.LogFormat;
+import io.xlat.control.log.XlatLogging;
 import io.xlat.control.metrics.MetricsServer;
 import io.xlat.control.metrics.ReloadStatus;
 import io.xlat.control.metrics.RunMetrics;
@@ -139,6 +141,11 @@ final class RunCommand implements Callable<Integer> {
             + "worker reads many queues in turn, so poll waits as backoff does.")
     String idle;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text (default: one timestamped line per event on stderr) or json (one JSON object per line: "
+            + "time, level, logger, message, exception; for log collectors).")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
@@ -157,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
+        configureLogging();
         if (config != null && tun == null) {
             final XlatConfig loaded;
             try {
@@ -219,6 +227,19 @@ final class RunCommand implements Callable<Integer> {
             metrics.close();
         }
         return ExitCodes.OK;
+    }
+
+    /** Every System.Logger of the process (RunLog, the BGP sessions, Netty through java.util.logging) as asked. */
+    private void configureLogging() {
+        final LogFormat format;
+        try {
+            format = LogFormat.valueOf(logFormat.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat
+                + "'");
+        }
+        XlatLogging.configure(format, main != null && main.verbose());
+        XlatLogging.routeJavaUtilLogging();
     }
 
     /**
