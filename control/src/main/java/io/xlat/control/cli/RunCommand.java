@@ -211,8 +211,10 @@ final class RunCommand implements Callable<Integer> {
         if (!started) {
             return ExitCodes.FAILURE;
         }
-        final MetricsServer metrics = RunMetrics.start(loadedConfig.metrics(), RunMetrics.siit(running.dataplane.get(),
-            settings.offload(), loadedConfig.bgp().enabled(), reloads), Main.Version.version(), log);
+        final SiitDataplane plain = running.dataplane.get();
+        final MetricsServer metrics = RunMetrics.start(loadedConfig.metrics(), RunMetrics.of(plain.countersFile(),
+            plain::workers, plain::heartbeat, List::of, settings::offload, loadedConfig.bgp().enabled(), reloads,
+            "siit"), Main.Version.version(), log);
         // the JVM's default for SIGHUP is to exit: without a file to re-read, say so and keep running
         if (config != null) {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloadSiit(running.dataplane.get(), settings,
@@ -291,8 +293,11 @@ final class RunCommand implements Callable<Integer> {
         if (!started) {
             return ExitCodes.FAILURE;
         }
-        final MetricsServer metrics = RunMetrics.start(loaded.metrics(), RunMetrics.multiDevice(running.dataplane.get(),
-            loaded.bgp().enabled(), reloads), Main.Version.version(), log);
+        final MultiDeviceDataplane several = running.dataplane.get();
+        final MetricsServer metrics = RunMetrics.start(loaded.metrics(), RunMetrics.of(several.countersFile(),
+            several::workers, several::heartbeat, () -> several.settings().tenants(),
+            () -> several.settings().offload(), loaded.bgp().enabled(), reloads, "multi-device"),
+            Main.Version.version(), log);
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(running.dataplane.get(), idleMode, log,
             settings.manageRoutes() ? running.routes : null, running.bgp.get()));
         log.info("SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") reloads " + config);

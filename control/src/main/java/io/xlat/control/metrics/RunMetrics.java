@@ -1,15 +1,17 @@
 package io.xlat.control.metrics;
 
 import io.xlat.control.config.MetricsConfig;
-import io.xlat.control.run.MultiDeviceDataplane;
 import io.xlat.control.run.RunLog;
-import io.xlat.control.run.SiitDataplane;
 import io.xlat.core.tenant.TenantConfig;
 import io.xlat.tunio.counters.CountersFile;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -22,24 +24,27 @@ public final class RunMetrics {
     private RunMetrics() {
     }
 
-    /** Plain SIIT on one device. */
-    public static MetricsSources siit(SiitDataplane dataplane, boolean offload, boolean bgp, ReloadStatus reloads) {
-        return new MetricsSources(countersOf(dataplane.countersFile()), device -> "", dataplane::workers,
-            dataplane::heartbeat, bgp ? bgpStatusFile(dataplane.countersFile()) : null, reloads,
-            () -> ioPath(offload), "siit");
-    }
-
-    /** Several devices: a tenant device's series carry its tenant, as the tenants are now (after reloads). */
-    public static MetricsSources multiDevice(MultiDeviceDataplane dataplane, boolean bgp, ReloadStatus reloads) {
-        return new MetricsSources(countersOf(dataplane.countersFile()), device -> {
-            for (final TenantConfig t : dataplane.settings().tenants()) {
+    /**
+     * The sources of a running data plane, whichever class runs it: only what it already exposes for the health
+     * monitor and {@code xlat stats}.
+     *
+     * @param countersFile the counters file in use (the per-process name when the default was taken)
+     * @param tenants      the tenants running now (after reloads); empty for plain SIIT alone
+     * @param offload      whether the devices run with TUN offloads
+     * @param bgp          whether the run has a BGP speaker writing {@code <counters-file>.bgp}
+     * @param mode         {@code siit} or {@code multi-device}
+     */
+    public static MetricsSources of(Path countersFile, IntSupplier workers, IntToLongFunction heartbeat,
+        Supplier<List<TenantConfig>> tenants, BooleanSupplier offload, boolean bgp, ReloadStatus reloads, String mode) {
+        return new MetricsSources(countersOf(countersFile), device -> {
+            for (final TenantConfig t : tenants.get()) {
                 if (device.equals(t.tun())) {
                     return t.name();
                 }
             }
             return "";
-        }, dataplane::workers, dataplane::heartbeat, bgp ? bgpStatusFile(dataplane.countersFile()) : null, reloads,
-            () -> ioPath(dataplane.settings().offload()), "multi-device");
+        }, workers, heartbeat, bgp ? bgpStatusFile(countersFile) : null, reloads,
+            () -> ioPath(offload.getAsBoolean()), mode);
     }
 
     /**
