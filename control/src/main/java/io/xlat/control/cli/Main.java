@@ -1,5 +1,6 @@
 package io.xlat.control.cli;
 
+import io.xlat.control.metrics.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -9,10 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.Properties;
 
 /** The {@code xlat} command: subcommands, help, version, and how errors become one line and an exit code. */
 @Command(
@@ -99,7 +97,7 @@ public final class Main implements Runnable {
         return verbose;
     }
 
-    /** The version from the jar manifest or Maven's pom.properties; "development build" when run from classes. */
+    /** The version and the Java runtime, for --version. */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -108,20 +106,7 @@ public final class Main implements Runnable {
         }
 
         static String version() {
-            final String fromManifest = Main.class.getPackage().getImplementationVersion();
-            if (fromManifest != null) {
-                return fromManifest;
-            }
-            try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/io.xlat/control/pom.properties")) {
-                if (in != null) {
-                    final Properties properties = new Properties();
-                    properties.load(in);
-                    return properties.getProperty("version", "unknown");
-                }
-            } catch (IOException e) {
-                return "unknown";
-            }
-            return "development build";
+            return BuildInfo.version();
         }
     }
 }

@@ -5,6 +5,8 @@ import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.DataplaneConfig;
 import io.xlat.control.config.XlatConfig;
 import io.xlat.control.run.Daemon;
+import io.xlat.control.log.LogFormat;
+import io.xlat.control.log.XlatLogging;
 import io.xlat.control.run.RunLog;
 import io.xlat.control.run.RunOptions;
 import io.xlat.tunio.dataplane.Dataplane;
@@ -126,6 +128,11 @@ final class RunCommand implements Callable<Integer> {
             + "waits on all of a worker's queues at once.")
     String idle;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text (default: one timestamped line per event on stderr) or json (one JSON object per line: "
+            + "time, level, logger, message, exception; for log collectors).")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
@@ -141,6 +148,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
+        configureLogging();
         final int cores = Runtime.getRuntime().availableProcessors();
         final DataplaneSettings settings;
         try {
@@ -169,6 +177,19 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
+    }
+
+    /** Every System.Logger of the process (RunLog, the BGP sessions, Netty through java.util.logging) as asked. */
+    private void configureLogging() {
+        final LogFormat format;
+        try {
+            format = LogFormat.valueOf(logFormat.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '" + logFormat
+                + "'");
+        }
+        XlatLogging.configure(format, main != null && main.verbose());
+        XlatLogging.routeJavaUtilLogging();
     }
 
     /** The command line's part of the settings: what overrides the file, and how idle workers wait. */

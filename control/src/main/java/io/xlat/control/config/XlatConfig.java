@@ -54,6 +54,11 @@ public final class XlatConfig {
         return section(BgpSection.INSTANCE);
     }
 
+    /** The Prometheus endpoint of {@code xlat run}; {@link MetricsConfig#DISABLED} without a {@code metrics:} section. */
+    public MetricsConfig metrics() {
+        return section(MetricsSection.INSTANCE);
+    }
+
     /**
      * The effective configuration as YAML: every section and key, defaults filled in; {@link ConfigLoader} reads
      * it back. Passwords are left out (a comment marks where), so that the output can be shown and shared.

@@ -179,6 +179,10 @@ public final class BgpControl implements AutoCloseable {
             while (statusFile != null) {
                 try {
                     final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                    Files.deleteIfExists(tmp);
+                    // readable by xlat stats as any user, whatever the umask; written by the daemon alone
+                    Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
                     Files.writeString(tmp, status(speaker.status(), announced(), System.currentTimeMillis()));
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     Thread.sleep(periodMillis);

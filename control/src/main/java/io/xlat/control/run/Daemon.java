@@ -3,6 +3,10 @@ package io.xlat.control.run;
 import io.xlat.control.config.ConfigError;
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.metrics.BuildInfo;
+import io.xlat.control.metrics.MetricsServer;
+import io.xlat.control.metrics.ReloadStatus;
+import io.xlat.control.metrics.RunMetrics;
 import io.xlat.tunio.dataplane.Dataplane;
 import io.xlat.tunio.dataplane.DataplaneLog;
 import io.xlat.tunio.dataplane.DataplaneSettings;
@@ -79,6 +83,8 @@ public final class Daemon {
     private final RunLog log;
     private final List<Component> started = new ArrayList<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** The configuration generation and the last reload's outcome, for the metrics endpoint. */
+    private final ReloadStatus reloadStatus = new ReloadStatus(System.currentTimeMillis());
     private boolean stopped;
 
     /**
@@ -87,7 +93,7 @@ public final class Daemon {
      * @param config     the file, for messages (null with {@code reloads})
      */
     public Daemon(List<Component> components, Reloads reloads, Path config, RunLog log) {
-        this.components = List.copyOf(components);
+        this.components = new ArrayList<>(components);
         this.reloads = reloads;
         this.config = config;
         this.log = log;
@@ -112,12 +118,22 @@ public final class Daemon {
             components.add(bgp);
             components.add(new HealthPart(dataplane, bgp, log));
         }
-        return new Daemon(components, reloads, config, log);
+        final Daemon daemon = new Daemon(components, reloads, config, log);
+        if (first.config().metrics().enabled()) {
+            // last up, first down: the series read what every other part has started
+            daemon.components.add(new MetricsPart(first.config(), dataplane, daemon.reloadStatus, log));
+        }
+        return daemon;
     }
 
     /** The parts, in start order. */
     public List<Component> components() {
-        return components;
+        return List.copyOf(components);
+    }
+
+    /** The configuration generation and the outcome of the last reload. */
+    public ReloadStatus reloadStatus() {
+        return reloadStatus;
     }
 
     /** Starts every part in order; when one fails, stops what went up (in reverse) and throws. */
@@ -151,13 +167,16 @@ public final class Daemon {
             for (final Component component : started) {
                 next = component.reload(next);
             }
+            reloadStatus.applied(System.currentTimeMillis());
         } catch (ConfigException e) {
+            reloadStatus.rejected(System.currentTimeMillis());
             final StringBuilder reasons = new StringBuilder();
             for (final ConfigError error : e.errors()) {
                 reasons.append("; ").append(error);
             }
             log.info("reload rejected, the running configuration stays" + reasons);
         } catch (IOException | RuntimeException e) {
+            reloadStatus.failed(System.currentTimeMillis());
             log.info("reload failed, the running configuration stays: " + describe(e));
         }
     }
@@ -432,6 +451,44 @@ public final class Daemon {
         public void stop() {
             if (monitor != null) {
                 monitor.close();
+            }
+        }
+    }
+
+    /** The Prometheus endpoint ({@code metrics:}): reads the counters file and the parts' state, never the workers. */
+    static final class MetricsPart implements Component {
+        private final XlatConfig config;
+        private final DataplanePart dataplane;
+        private final ReloadStatus reloads;
+        private final RunLog log;
+        private MetricsServer server;
+
+        MetricsPart(XlatConfig config, DataplanePart dataplane, ReloadStatus reloads, RunLog log) {
+            this.config = config;
+            this.dataplane = dataplane;
+            this.reloads = reloads;
+            this.log = log;
+        }
+
+        @Override
+        public String name() {
+            return "metrics";
+        }
+
+        @Override
+        public void start() {
+            final RunningDataplane running = dataplane.running();
+            final DataplaneSettings s = dataplane.settings;
+            server = RunMetrics.start(config.metrics(), RunMetrics.of(running.countersFile(),
+                () -> running.health().workers(), w -> running.health().heartbeat(w), () -> running.settings().tenants(),
+                () -> running.settings().offload(), config.bgp().enabled(), reloads,
+                s.siitOnly() ? "siit" : "multi-device"), BuildInfo.version(), log);
+        }
+
+        @Override
+        public void stop() {
+            if (server != null) {
+                server.close();
             }
         }
     }

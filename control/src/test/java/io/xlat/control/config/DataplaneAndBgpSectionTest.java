@@ -42,7 +42,7 @@ class DataplaneAndBgpSectionTest {
           large-communities: ["4200000001:1:1"]
         """;
 
-    private static XlatConfig parse(String yaml) {
+    static XlatConfig parse(String yaml) {
         try {
             return ConfigLoader.parse(yaml, "t.yaml");
         } catch (ConfigException e) {
@@ -50,7 +50,7 @@ class DataplaneAndBgpSectionTest {
         }
     }
 
-    private static List<String> errors(String yaml) {
+    static List<String> errors(String yaml) {
         final ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
         final List<String> lines = new ArrayList<>();
         for (final ConfigError error : e.errors()) {

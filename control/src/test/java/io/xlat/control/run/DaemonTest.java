@@ -243,6 +243,11 @@ class DaemonTest {
         }
 
         @Override
+        public java.nio.file.Path countersFile() {
+            return settings.countersFile();
+        }
+
+        @Override
         public void close() {
             closed++;
         }

@@ -54,6 +54,22 @@ public class NamespaceLab implements AutoCloseable {
         require(false, commands);
     }
 
+    /**
+     * Skips the calling test unless the given commands are installed (no root needed: promtool, systemd-analyze);
+     * with XLAT_REQUIRE_ROOT_TESTS=1 (CI) a missing one fails instead.
+     */
+    public static void requireTool(String... commands) {
+        for (final String command : commands) {
+            if (!onPath(command)) {
+                final String missing = command + " is not installed (scripts/install-deps installs it)";
+                if ("1".equals(System.getenv("XLAT_REQUIRE_ROOT_TESTS"))) {
+                    fail("XLAT_REQUIRE_ROOT_TESTS=1 but " + missing);
+                }
+                Assumptions.abort("skipped: " + missing + " (set XLAT_REQUIRE_ROOT_TESTS=1 to make this a failure)");
+            }
+        }
+    }
+
     private static void require(boolean tun, String... commands) {
         String missing = null;
         if (!"root".equals(System.getProperty("user.name"))) {

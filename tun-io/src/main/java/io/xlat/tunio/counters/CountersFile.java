@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
@@ -47,6 +50,10 @@ public final class CountersFile implements AutoCloseable {
     static final int STATE_OFFSET = 32;
     static final int HEADER_LENGTH = 128;
 
+    /** rw-r--r--: readable by {@code xlat stats} as any user, written by the daemon alone. */
+    static final Set<PosixFilePermission> READABLE_FILE = PosixFilePermissions.fromString("rw-r--r--");
+    static final Set<PosixFilePermission> READABLE_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
+
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
@@ -72,14 +79,15 @@ public final class CountersFile implements AutoCloseable {
      */
     public static CountersFile create(Path path, int capacity, long pid, long startTimeMillis) throws IOException {
         final Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        if (parent != null && !Files.isDirectory(parent)) {
+            // whatever the umask: other users read the counters (xlat stats), nobody else writes them
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(READABLE_DIRECTORY));
         }
         final int valuesLength = capacity * CountersReader.COUNTER_LENGTH;
         final int metadataLength = capacity * CountersReader.METADATA_LENGTH;
         final long fileLength = (long) HEADER_LENGTH + metadataLength + valuesLength;
-        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        final FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(READABLE_FILE));
         try {
             final FileLock lock;
             try {
@@ -89,6 +97,12 @@ public final class CountersFile implements AutoCloseable {
             }
             if (lock == null) {
                 throw new InUseException(path, ownerPid(channel));
+            }
+            // a file left by an older run may have other modes: the one this run writes is never world-writable
+            try {
+                Files.setPosixFilePermissions(path, READABLE_FILE);
+            } catch (IOException notOwner) {
+                // another user's file that we may write: its owner chose its mode
             }
             if (channel.size() > fileLength) {
                 channel.truncate(fileLength);

@@ -583,6 +583,11 @@ public final class Dataplane implements RunningDataplane {
      * heartbeat. Tenants without a device here are not listed: there is nothing to watch for them.
      */
     @Override
+    public Path countersFile() {
+        return counters.path();
+    }
+
+    @Override
     public DataplaneHealth health() {
         final long[] beats = new long[agents.size()];
         for (int w = 0; w < beats.length; w++) {

@@ -1,5 +1,7 @@
 package io.xlat.tunio.dataplane;
 
+import java.nio.file.Path;
+
 import java.io.IOException;
 
 /**
@@ -16,6 +18,9 @@ public interface RunningDataplane extends AutoCloseable {
 
     /** The health of what runs now, as data. */
     DataplaneHealth health();
+
+    /** The counters file this data plane writes (the per-process fallback name when the configured one was taken). */
+    Path countersFile();
 
     /** Stops the workers and closes the devices and the counters file. Idempotent. */
     @Override
