@@ -3,6 +3,7 @@ package io.xlat.control.cli;
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.replay.PcapReplay;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.Tenant;
@@ -17,10 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,24 +167,9 @@ final class ReplayCommand implements Callable<Integer> {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
-    /** I/O exceptions as "path: what went wrong" (the JDK's messages are often just the path). */
+    /** I/O exceptions as "path: what went wrong"; see {@link IoErrors#describe}. */
     static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return ((NoSuchFileException) e).getFile() + ": no such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return ((AccessDeniedException) e).getFile() + ": permission denied";
-        }
-        if (e instanceof FileSystemException) {
-            final FileSystemException f = (FileSystemException) e;
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
-        }
-        if (e.getCause() instanceof IOException && !(e instanceof PcapReplay.ReplayException)) {
-            final String outer = e.getMessage();
-            final String inner = describe((IOException) e.getCause());
-            return outer != null && outer.contains(inner) ? outer : inner;
-        }
-        return Main.describe(e);
+        return IoErrors.describe(e);
     }
 
     static void print(PcapReplay.Summary s, Translator translator, PrintWriter out) {

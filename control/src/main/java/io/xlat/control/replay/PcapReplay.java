@@ -1,4 +1,4 @@
-package io.xlat.control.cli;
+package io.xlat.control.replay;
 
 import io.xlat.core.translate.PacketSink;
 import io.xlat.core.translate.Translator;
@@ -22,39 +22,39 @@ import java.nio.file.Path;
  * translated packets and the ICMP errors it originates, interleaved as emitted) to a raw-IP pcap file with the
  * timestamp of the input packet. The loop allocates nothing per packet.
  */
-final class PcapReplay {
+public final class PcapReplay {
 
     /** The largest IP packet: the 16-bit IPv4 Total Length / IPv6 Payload Length. */
-    static final int MAX_IP_PACKET = 65535;
+    public static final int MAX_IP_PACKET = 65535;
 
     /** What translates one packet: the core {@link Translator} in production, a fake in tests. */
-    interface Step {
+    public interface Step {
         int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
             PacketSink back);
     }
 
     /** Counts of one replay. */
-    static final class Summary {
-        long packetsIn;
-        long translatedOut;
-        long icmpErrorsOut;
-        long skippedNotIp;
-        long skippedTruncatedLinkHeader;
-        long skippedTooLong;
-        long nanos;
+    public static final class Summary {
+        public long packetsIn;
+        public long translatedOut;
+        public long icmpErrorsOut;
+        public long skippedNotIp;
+        public long skippedTruncatedLinkHeader;
+        public long skippedTooLong;
+        public long nanos;
 
-        long packetsOut() {
+        public long packetsOut() {
             return translatedOut + icmpErrorsOut;
         }
 
-        long skipped() {
+        public long skipped() {
             return skippedNotIp + skippedTruncatedLinkHeader + skippedTooLong;
         }
     }
 
     /** A failure while replaying, with the input record it happened at. */
-    static final class ReplayException extends IOException {
-        ReplayException(String message, Throwable cause) {
+    public static final class ReplayException extends IOException {
+        public ReplayException(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -88,7 +88,7 @@ final class PcapReplay {
      * @throws ReplayException     when the translator fails on a packet (the message names the record)
      * @throws IOException         when a file cannot be read or written
      */
-    static Summary replay(Path input, Path output, Step step) throws IOException {
+    public static Summary replay(Path input, Path output, Step step) throws IOException {
         final Summary summary = new Summary();
         final long start = System.nanoTime();
         try (PcapReader reader = open(input)) {
@@ -99,7 +99,7 @@ final class PcapReplay {
                 writer.close();
                 complete = true;
             } catch (UncheckedIOException e) {
-                throw new IOException(output + ": " + Main.describe(e.getCause()), e.getCause());
+                throw new IOException(output + ": " + describe(e.getCause()), e.getCause());
             } finally {
                 if (!complete) {
                     // a half-written capture looks like a complete one to the next tool: remove it
@@ -113,7 +113,7 @@ final class PcapReplay {
     }
 
     /** Opens a capture and checks that its link type can be decoded, before anything is created or built. */
-    static PcapReader open(Path input) throws IOException {
+    public static PcapReader open(Path input) throws IOException {
         final PcapReader reader = PcapReader.open(input);
         if (!LinkType.isSupported(reader.linkType())) {
             reader.close();
@@ -121,6 +121,12 @@ final class PcapReplay {
                 + LinkType.supportedList() + ")");
         }
         return reader;
+    }
+
+    /** An exception as one line: its message, or its type when it has none. */
+    private static String describe(Throwable e) {
+        final String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     private static void closeQuietly(PcapWriter writer) {
@@ -174,7 +180,7 @@ final class PcapReplay {
     }
 
     /** The production step: one core translator. */
-    static Step translatorStep(Translator translator) {
+    public static Step translatorStep(Translator translator) {
         return translator::translate;
     }
 
@@ -182,7 +188,7 @@ final class PcapReplay {
      * IPv4 packets as if they had come in on tenant {@code tenantIndex}'s device; everything else (IPv6, which
      * the core demultiplexes by destination prefix, and garbage) through the global entry point.
      */
-    static Step tenantStep(Translator translator, int tenantIndex) {
+    public static Step tenantStep(Translator translator, int tenantIndex) {
         return new Step() {
             @Override
             public int translate(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
