@@ -81,10 +81,28 @@ public final class Main implements Runnable {
             failed.getErr().flush();
             return ExitCodes.FAILURE;
         });
+        final String unknown = unknownCommand(cli, args);
+        if (unknown != null) {
+            // picocli would let --help win and print the general help with exit 0, hiding the typo
+            err.println("xlat: unknown command '" + unknown + "' (commands: "
+                + String.join(", ", cli.getSubcommands().keySet()) + "; see 'xlat --help')");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         final int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The first word that is not an option, when it names no command; else null. */
+    private static String unknownCommand(CommandLine cli, String... args) {
+        for (final String arg : args) {
+            if (!arg.startsWith("-")) {
+                return cli.getSubcommands().containsKey(arg) ? null : arg;
+            }
+        }
+        return null;
     }
 
     /** An exception as one line: its message, or its type when it has none. */

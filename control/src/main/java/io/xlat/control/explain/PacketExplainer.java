@@ -107,7 +107,11 @@ public final class PacketExplainer {
     }
 
     private String describe4(DirectBuffer b, int o, int length) {
-        final String who = ipv4Tenant != null ? "tenant " + ipv4Tenant.name() : addresses.hasConfig() ? "global" : "-";
+        // IPv4 addresses are the same in every tenant: only the device a packet came in on tells them apart
+        final String who = ipv4Tenant != null ? "tenant " + ipv4Tenant.name()
+            : !addresses.hasConfig() ? "-"
+            : addresses.tenants().size() == 0 ? "global"
+            : "global or a tenant (IPv4 alone cannot tell: give --tenant NAME)";
         if (length < IPV4_HEADER) {
             return "IPv4  " + who + "  truncated (" + length + " bytes)";
         }

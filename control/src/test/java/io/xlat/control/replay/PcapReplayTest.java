@@ -111,7 +111,7 @@ class PcapReplayTest {
 
         assertEquals(4, s.packetsIn);
         assertEquals(2, s.translatedOut);
-        assertEquals(1, s.icmpErrorsOut);
+        assertEquals(1, s.backOut);
         assertEquals(3, s.packetsOut());
         assertEquals(1, s.skippedNotIp);
         assertEquals(1, s.skipped());
