@@ -222,9 +222,9 @@ public final class PcapngReader implements CaptureReader {
      */
     private int buffer(int p, int total, int type) throws IOException {
         final long at = window.fileOffset(p);
-        if (total > window.capacity()) {
+        if (total < 0 || total > READ_BUFFER_LENGTH) {
             throw new PcapFormatException(path + ": block at byte " + at + " (type 0x" + Integer.toHexString(type)
-                + ") claims " + (total & 0xFFFF_FFFFL) + " bytes, more than " + window.capacity()
+                + ") claims " + (total & 0xFFFF_FFFFL) + " bytes, more than " + READ_BUFFER_LENGTH
                 + ": the file is corrupt");
         }
         if (!window.ensure(total)) {

@@ -23,14 +23,14 @@ final class ReadWindow {
     private boolean endOfFile;
     private long fileOffsetOfBuffer;
 
-    ReadWindow(FileChannel channel, int capacity) {
+    /**
+     * @param capacity the most a reader needs buffered at once; a smaller file gets a buffer of its own size, so
+     *                 that a thousand small captures in one process (xlat test) do not each take a megabyte
+     */
+    ReadWindow(FileChannel channel, int capacity) throws IOException {
         this.channel = channel;
-        this.byteBuffer = ByteBuffer.allocateDirect(capacity);
+        this.byteBuffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(capacity, channel.size())));
         this.buffer = new UnsafeBuffer(byteBuffer);
-    }
-
-    int capacity() {
-        return byteBuffer.capacity();
     }
 
     /** The file offset of buffer index {@code index}. */
@@ -48,7 +48,8 @@ final class ReadWindow {
         if (limit - position >= length) {
             return true;
         }
-        if (endOfFile) {
+        if (endOfFile || length > byteBuffer.capacity()) {
+            // the buffer holds the whole file when it is smaller than the capacity asked for: more is not there
             return false;
         }
         byteBuffer.limit(limit).position(position);
