@@ -25,13 +25,15 @@ import java.util.concurrent.Callable;
     header = "Replay a corpus of captures and compare each output with its expected capture.",
     description = {
         "%nEvery directory of CORPUS is a case (sorted by name, hidden ones skipped):",
-        "  CORPUS/config.yaml        optional: the configuration of every case without its own",
-        "  CORPUS/NAME/config.yaml   optional: this case's configuration (else the corpus's, else the defaults)",
-        "  CORPUS/NAME/in.pcap       or in.pcapng: the packets fed to the translator",
-        "  CORPUS/NAME/expected.pcap or expected.pcapng: what it must write",
-        "  CORPUS/NAME/case.yaml     optional: tenant: NAME (IPv4 input comes from this tenant's device),",
-        "                            ignore: [ipv4.id, \"bytes:4-5\", ...], allow-extra: true, description: TEXT",
-        "  CORPUS/NAME/args          optional, older form of case.yaml: --tenant NAME, --ignore FIELD, --allow-extra",
+        "  CORPUS/config.yaml         optional: for every case without its own",
+        "  CORPUS/NAME/config.yaml    optional: this case's configuration",
+        "  CORPUS/NAME/in.pcap        (or in.pcapng) the packets fed to xlat",
+        "  CORPUS/NAME/expected.pcap  (or expected.pcapng) what xlat must write",
+        "  CORPUS/NAME/case.yaml      optional: tenant: NAME (IPv4 from its device),",
+        "                             ignore: [ipv4.id, \"bytes:4-5\", ...],",
+        "                             allow-extra: true, description: TEXT",
+        "  CORPUS/NAME/args           optional, older form of case.yaml:",
+        "                             --tenant NAME, --ignore FIELD, --allow-extra",
         "%nAll cases run in this one process, each with a fresh translator (IPv4 Identification counter 0, full "
             + "ICMP rate-limit bucket), as 'xlat replay' would run it. Output packets are matched with expected ones "
             + "in order, each with the next expected packet of the same family, source and destination; missing and "
@@ -50,11 +52,12 @@ import java.util.concurrent.Callable;
     footer = {
         "  xlat test pcaps/cases",
         "  xlat test --junit target/xlat-test.xml --filter '9*' my-corpus",
-        "  xlat test --update my-corpus       # after a reviewed change: expected := output",
+        "  xlat test --update my-corpus   # after a reviewed change",
         "",
         "Making a first corpus from today's behaviour:",
-        "  mkdir -p corpus/dns && cp capture.pcapng corpus/dns/in.pcapng && cp xlat.yaml corpus/config.yaml",
-        "  xlat test --update corpus         # creates corpus/dns/expected.pcap from the current output"})
+        "  mkdir -p corpus/dns && cp capture.pcapng corpus/dns/in.pcapng",
+        "  cp xlat.yaml corpus/config.yaml",
+        "  xlat test --update corpus      # creates corpus/dns/expected.pcap"})
 final class TestCommand implements Callable<Integer> {
 
     /** Differences printed per failed case; the JUnit report has them all. */
