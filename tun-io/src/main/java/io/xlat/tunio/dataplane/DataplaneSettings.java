@@ -41,7 +41,10 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
 
     /** How an idle worker waits for packets. */
     public enum IdleMode {
-        /** Spin, yield, then sleep in poll(2) on all of its queues until a packet arrives (the default). */
+        /**
+         * Sleep in poll(2) on all of its queues until a packet arrives, after a spin that adapts to how closely
+         * packets follow each other (none for an idle queue; the default).
+         */
         POLL,
         /** Agrona's BackoffIdleStrategy: spin, yield, then park 1 us to 1 ms; never blocks in the kernel. */
         BACKOFF,
