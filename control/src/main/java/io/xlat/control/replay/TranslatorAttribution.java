@@ -7,7 +7,7 @@ import io.xlat.core.translate.Translator;
 
 /**
  * Says what a core {@link Translator} did with the packet it last translated, from its counters: the tenant it
- * found ({@link Translator#currentTenant}, or the tenant IPv4 packets are attributed to) and the drop reason whose
+ * found ({@link Translator#lastTenant}, or the tenant IPv4 packets are attributed to) and the drop reason whose
  * counter moved. Each counter set is compared with a copy taken after the previous packet, so only the sets the
  * packet can have touched are read (the global one and its tenant's), whatever the number of tenants.
  */
@@ -33,7 +33,7 @@ public final class TranslatorAttribution implements PcapReplay.Attribution {
     @Override
     public void observe() {
         reason = changed(translator.counters(), globalSeen);
-        final Tenant current = translator.currentTenant();
+        final Tenant current = translator.lastTenant();
         Tenant found = current;
         if (ipv4Tenant != null) {
             final DropReason r = changed(ipv4Tenant.counters(), seen(ipv4Tenant));

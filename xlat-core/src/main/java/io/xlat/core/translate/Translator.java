@@ -137,6 +137,15 @@ public final class Translator {
     }
 
     /**
+     * After {@link #translate} has returned: the tenant that packet was found to belong to, or null on the global
+     * path (or when it was dropped before a tenant was found). For tools that attribute what happened to each
+     * packet after the fact (replay, its annotations); the sinks get the tenant with the packet instead.
+     */
+    public Tenant lastTenant() {
+        return ctx.tenant;
+    }
+
+    /**
      * During {@link #translate} of a super-packet, for the sink that writes it: the TCP bytes per segment it is to
      * be cut into (header and payload), which can be fewer than announced by {@link #nextIsSuperPacket} when the
      * segments must fit lowest-ipv6-mtu; 0 for an ordinary packet.
