@@ -10,7 +10,8 @@ public final class ConfigSections {
         TranslatorSection.INSTANCE,
         TenantsSection.INSTANCE,
         DataplaneSection.INSTANCE,
-        BgpSection.INSTANCE);
+        BgpSection.INSTANCE,
+        AllowEmptySection.INSTANCE);
 
     private ConfigSections() {
     }
