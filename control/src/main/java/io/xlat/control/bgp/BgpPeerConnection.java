@@ -260,8 +260,17 @@ final class BgpPeerConnection implements BgpTransport {
             }
         }
 
+        /*
+         * Closes and errors are handed to the session on a later turn of the loop, never from inside a call into
+         * it: a write to a peer that has just closed fails inside session.send(), and the session must finish
+         * the step it is in (OPEN sent, state OpenSent) before it hears that the connection is gone.
+         */
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            loop.execute(this::onInactive);
+        }
+
+        private void onInactive() {
             if (owner == channel) {
                 channel = null;
                 session.onDisconnected("connection closed by peer");
@@ -271,6 +280,10 @@ final class BgpPeerConnection implements BgpTransport {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            loop.execute(() -> onException(cause));
+        }
+
+        private void onException(Throwable cause) {
             if (owner != channel) {
                 return;
             }

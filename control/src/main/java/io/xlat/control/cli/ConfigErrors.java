@@ -15,7 +15,10 @@ final class ConfigErrors {
         for (final ConfigError error : e.errors()) {
             err.println(error);
         }
-        final int n = e.errors().size();
+        if (e.omitted() > 0) {
+            err.println(ConfigException.omittedLine(e.omitted()));
+        }
+        final int n = e.total();
         err.println(command + ": configuration rejected (" + n + (n == 1 ? " error" : " errors")
             + "), nothing applied");
         err.flush();

@@ -175,7 +175,8 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         final String zone = percent < 0 ? null : text.substring(percent + 1);
         if (literal.indexOf(':') < 0) {
             if (zone != null) {
-                problems.error(node, path + ": '" + text + "': only IPv6 link-local addresses take an interface");
+                problems.error(node, path + ": '" + YamlValues.excerpt(text)
+                    + "': only IPv6 link-local addresses take an interface");
                 return null;
             }
             try {
@@ -194,12 +195,13 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         }
         final boolean linkLocal = (a[0] >>> 54) == (0xFE80L >>> 6);
         if (linkLocal && zone == null) {
-            problems.error(node, path + ": '" + text + "' is link-local: name the interface as in \""
+            problems.error(node, path + ": '" + YamlValues.excerpt(text) + "' is link-local: name the interface as in \""
                 + literal + "%eth0\"");
             return null;
         }
         if (!linkLocal && zone != null) {
-            problems.error(node, path + ": '" + text + "': only link-local addresses (fe80::/10) take an interface");
+            problems.error(node, path + ": '" + YamlValues.excerpt(text)
+                + "': only link-local addresses (fe80::/10) take an interface");
             return null;
         }
         if (zone != null) {

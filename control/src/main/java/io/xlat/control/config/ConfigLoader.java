@@ -1,14 +1,21 @@
 package io.xlat.control.config;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,12 +37,62 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads and validates {@code file}; errors are reported as {@code FILE:LINE:COL: message}. */
+    /**
+     * The largest configuration file read, in bytes (and characters): a million EAM entries take about 56 MB.
+     * Anything larger is refused before it is read, so that a wrong path ({@code /dev/zero}, a disk image) ends in
+     * a clear error, not an OutOfMemoryError.
+     */
+    public static final int MAX_FILE_BYTES = 128 * 1024 * 1024;
+
+    /** The top-level key that lets a file map nothing: see {@link AllowEmptySection}. */
+    public static final String ALLOW_EMPTY = AllowEmptySection.KEY;
+
+    /**
+     * Reads and validates {@code file}; errors are reported as {@code FILE:LINE:COL: message}. Unlike
+     * {@link #parse}, a file that maps nothing (no pool6, no EAM entry, no tenant: an empty or truncated file) is
+     * refused unless it says {@code allow-empty: true}: loaded by {@code xlat run} or its reload, it would take
+     * the translator out of service.
+     */
     public static XlatConfig load(Path file) throws ConfigException {
         final String source = file.toString();
-        final String text;
+        final XlatConfig config = parse(read(file, source), source);
+        if (config.mapsNothing() && !config.section(AllowEmptySection.INSTANCE)) {
+            throw single(source, "the file maps nothing (no translator.pool6, translator.eamt entry or tenant): an "
+                + "empty or truncated file would take the translator out of service; write '" + ALLOW_EMPTY
+                + ": true' to run without any mapping on purpose");
+        }
+        return config;
+    }
+
+    /**
+     * The file's text, refused without reading it all when larger than {@link #MAX_FILE_BYTES} or when it holds a
+     * character YAML does not allow (a binary file stops at its first NUL, not after 128 MB).
+     */
+    private static String read(Path file, String source) throws ConfigException {
         try {
-            text = Files.readString(file);
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw tooLarge(source, Files.size(file) + " bytes");
+            }
+            final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            try (Reader in = new InputStreamReader(Files.newInputStream(file), decoder)) {
+                final StringBuilder text = new StringBuilder();
+                final char[] chunk = new char[64 * 1024];
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    if (text.length() + n > MAX_FILE_BYTES) {
+                        throw tooLarge(source, "more than that");
+                    }
+                    text.append(chunk, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        final char c = chunk[i];
+                        if (!Character.isSurrogate(c) && !StreamReader.isPrintable(c)) {
+                            return text.toString(); // parse reports the character at its place
+                        }
+                    }
+                }
+                return text.toString();
+            }
         } catch (NoSuchFileException e) {
             throw single(source, "no such file");
         } catch (AccessDeniedException e) {
@@ -45,22 +102,35 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw single(source, "cannot read: " + e.getMessage());
         }
-        return parse(text, source);
     }
 
-    /** Validates YAML text; {@code source} names it in messages. */
+    private static ConfigException tooLarge(String source, String size) {
+        return single(source, "too large (" + size + "); a configuration file is at most " + MAX_FILE_BYTES
+            + " bytes (" + (MAX_FILE_BYTES >> 20) + " MiB)");
+    }
+
+    /**
+     * Validates YAML text; {@code source} names it in messages. Every section is checked, but a text that maps
+     * nothing is accepted: {@link #load} is what refuses it for a file to run.
+     */
     public static XlatConfig parse(String text, String source) throws ConfigException {
         final ConfigProblems problems = new ConfigProblems(source);
+        if (text.length() > MAX_FILE_BYTES) {
+            throw tooLarge(source, text.length() + " characters");
+        }
         final Node root;
         try {
-            root = yaml().compose(new StringReader(text));
+            root = compose(text, source, problems);
         } catch (MarkedYAMLException e) {
             problems.error(e.getProblemMark(), "YAML syntax error: "
                 + (e.getContext() != null ? e.getContext() + ", " : "") + e.getProblem());
-            throw new ConfigException(problems.errors());
+            throw new ConfigException(problems.errors(), problems.size());
         } catch (YAMLException e) {
             problems.error((Node) null, "YAML error: " + e.getMessage());
-            throw new ConfigException(problems.errors());
+            throw new ConfigException(problems.errors(), problems.size());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.errors(), problems.size());
         }
         final List<String> keys = new ArrayList<>();
         for (final ConfigSection<?> section : ConfigSections.ALL) {
@@ -83,21 +153,51 @@ public final class ConfigLoader {
         }
         CrossSectionChecks.check(new XlatConfig(values), nodes, clean, problems);
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems.errors());
+            throw new ConfigException(problems.errors(), problems.size());
         }
         return new XlatConfig(values);
     }
 
-    private static Yaml yaml() {
+    /**
+     * The node tree of the single document in {@code text}, or null for an empty one; a character that YAML does
+     * not allow is reported at its place (escaped: it may be a terminal control sequence).
+     */
+    private static Node compose(String text, String source, ConfigProblems problems) {
+        final int bad = WholeTextReader.firstUnprintable(text);
+        if (bad >= 0) {
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            final int c = text.codePointAt(bad);
+            problems.error(new Mark(source, bad, line - 1, bad - lineStart, new int[0], 0),
+                "the character U+" + String.format("%04X", c) + " is not allowed in a YAML file (control "
+                    + "characters other than tab and line breaks are not)");
+            return null;
+        }
+        final LoaderOptions options = options();
+        return new CompactComposer(new ParserImpl(new WholeTextReader(source, text), options), new Resolver(),
+            options).getSingleNode();
+    }
+
+    private static LoaderOptions options() {
         final LoaderOptions options = new LoaderOptions();
-        // a configuration file has no use for alias bombs or megabytes of text
+        // A configuration file has no use for an alias to a list or mapping: a few nested ones expand a small
+        // file into billions of nodes (a "billion laughs" bomb). Scalar aliases cost nothing and stay allowed.
         options.setMaxAliasesForCollections(50);
-        options.setCodePointLimit(16 * 1024 * 1024);
+        options.setAllowRecursiveKeys(false);
+        options.setCodePointLimit(MAX_FILE_BYTES);
+        // the deepest real file nests five levels (tenants, a tenant, its services, an entry); 50 is generous and
+        // keeps a '[[[[[...' file from overflowing the composer's stack
         options.setNestingDepthLimit(50);
-        return new Yaml(options);
+        return options;
     }
 
     private static ConfigException single(String source, String message) {
-        return new ConfigException(List.of(new ConfigError(source, 0, 0, message)));
+        return new ConfigException(List.of(new ConfigError(source, 0, 0, message)), 1);
     }
 }

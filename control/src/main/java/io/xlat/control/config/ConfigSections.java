@@ -11,7 +11,8 @@ public final class ConfigSections {
         TenantsSection.INSTANCE,
         DataplaneSection.INSTANCE,
         BgpSection.INSTANCE,
-        MetricsSection.INSTANCE);
+        MetricsSection.INSTANCE,
+        AllowEmptySection.INSTANCE);
 
     private ConfigSections() {
     }

@@ -44,6 +44,14 @@ public final class XlatConfig {
         return section(TenantsSection.INSTANCE);
     }
 
+    /**
+     * True when nothing is mapped: no pool6, no EAM entry and no tenant, so that every packet would be dropped
+     * and nothing announced.
+     */
+    public boolean mapsNothing() {
+        return translator().pool6() == null && translator().eamt().isEmpty() && tenants().isEmpty();
+    }
+
     /** The data plane settings of {@code xlat run}. */
     public DataplaneConfig dataplane() {
         return section(DataplaneSection.INSTANCE);

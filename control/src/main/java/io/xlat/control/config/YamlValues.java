@@ -43,7 +43,17 @@ final class YamlValues {
             return "nothing (null)";
         }
         final ScalarNode scalar = (ScalarNode) node;
-        return scalar.isPlain() ? "'" + scalar.getValue() + "'" : "the quoted string \"" + scalar.getValue() + "\"";
+        final String value = excerpt(scalar.getValue());
+        return scalar.isPlain() ? "'" + value + "'" : "the quoted string \"" + value + "\"";
+    }
+
+    /** The longest value echoed in a message: enough to recognise it, short enough that the message stays readable. */
+    static final int MAX_ECHOED = 80;
+
+    /** A value from the file as a message echoes it: cut after {@link #MAX_ECHOED} characters. */
+    static String excerpt(String value) {
+        return value.length() <= MAX_ECHOED ? value
+            : value.substring(0, MAX_ECHOED) + "... (" + value.length() + " characters)";
     }
 
     /** A scalar's text (quoted or not); null after an error for lists, mappings and nulls. */
@@ -115,7 +125,7 @@ final class YamlValues {
         }
         final String problem = interfaceNameProblem(text);
         if (problem != null) {
-            problems.error(node, path + ": '" + text + "' " + problem);
+            problems.error(node, path + ": '" + excerpt(text) + "' " + problem);
             return null;
         }
         return text;
@@ -140,7 +150,7 @@ final class YamlValues {
         }
         if (text.isEmpty() || text.length() > 255 || ".".equals(text) || "..".equals(text)
             || !printableWithout(text, "/")) {
-            problems.error(node, path + ": '" + text + "' is not a valid network namespace name: 1 to 255 "
+            problems.error(node, path + ": '" + excerpt(text) + "' is not a valid network namespace name: 1 to 255 "
                 + "printable ASCII characters, no '/' or white space, not . or ..");
             return null;
         }
@@ -170,7 +180,8 @@ final class YamlValues {
         }
         final int index = names.indexOf(text);
         if (index < 0) {
-            problems.error(node, path + ": must be one of " + String.join(", ", names) + "; got '" + text + "'");
+            problems.error(node, path + ": must be one of " + String.join(", ", names) + "; got '" + excerpt(text)
+                + "'");
             return null;
         }
         return values[index];

@@ -33,6 +33,13 @@ final class FakePeer implements AutoCloseable {
         socket.setSoTimeout(10_000);
     }
 
+    /** Closes the accepted connection (the server socket stays open for the next one). */
+    void drop() throws IOException {
+        socket.close();
+        socket = null;
+        inbound.clear();
+    }
+
     void send(BgpMessage message) throws IOException {
         final ByteBuf buf = Unpooled.buffer();
         try {

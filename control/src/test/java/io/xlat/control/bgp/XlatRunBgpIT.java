@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * {@code xlat run} with a {@code bgp:} section, end to end: plain SIIT on a TUN device in one namespace, BIRD 2
  * in a peer namespace. The peer must learn exactly pool6 and the EAM prefix; a SIGHUP with a changed community
  * updates them on the running session; they leave within 2 s of the device going down or being deleted (health
- * coupling) and come back when it is up again; on SIGTERM BIRD sees the withdrawals before the Cease. Needs root
+ * coupling) and come back when it is up again; a reload to an empty file is refused and changes nothing; on
+ * SIGTERM BIRD sees the withdrawals before the Cease. Needs root
  * and BIRD; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
  */
 class XlatRunBgpIT {
@@ -82,6 +83,23 @@ class XlatRunBgpIT {
             InteropLab.holds("withdrawn while the device is gone", 1_000,
                 () -> !has(true, POOL6) && !has(false, EAM4));
             assertTrue(xlat.isAlive(), "xlat keeps running (and peering) without its device");
+        }
+    }
+
+    @Test
+    void shouldRejectAReloadToAnEmptyFileAndKeepAnnouncing() throws Exception {
+        InteropLab.requireRoot("bird", "birdc");
+        try (InteropLab l = new InteropLab("xempty")) {
+            final Process xlat = startXlatAndBird(l);
+            // a copy that failed half-way: the file is there but empty
+            java.nio.file.Files.writeString(l.dir().resolve("xlat.yaml"), "");
+            l.run("kill", "-HUP", Long.toString(xlat.pid()));
+            InteropLab.await("the reload refused\n" + l.read("xlat.log"), 5_000,
+                () -> l.read("xlat.log").contains("reload rejected, the running configuration stays"));
+            assertTrue(l.read("xlat.log").contains("the file maps nothing"), l.read("xlat.log"));
+            InteropLab.holds("still announced after the refused reload", 1_000,
+                () -> has(true, POOL6) && has(false, EAM4));
+            assertTrue(xlat.isAlive(), "xlat keeps running");
         }
     }
 

@@ -135,7 +135,7 @@ class ExplainCommandTest {
             "64:ff9b::808:808", "pool6, IPv4 8.8.8.8"),
             lines(CliRun.of("explain", "-c", wkp.toString(), "10.0.0.1", "64:ff9b::a00:1", "64:ff9b::8.8.8.8")));
         final Path empty = dir.resolve("empty.yaml");
-        Files.writeString(empty, "");
+        Files.writeString(empty, "allow-empty: true\n");
         assertEquals(table("10.0.0.1", "no mapping", "2001:db8::1", "no mapping"),
             lines(CliRun.of("explain", "-c", empty.toString(), "10.0.0.1", "2001:db8::1")));
     }

@@ -28,7 +28,7 @@ class ReloadCommandTest {
     void shouldSayWhenNoRunningXlatWritesTheCountersFile() throws IOException {
         final Path config = dir.resolve("xlat.yaml");
         final Path counters = dir.resolve("counters");
-        Files.writeString(config, "dataplane:\n  counters-file: " + counters + "\n");
+        Files.writeString(config, "allow-empty: true\ndataplane:\n  counters-file: " + counters + "\n");
         final CliRun run = CliRun.of("reload", "--config", config.toString());
         assertEquals(ExitCodes.FAILURE, run.exitCode());
         assertTrue(run.err().startsWith("xlat reload: error: "), run.err());

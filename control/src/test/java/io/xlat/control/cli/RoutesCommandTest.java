@@ -93,7 +93,7 @@ class RoutesCommandTest {
 
     @Test
     void shouldSayWhenThereIsNothingToAnnounce() throws IOException {
-        final String config = write("translator: {}\n");
+        final String config = write("translator: {}\nallow-empty: true\n");
         final CliRun text = CliRun.of("routes", "-c", config);
         assertEquals(ExitCodes.OK, text.exitCode());
         assertEquals("# nothing to announce: " + config + " has no tenants, pool6 or EAM entries\n", text.out());

@@ -79,6 +79,7 @@ class RunCommandTest {
     @Test
     void shouldSayWhatTheConfigurationAsksForThatIsNotRunYet() throws Exception {
         final Path config = Files.writeString(dir.resolve("x.yaml"), """
+            allow-empty: true
             dataplane:
               siit-tun: siit7
               ipv6-tun: xlat6
@@ -215,7 +216,7 @@ class RunCommandTest {
 
     @Test
     void shouldRefuseTranslatorFlagsWithAConfigFile() throws Exception {
-        final Path config = Files.writeString(dir.resolve("x.yaml"), "dataplane:\n  siit-tun: xlat0\n");
+        final Path config = Files.writeString(dir.resolve("x.yaml"), "allow-empty: true\ndataplane:\n  siit-tun: xlat0\n");
         final CliRun run = CliRun.of("run", "-c", config.toString(), "--prefix", "2001:db8:64::/96");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("put them in its translator section"), run.err());

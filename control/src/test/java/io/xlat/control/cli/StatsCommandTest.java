@@ -102,7 +102,7 @@ class StatsCommandTest {
     void shouldFindTheCountersFileFromTheConfiguration() throws IOException {
         final Path path = dir.resolve("counters");
         try (CountersFile file = running(path)) {
-            final Path config = Files.writeString(dir.resolve("x.yaml"), "dataplane:\n  counters-file: " + file.path()
+            final Path config = Files.writeString(dir.resolve("x.yaml"), "allow-empty: true\ndataplane:\n  counters-file: " + file.path()
                 + "\n");
             final CliRun run = CliRun.of("stats", "--config", config.toString());
             assertEquals(ExitCodes.OK, run.exitCode(), run.err());

@@ -154,9 +154,12 @@ public final class BgpSession {
         }
         localAddress = local;
         retryDeadline = NONE;
-        send(buildOpen());
-        holdDeadline = clock.nanoTime() + OPEN_HOLD_NANOS;
+        // RFC 4271 section 8.2.2, Connect, event 17: "sends an OPEN message to its peer, sets the HoldTimer to a
+        // large value, and changes its state to OpenSent". The state changes first: a peer that closes at once
+        // makes the OPEN's write fail, and that failure must find the session in OpenSent, not in Connect.
         state = SessionState.OPEN_SENT;
+        holdDeadline = clock.nanoTime() + OPEN_HOLD_NANOS;
+        send(buildOpen());
     }
 
     /** TcpConnectionFails (RFC 4271 event 18) while connecting: Connect to Active with a backoff. */
@@ -171,6 +174,12 @@ public final class BgpSession {
     /** TcpConnectionFails after the connection was up: the peer closed or reset it. */
     public void onDisconnected(String reason) {
         switch (state) {
+            case CONNECT:
+                // the connection was accepted and closed again before we saw it confirmed; without this the
+                // session would wait in Connect for the connect timeout
+                lastError = "connection lost before it was confirmed: " + reason;
+                toActive();
+                break;
             case OPEN_SENT:
                 // RFC 4271 section 8.2.2, OpenSent, event 18: "changes its state to Active"
                 lastError = "connection lost in OpenSent: " + reason;
@@ -464,9 +473,13 @@ public final class BgpSession {
         transport.connect();
     }
 
+    /** Waits for the next backoff delay, and says once why and for how long. */
     private void toActive() {
+        final long delay = backoff.nextDelayNanos();
+        LOG.log(Level.WARNING, "{0}: {1} -> Active: {2}; next attempt in {3} ms", config.name(), state, lastError,
+            TimeUnit.NANOSECONDS.toMillis(delay));
         state = SessionState.ACTIVE;
-        retryDeadline = clock.nanoTime() + backoff.nextDelayNanos();
+        retryDeadline = clock.nanoTime() + delay;
     }
 
     /** Sends a NOTIFICATION for an error of ours to report, closes, and goes Idle with automatic restart. */
@@ -486,13 +499,16 @@ public final class BgpSession {
         if (state == SessionState.ESTABLISHED && now - establishedAtNanos >= config.connectRetryMaxNanos()) {
             backoff.reset(); // it was stable: the next failure starts from the short delay again
         }
+        final long delay = restart && started ? backoff.nextDelayNanos() : NONE;
         if (state != SessionState.IDLE || restart) {
-            LOG.log(Level.INFO, "{0}: {1} -> Idle: {2}", config.name(), state, reason);
+            // an error (ours, the peer's NOTIFICATION or a lost connection) is a warning; a stop we asked for is not
+            LOG.log(restart ? Level.WARNING : Level.INFO, "{0}: {1} -> Idle: {2}{3}", config.name(), state, reason,
+                delay == NONE ? "" : "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
         }
         lastError = reason;
         resetSession();
         state = SessionState.IDLE;
-        retryDeadline = restart && started ? now + backoff.nextDelayNanos() : NONE;
+        retryDeadline = delay == NONE ? NONE : now + delay;
     }
 
     private void resetSession() {

@@ -359,6 +359,96 @@ class BgpSessionTest {
     }
 
     @Test
+    void shouldBeInOpenSentWhenTheOpenIsWrittenSoThatAFailedWriteIsNotLost() throws Exception {
+        // a peer that accepts and closes at once fails the OPEN's write: that failure must find OpenSent
+        final List<SessionState> whenSent = new ArrayList<>();
+        final BgpSession[] holder = new BgpSession[1];
+        final BgpSession s = new BgpSession(ebgp().build(), clock, new FakeTransport() {
+            @Override
+            public void send(BgpMessage message) {
+                whenSent.add(holder[0].state());
+                super.send(message);
+            }
+        }, new FixedRandom(0));
+        holder[0] = s;
+        s.start();
+        s.onConnected(InetAddress.getByName("2001:db8::2"));
+        assertEquals(List.of(SessionState.OPEN_SENT), whenSent);
+        s.onDisconnected("write failed: connection reset");
+        assertEquals(SessionState.ACTIVE, s.state(), "not left in OpenSent for the 4-minute hold timer");
+        assertTrue(s.nextDeadline() - clock.nanoTime() <= SECOND, "retried after the backoff, not after 240 s");
+    }
+
+    @Test
+    void shouldGoActiveWithBackoffWhenTheConnectionIsLostBeforeItIsConfirmed() throws Exception {
+        final BgpSession s = session(ebgp().connectRetry(1, 8, TimeUnit.SECONDS).build());
+        s.start();
+        s.onDisconnected("connection closed by peer");
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertTrue(s.lastError().contains("before it was confirmed"), s.lastError());
+        advance(SECOND);
+        s.onTimer();
+        assertEquals(SessionState.CONNECT, s.state());
+        assertEquals(2, transport.connects);
+    }
+
+    @Test
+    void shouldBackOffEachTimeAPeerAcceptsAndClosesAtOnce() throws Exception {
+        // the leaf restarting its daemon: accepted, closed, again and again; the delays double, never a tight loop
+        final BgpSession s = session(ebgp().connectRetry(1, 8, TimeUnit.SECONDS).build());
+        s.start();
+        final long[] expected = {1, 2, 4, 8, 8};
+        for (final long delay : expected) {
+            s.onConnected(InetAddress.getByName("2001:db8::2"));
+            s.onDisconnected("connection closed by peer");
+            assertEquals(SessionState.ACTIVE, s.state());
+            assertEquals(delay * SECOND, s.nextDeadline() - clock.nanoTime());
+            advance(delay * SECOND);
+            s.onTimer();
+            assertEquals(SessionState.CONNECT, s.state());
+        }
+        // and once the peer is back, the session comes up as usual
+        s.onConnected(InetAddress.getByName("2001:db8::2"));
+        s.onMessage(fullPeerOpen());
+        s.onMessage(KeepaliveMessage.INSTANCE);
+        assertEquals(SessionState.ESTABLISHED, s.state());
+    }
+
+    @Test
+    void shouldLogProtocolErrorsAsWarningsAndAStopAsInformation() throws Exception {
+        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BgpSession.class.getName());
+        final List<java.util.logging.LogRecord> records = new ArrayList<>();
+        final java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            final BgpSession s = establish(ebgp().build(), fullPeerOpen(), "2001:db8::2");
+            records.clear();
+            s.onProtocolError(new BgpProtocolException(new NotificationMessage(1, 1), "bad marker"));
+            assertEquals(1, records.size(), "one line per fault");
+            assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+            final BgpSession other = establish(ebgp().build(), fullPeerOpen(), "2001:db8::2");
+            records.clear();
+            other.stop("maintenance");
+            assertEquals(java.util.logging.Level.INFO, records.get(0).getLevel());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
     void shouldResetTheBackoffAfterASessionThatStayedUp() throws Exception {
         final BgpSession s = session(ebgp().connectRetry(1, 8, TimeUnit.SECONDS).build());
         s.start();

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records what the session asks of its connection; every sent message is also encoded to prove it fits. */
-final class FakeTransport implements BgpTransport {
+class FakeTransport implements BgpTransport {
 
     final List<BgpMessage> sent = new ArrayList<>();
     int connects;
