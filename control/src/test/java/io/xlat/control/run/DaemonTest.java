@@ -136,7 +136,7 @@ class DaemonTest {
     @Test
     void shouldKeepTheRunningConfigurationWhenTheFileIsRejected() throws Exception {
         final Daemon daemon = new Daemon(List.of(new Recording("dataplane")), () -> {
-            throw new ConfigException(List.of(new ConfigError("t.yaml", 3, 5, "translator.pool6: not a prefix")));
+            throw new ConfigException(List.of(new ConfigError("t.yaml", 3, 5, "translator.pool6: not a prefix")), 1);
         }, Path.of("t.yaml"), log);
         daemon.start();
 
