@@ -62,8 +62,10 @@ final class XlatLogger implements System.Logger {
     }
 
     private void write(Level level, String message, Throwable thrown) {
-        synchronized (out) {
-            XlatLogging.format().write(out, Instant.now(), level, name, message == null ? "" : message, thrown);
+        // a logger made for no writer of its own follows the process's standard one, even when that is redirected
+        final PrintWriter to = out != null ? out : XlatLogging.standardOut();
+        synchronized (to) {
+            XlatLogging.format().write(to, Instant.now(), level, name, message == null ? "" : message, thrown);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.logging.LogRecord;
 public final class XlatLogging {
 
     private static final PrintWriter STDERR = new PrintWriter(System.err, true);
+    private static volatile PrintWriter standard = STDERR;
     private static volatile LogFormat format = LogFormat.TEXT;
     private static volatile boolean verbose;
 
@@ -33,9 +34,22 @@ public final class XlatLogging {
         return verbose;
     }
 
-    /** A logger on stderr. */
+    /** A logger on the process's standard log writer (stderr unless {@link #redirect}ed). */
     public static System.Logger logger(String name) {
-        return new XlatLogger(name, STDERR);
+        return new XlatLogger(name, null);
+    }
+
+    /** Where the loggers without a writer of their own write: stderr, or what {@link #redirect} set. */
+    static PrintWriter standardOut() {
+        return standard;
+    }
+
+    /**
+     * Sends the lines of every logger without a writer of its own to {@code out} (null: back to stderr); for tests
+     * that assert what a component logs.
+     */
+    public static void redirect(PrintWriter out) {
+        standard = out == null ? STDERR : out;
     }
 
     /** A logger on {@code out}. */
@@ -68,7 +82,7 @@ public final class XlatLogging {
 
             @Override
             public void flush() {
-                STDERR.flush();
+                standard.flush();
             }
 
             @Override

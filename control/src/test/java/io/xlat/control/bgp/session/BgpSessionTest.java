@@ -416,37 +416,26 @@ class BgpSessionTest {
 
     @Test
     void shouldLogProtocolErrorsAsWarningsAndAStopAsInformation() throws Exception {
-        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BgpSession.class.getName());
-        final List<java.util.logging.LogRecord> records = new ArrayList<>();
-        final java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
+        final java.io.StringWriter written = new java.io.StringWriter();
+        io.xlat.control.log.XlatLogging.configure(io.xlat.control.log.LogFormat.JSON, false);
+        io.xlat.control.log.XlatLogging.redirect(new java.io.PrintWriter(written, true));
         try {
             final BgpSession s = establish(ebgp().build(), fullPeerOpen(), "2001:db8::2");
-            records.clear();
+            written.getBuffer().setLength(0);
             s.onProtocolError(new BgpProtocolException(new NotificationMessage(1, 1), "bad marker"));
-            assertEquals(1, records.size(), "one line per fault");
-            assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+            final String[] fault = written.toString().split("\n");
+            assertEquals(1, fault.length, "one line per fault: " + written);
+            assertTrue(fault[0].contains("\"level\":\"warning\""), fault[0]);
             final BgpSession other = establish(ebgp().build(), fullPeerOpen(), "2001:db8::2");
-            records.clear();
+            written.getBuffer().setLength(0);
             other.stop("maintenance");
-            assertEquals(java.util.logging.Level.INFO, records.get(0).getLevel());
+            assertTrue(written.toString().split("\n")[0].contains("\"level\":\"info\""), written.toString());
         } finally {
-            logger.removeHandler(handler);
+            io.xlat.control.log.XlatLogging.redirect(null);
+            io.xlat.control.log.XlatLogging.configure(io.xlat.control.log.LogFormat.TEXT, false);
         }
     }
+
 
     @Test
     void shouldResetTheBackoffAfterASessionThatStayedUp() throws Exception {
