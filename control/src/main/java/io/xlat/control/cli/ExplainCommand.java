@@ -3,6 +3,9 @@ package io.xlat.control.cli;
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.explain.AddressExplainer;
+import io.xlat.control.explain.PacketExplainer;
+import io.xlat.control.replay.PcapReplay;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
@@ -10,7 +13,7 @@ import io.xlat.core.addr.Rfc6052;
 import io.xlat.core.tenant.Tenant;
 import io.xlat.core.tenant.TenantTable;
 import io.xlat.tunio.pcap.LinkLayerDecoder;
-import io.xlat.tunio.pcap.PcapReader;
+import io.xlat.tunio.pcap.CaptureReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +48,8 @@ import java.util.concurrent.Callable;
             + "prefix, else of the source prefix; 'global' for pool6/EAMT), the IPv4 source and destination "
             + "that IPv6 packets carry (IPv6 addresses without a mapping are shown as they are), protocol and "
             + "ports, ICMP type and code, and the packet inside ICMP errors. IPv4 packets are taken to come "
-            + "from --tenant NAME when given.",
+            + "from --tenant NAME when given; without it, and with tenants configured, they are shown as 'global "
+            + "or a tenant', since IPv4 addresses repeat in every tenant. The capture may be pcap or pcapng.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -216,7 +220,7 @@ final class ExplainCommand implements Callable<Integer> {
             return fail(name + ": error: " + pcap + ": no such file", null);
         }
         final PrintWriter out = spec.commandLine().getOut();
-        try (PcapReader reader = PcapReplay.open(pcap)) {
+        try (CaptureReader reader = PcapReplay.open(pcap)) {
             final LinkLayerDecoder decoder = new LinkLayerDecoder();
             while (reader.next() >= 0) {
                 final String time = time(reader.timestampNanos(), reader.nanosecondPrecision());

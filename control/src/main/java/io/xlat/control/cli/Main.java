@@ -22,7 +22,7 @@ import java.util.Properties;
     synopsisSubcommandLabel = "COMMAND",
     header = "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
     commandListHeading = "%nCommands:%n",
-    subcommands = {CheckCommand.class, ReplayCommand.class, ExplainCommand.class, RoutesCommand.class,
+    subcommands = {CheckCommand.class, ReplayCommand.class, TestCommand.class, ExplainCommand.class, RoutesCommand.class,
         RunCommand.class, StatsCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -33,6 +33,7 @@ import java.util.Properties;
         "Examples:",
         "  xlat check --config /etc/xlat/xlat.yaml",
         "  xlat replay --config xlat.yaml in.pcap out.pcap",
+        "  xlat test my-corpus",
         "  xlat explain --config xlat.yaml 2001:db8:100:1::a00:2",
         "  xlat routes --config xlat.yaml",
         "  xlat replay --help",
@@ -49,7 +50,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, explain, routes, run, stats, reload");
+        throw new ParameterException(spec.commandLine(), "missing command: one of check, replay, test, explain, routes, run, stats, reload");
     }
 
     public static void main(String[] args) {
@@ -81,10 +82,28 @@ public final class Main implements Runnable {
             failed.getErr().flush();
             return ExitCodes.FAILURE;
         });
+        final String unknown = unknownCommand(cli, args);
+        if (unknown != null) {
+            // picocli would let --help win and print the general help with exit 0, hiding the typo
+            err.println("xlat: unknown command '" + unknown + "' (commands: "
+                + String.join(", ", cli.getSubcommands().keySet()) + "; see 'xlat --help')");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         final int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The first word that is not an option, when it names no command; else null. */
+    private static String unknownCommand(CommandLine cli, String... args) {
+        for (final String arg : args) {
+            if (!arg.startsWith("-")) {
+                return cli.getSubcommands().containsKey(arg) ? null : arg;
+            }
+        }
+        return null;
     }
 
     /** An exception as one line: its message, or its type when it has none. */

@@ -3,6 +3,11 @@ package io.xlat.control.cli;
 import io.xlat.control.config.ConfigException;
 import io.xlat.control.config.ConfigLoader;
 import io.xlat.control.config.XlatConfig;
+import io.xlat.control.compare.CaptureComparison;
+import io.xlat.control.compare.CapturedPacket;
+import io.xlat.control.compare.IgnoredFields;
+import io.xlat.control.replay.OfflineTranslator;
+import io.xlat.control.replay.PcapReplay;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.Tenant;
@@ -11,16 +16,14 @@ import io.xlat.core.translate.Translator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +41,15 @@ import java.util.concurrent.Callable;
             + "to OUT.pcap: the translated packets and the ICMP errors it originates, as raw IP (link type 101), "
             + "each with the timestamp of the input packet it came from. The timestamps also drive the ICMP error rate "
             + "limit.",
-        "%nInput: classic pcap (either byte order, micro- or nanosecond timestamps; not pcapng) with link type "
-            + "raw IP (101, 228, 229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276). "
-            + "Frames that do not carry IP (ARP, LLDP...) are skipped and counted.",
+        "%nInput: classic pcap (either byte order, micro- or nanosecond timestamps) or pcapng (what dumpcap, "
+            + "Wireshark and editcap write: several interfaces, either byte order) with link type raw IP (101, 228, "
+            + "229), Ethernet (1, with 802.1Q/802.1ad tags) or Linux cooked capture (113, 276). Frames that do not "
+            + "carry IP (ARP, LLDP, interfaces of other link types) are skipped and counted. A broken file is "
+            + "reported with the byte offset where it breaks.",
         "%nTenants: IPv6 packets are given to the tenant whose instance prefix holds their destination, the "
             + "others to the global translator (pool6, EAMT). IPv4 packets go to the global translator, or with "
             + "--tenant NAME to tenant NAME, as if they had come in on its device.",
-        "%nPrints a summary: packets in and out, ICMP errors originated, skipped frames and drops per reason (all "
+        "%nPrints a summary: packets in and out (translated, hairpinned, ICMP errors originated), skipped frames and drops per reason (all "
             + "tenants and the global translator together), then the counters of each tenant that saw traffic. "
             + "If the replay fails, OUT.pcap is removed rather than left half-written.",
         ""},
@@ -53,8 +58,11 @@ import java.util.concurrent.Callable;
         "  xlat replay --config xlat.yaml capture.pcap translated.pcap",
         "  xlat replay -c xlat.yaml in.pcap out.pcap && tcpdump -nr out.pcap",
         "  xlat replay -c tenants.yaml --tenant blue from-blue.pcap to-fabric.pcap",
+        "  xlat replay -c xlat.yaml --annotate --dropped dropped.pcapng in.pcapng out.pcapng",
+        "  xlat replay -c xlat.yaml --expect expected.pcap --ignore ipv4.id in.pcap out.pcap",
         "",
-        "Exit code 1 when a file cannot be read or written, 2 when the configuration is rejected."})
+        "Exit code 1 when a file cannot be read or written or OUT differs from --expect, 2 for bad arguments or a "
+            + "rejected configuration."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -67,6 +75,32 @@ final class ReplayCommand implements Callable<Integer> {
             + "prepended to both addresses, its source ranges are enforced). IPv6 packets are attributed by "
             + "destination prefix whatever this says.")
     String tenant;
+
+    @Option(names = "--expect", paramLabel = "FILE",
+        description = "Compare OUT with this capture, field by field, and exit 1 when they differ (as 'xlat test' "
+            + "does for one case). Packets are matched in order by family, source and destination.")
+    Path expect;
+
+    @Option(names = "--ignore", paramLabel = "FIELD",
+        description = "With --expect: leave FIELD out of the comparison (repeatable): ipv4.id, ipv4.checksum, "
+            + "ipv4.tos, ipv4.ttl, ipv6.flow-label, ipv6.traffic-class, ipv6.hop-limit, ipv6.fragment-id, "
+            + "inner.ipv4.id (inside ICMP errors) and the other names differences are reported with, or bytes:A-B "
+            + "(offsets from the IP header). A checksum over an ignored field is verified instead of compared.")
+    List<String> ignore = new ArrayList<>();
+
+    @Option(names = "--allow-extra", description = "With --expect: output packets that match no expected packet "
+        + "are a note, not a difference.")
+    boolean allowExtra;
+
+    @Option(names = "--annotate", description = "Write OUT as pcapng, each packet with a comment naming the input "
+        + "packet it came from, its tenant ('global' without one) and whether it is a translation, an ICMP error "
+        + "xlat sent or a hairpinned packet. (OUT is also pcapng, without comments, when its name ends in .pcapng.)")
+    boolean annotate;
+
+    @Option(names = "--dropped", paramLabel = "FILE",
+        description = "Write the input packets that were dropped or skipped to FILE (pcapng, as captured), each "
+            + "with the drop reason and RFC section as its comment, to open next to OUT in Wireshark.")
+    Path dropped;
 
     @Parameters(index = "0", paramLabel = "IN.pcap", description = "The capture to translate.")
     Path input;
@@ -90,62 +124,79 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return ConfigErrors.report(name, e, err);
         }
-        final TenantTable tenants;
+        final OfflineTranslator offline;
         try {
-            tenants = new TenantTable(xlatConfig.tenants());
-        } catch (RuntimeException e) {
-            return fail(name, "cannot build the tenant table: " + Main.describe(e), e);
-        }
-        final Tenant from = tenant == null ? null : tenants.byName(tenant);
-        if (tenant != null && from == null) {
-            err.println(name + ": " + unknownTenant(tenant, tenants, config));
+            offline = OfflineTranslator.create(xlatConfig, tenant, config);
+        } catch (OfflineTranslator.UnknownTenantException e) {
+            err.println(name + ": " + e.getMessage());
             err.flush();
             return ExitCodes.USAGE;
+        } catch (RuntimeException e) {
+            return fail(name, "cannot create the translator: " + Main.describe(e), e);
         }
-        if (sameFile(input, output)) {
-            err.println(name + ": OUT.pcap must differ from IN.pcap (" + output + ")");
+        final IgnoredFields ignored;
+        try {
+            ignored = IgnoredFields.parse(ignore);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ignore " + e.getMessage());
+        }
+        if (!ignore.isEmpty() && expect == null) {
+            throw new ParameterException(spec.commandLine(), "--ignore needs --expect EXPECTED (it says what the "
+                + "comparison leaves out)");
+        }
+        if (sameFile(input, output) || dropped != null && (sameFile(dropped, output) || sameFile(dropped, input))
+            || expect != null && sameFile(expect, output)) {
+            err.println(name + ": OUT.pcap must differ from IN.pcap, EXPECTED and the --dropped file (" + output + ")");
             return ExitCodes.USAGE;
         }
-        if (!Files.exists(input)) {
-            // checked before the output is created, so that a typo in IN does not clobber OUT
-            err.println(name + ": error: " + input + ": no such file");
-            return ExitCodes.FAILURE;
+        for (final Path path : expect == null ? List.of(input) : List.of(input, expect)) {
+            if (!Files.exists(path)) {
+                // checked before the output is created, so that a typo in IN does not clobber OUT
+                err.println(name + ": error: " + path + ": no such file");
+                return ExitCodes.FAILURE;
+            }
         }
         try {
             PcapReplay.open(input).close();
         } catch (IOException e) {
             return fail(name, describe(e), e);
         }
-        final Translator translator;
-        try {
-            translator = new Translator(xlatConfig.translator(), new DropCounters());
-            translator.tenants(tenants);
-        } catch (RuntimeException e) {
-            return fail(name, "cannot create the translator: " + Main.describe(e), e);
-        }
         final PcapReplay.Summary summary;
+        final PcapReplay.Options options = new PcapReplay.Options(annotate, false, dropped,
+            annotate || dropped != null ? offline.attribution() : null);
         try {
-            summary = PcapReplay.replay(input, output, from == null ? PcapReplay.translatorStep(translator)
-                : PcapReplay.tenantStep(translator, from.index()));
+            summary = PcapReplay.replay(input, output, offline.step(), options);
         } catch (IOException e) {
             return fail(name, describe(e), e);
         }
-        print(summary, translator, spec.commandLine().getOut());
-        return ExitCodes.OK;
+        final PrintWriter out = spec.commandLine().getOut();
+        print(summary, offline.translator(), out);
+        if (expect == null) {
+            return ExitCodes.OK;
+        }
+        final CaptureComparison.Result result;
+        try {
+            result = CaptureComparison.compare(CapturedPacket.read(expect), CapturedPacket.read(output),
+                new CaptureComparison.Settings(ignored, allowExtra, false));
+        } catch (IOException e) {
+            return fail(name, describe(e), e);
+        }
+        for (final String note : result.notes()) {
+            out.println("note: " + note);
+        }
+        for (final String difference : result.differences()) {
+            out.println(difference);
+        }
+        out.println(result.matches() ? output + " matches " + expect + " (" + result.actual() + " packets)"
+            : output + " differs from " + expect + ": " + result.differences().size()
+            + (result.differences().size() == 1 ? " difference" : " differences"));
+        out.flush();
+        return result.matches() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    /** The message for a {@code --tenant} name the configuration does not have, listing the ones it has. */
+    /** See {@link OfflineTranslator#unknownTenant}. */
     static String unknownTenant(String tenant, TenantTable tenants, Path config) {
-        if (tenants.size() == 0) {
-            return "unknown tenant '" + tenant + "': " + (config == null ? "no --config given"
-                : config + " configures no tenants");
-        }
-        final List<String> names = new ArrayList<>();
-        for (int i = 0; i < tenants.size() && i < 10; i++) {
-            names.add(tenants.get(i).name());
-        }
-        return "unknown tenant '" + tenant + "' (" + config + " has " + String.join(", ", names)
-            + (tenants.size() > 10 ? " and " + (tenants.size() - 10) + " more" : "") + ")";
+        return OfflineTranslator.unknownTenant(tenant, tenants, config);
     }
 
     private int fail(String name, String message, Throwable e) {
@@ -169,24 +220,9 @@ final class ReplayCommand implements Callable<Integer> {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
-    /** I/O exceptions as "path: what went wrong" (the JDK's messages are often just the path). */
+    /** I/O exceptions as "path: what went wrong"; see {@link IoErrors#describe}. */
     static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return ((NoSuchFileException) e).getFile() + ": no such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return ((AccessDeniedException) e).getFile() + ": permission denied";
-        }
-        if (e instanceof FileSystemException) {
-            final FileSystemException f = (FileSystemException) e;
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
-        }
-        if (e.getCause() instanceof IOException && !(e instanceof PcapReplay.ReplayException)) {
-            final String outer = e.getMessage();
-            final String inner = describe((IOException) e.getCause());
-            return outer != null && outer.contains(inner) ? outer : inner;
-        }
-        return Main.describe(e);
+        return IoErrors.describe(e);
     }
 
     static void print(PcapReplay.Summary s, Translator translator, PrintWriter out) {
@@ -226,7 +262,12 @@ final class ReplayCommand implements Callable<Integer> {
         line(out, "packets in", s.packetsIn);
         line(out, "packets out", s.packetsOut());
         line(out, "  translated", s.translatedOut);
-        line(out, "  icmp errors sent", s.icmpErrorsOut);
+        // what goes back is either an ICMP error xlat originated (counted by the translator) or hairpinned
+        final long icmpErrors = Math.min(s.backOut, counters.icmpErrorsSentCount());
+        if (s.backOut > icmpErrors) {
+            line(out, "  hairpinned", s.backOut - icmpErrors);
+        }
+        line(out, "  icmp errors sent", icmpErrors);
         line(out, "skipped", s.skipped());
         if (s.skippedNotIp > 0) {
             line(out, "  not-ip", s.skippedNotIp);

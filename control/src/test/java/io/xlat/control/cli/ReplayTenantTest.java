@@ -1,5 +1,6 @@
 package io.xlat.control.cli;
 
+import io.xlat.control.testing.Packets;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.tunio.pcap.LinkType;

@@ -4,7 +4,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -12,12 +11,12 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a classic pcap file record by record: either byte order, microsecond or nanosecond timestamps.
- * pcapng is recognised and refused with a hint.
+ * pcapng is recognised and refused: {@link CaptureReader#open} chooses between this and {@link PcapngReader}.
  *
  * <p>Pure Java rather than pcap4j: reading a file needs no libpcap, and {@link #next()} allocates nothing (pcap4j
  * returns a new byte[] per packet). A record is exposed as a view into the read buffer, valid until the next call.
  */
-public final class PcapReader implements AutoCloseable {
+public final class PcapReader implements CaptureReader {
 
     /** Magic of a file with microsecond timestamps, as read in the writer's byte order. */
     public static final int MAGIC_MICROS = 0xA1B2C3D4;
@@ -34,7 +33,7 @@ public final class PcapReader implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
-    private final ByteBuffer byteBuffer;
+    private final ReadWindow window;
     private final UnsafeBuffer buffer;
     private final ByteOrder order;
     private final boolean nanosecondPrecision;
@@ -44,12 +43,8 @@ public final class PcapReader implements AutoCloseable {
     private final int linkType;
     private final int linkTypeFlags;
 
-    private int position;
-    private int limit;
-    private boolean endOfFile;
-    private long fileOffsetOfBuffer;
-
     private long recordCount;
+    private long recordFileOffset;
     private int recordOffset;
     private int recordLength;
     private int originalLength;
@@ -58,16 +53,15 @@ public final class PcapReader implements AutoCloseable {
     private PcapReader(Path path, FileChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
-        this.byteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
-        this.buffer = new UnsafeBuffer(byteBuffer);
-        if (!ensure(FILE_HEADER_LENGTH)) {
+        this.window = new ReadWindow(channel, READ_BUFFER_LENGTH);
+        this.buffer = window.buffer;
+        if (!window.ensure(FILE_HEADER_LENGTH)) {
             throw new PcapFormatException(path + ": not a pcap file (shorter than the 24-byte file header)");
         }
         final int magicBig = buffer.getInt(0, ByteOrder.BIG_ENDIAN);
         final int magicLittle = buffer.getInt(0, ByteOrder.LITTLE_ENDIAN);
         if (magicBig == PCAPNG_MAGIC) {
-            throw new PcapFormatException(path + ": pcapng is not supported, convert it to classic pcap first"
-                + " (editcap -F pcap IN OUT)");
+            throw new PcapFormatException(path + ": pcapng, not classic pcap (CaptureReader.open reads both)");
         }
         if (magicBig == MAGIC_MICROS || magicBig == MAGIC_NANOS) {
             order = ByteOrder.BIG_ENDIAN;
@@ -86,7 +80,7 @@ public final class PcapReader implements AutoCloseable {
         // trimmed to their IP length later, so a trailing FCS needs no handling of its own.
         linkType = linkTypeField & 0xFFFF;
         linkTypeFlags = linkTypeField >>> 16;
-        position = FILE_HEADER_LENGTH;
+        window.position = FILE_HEADER_LENGTH;
     }
 
     /** Opens a file and reads its header; throws {@link PcapFormatException} when it is not classic pcap. */
@@ -106,29 +100,32 @@ public final class PcapReader implements AutoCloseable {
      * @return the captured length of the record, or -1 at the end of the file
      * @throws PcapFormatException when the file ends inside a record or a record is implausibly long
      */
+    @Override
     public int next() throws IOException {
-        position += recordLength;
+        window.position += recordLength;
         recordLength = 0;
-        if (!ensure(RECORD_HEADER_LENGTH)) {
-            if (limit > position) {
+        if (!window.ensure(RECORD_HEADER_LENGTH)) {
+            if (window.remaining() > 0) {
                 throw truncated("record header");
             }
             return -1;
         }
+        final int position = window.position;
         final long seconds = buffer.getInt(position, order) & 0xFFFF_FFFFL;
         final long fraction = buffer.getInt(position + 4, order) & 0xFFFF_FFFFL;
         final int capturedLength = buffer.getInt(position + 8, order);
         final int wireLength = buffer.getInt(position + 12, order);
         if (capturedLength < 0 || capturedLength > MAX_RECORD_LENGTH) {
             throw new PcapFormatException(path + ": record " + (recordCount + 1) + " at byte "
-                + (fileOffsetOfBuffer + position) + " claims " + (capturedLength & 0xFFFF_FFFFL)
+                + window.fileOffset(position) + " claims " + (capturedLength & 0xFFFF_FFFFL)
                 + " captured bytes (more than " + MAX_RECORD_LENGTH + "): the file is corrupt");
         }
-        if (!ensure(RECORD_HEADER_LENGTH + capturedLength)) {
+        if (!window.ensure(RECORD_HEADER_LENGTH + capturedLength)) {
             throw truncated("record data");
         }
-        position += RECORD_HEADER_LENGTH;
-        recordOffset = position;
+        recordFileOffset = window.fileOffset(window.position);
+        window.position += RECORD_HEADER_LENGTH;
+        recordOffset = window.position;
         recordLength = capturedLength;
         originalLength = wireLength;
         timestampNanos = seconds * 1_000_000_000L + (nanosecondPrecision ? fraction : fraction * 1000L);
@@ -138,70 +135,52 @@ public final class PcapReader implements AutoCloseable {
 
     private PcapFormatException truncated(String what) {
         return new PcapFormatException(path + ": file ends inside the " + what + " of record " + (recordCount + 1)
-            + " at byte " + (fileOffsetOfBuffer + position) + " (cut short while being written?)");
-    }
-
-    /** Makes at least {@code length} bytes available from {@code position}; false when the file ends first. */
-    private boolean ensure(int length) throws IOException {
-        if (limit - position >= length) {
-            return true;
-        }
-        if (endOfFile) {
-            return false;
-        }
-        byteBuffer.limit(limit).position(position);
-        byteBuffer.compact();
-        fileOffsetOfBuffer += position;
-        while (byteBuffer.position() < length) {
-            if (channel.read(byteBuffer) < 0) {
-                endOfFile = true;
-                break;
-            }
-        }
-        // fill the rest of the buffer too while the file lasts, so that small records need few reads
-        while (!endOfFile && byteBuffer.hasRemaining()) {
-            final int read = channel.read(byteBuffer);
-            if (read < 0) {
-                endOfFile = true;
-            } else if (read == 0) {
-                break;
-            }
-        }
-        limit = byteBuffer.position();
-        position = 0;
-        return limit >= length;
+            + " at byte " + window.fileOffset(window.position) + " (cut short while being written?)");
     }
 
     /** The buffer holding the current record; valid until the next call to {@link #next()}. */
+    @Override
     public DirectBuffer buffer() {
         return buffer;
     }
 
     /** Offset of the current record's first captured byte in {@link #buffer()}. */
+    @Override
     public int offset() {
         return recordOffset;
     }
 
     /** Captured length of the current record. */
+    @Override
     public int length() {
         return recordLength;
     }
 
     /** Length of the packet on the wire (larger than {@link #length()} when the capture was truncated). */
+    @Override
     public int originalLength() {
         return originalLength;
     }
 
     /** Timestamp of the current record in nanoseconds since the epoch. */
+    @Override
     public long timestampNanos() {
         return timestampNanos;
     }
 
     /** Number of records read so far: the 1-based number of the current record. */
+    @Override
     public long recordCount() {
         return recordCount;
     }
 
+    @Override
+    public long recordFileOffset() {
+        return recordFileOffset;
+    }
+
+    /** The file's link type: every record has it. */
+    @Override
     public int linkType() {
         return linkType;
     }
@@ -211,6 +190,7 @@ public final class PcapReader implements AutoCloseable {
         return linkTypeFlags;
     }
 
+    @Override
     public boolean nanosecondPrecision() {
         return nanosecondPrecision;
     }
@@ -231,6 +211,7 @@ public final class PcapReader implements AutoCloseable {
         return versionMinor;
     }
 
+    @Override
     public Path path() {
         return path;
     }

@@ -1,4 +1,4 @@
-package io.xlat.control.cli;
+package io.xlat.control.explain;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.addr.EamEntry;
@@ -23,10 +23,10 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * demultiplexes), a tenant's DC-SIIT services, the global EAMT and pool6; or, without a configuration, one RFC
  * 6052 prefix given on the command line.
  */
-final class AddressExplainer {
+public final class AddressExplainer {
 
     /** Services are listed per tenant; a shared service in thousands of tenants is summarised after this many. */
-    static final int MAX_SERVICES_LISTED = 5;
+    public static final int MAX_SERVICES_LISTED = 5;
 
     private final TranslatorConfig config;
     private final AddressMapping global;
@@ -45,37 +45,37 @@ final class AddressExplainer {
         this.prefixLength = prefixLength;
     }
 
-    static AddressExplainer forConfig(TranslatorConfig config, TenantTable tenants) {
+    public static AddressExplainer forConfig(TranslatorConfig config, TenantTable tenants) {
         return new AddressExplainer(config, tenants, null, 0);
     }
 
     /** Decodes and encodes with one RFC 6052 prefix ({@code --prefix P/N}). */
-    static AddressExplainer forPrefix(Ipv6Prefix prefix) {
+    public static AddressExplainer forPrefix(Ipv6Prefix prefix) {
         return new AddressExplainer(null, TenantTable.empty(), prefix, 0);
     }
 
     /** Decodes each IPv6 address as if its first {@code length} bits were the prefix ({@code --prefix-length N}). */
-    static AddressExplainer forPrefixLength(int length) {
+    public static AddressExplainer forPrefixLength(int length) {
         return new AddressExplainer(null, TenantTable.empty(), null, length);
     }
 
     /** No mapping at all: packets are shown with their own addresses. */
-    static AddressExplainer none() {
+    public static AddressExplainer none() {
         return new AddressExplainer(null, TenantTable.empty(), null, 0);
     }
 
-    boolean hasConfig() {
+    public boolean hasConfig() {
         return config != null;
     }
 
-    TenantTable tenants() {
+    public TenantTable tenants() {
         return tenants;
     }
 
     // ---- addresses ---------------------------------------------------------------------------------------------
 
     /** What an IPv6 address is: {@code tenant blue, IPv4 10.0.0.2}, {@code pool6, IPv4 ...}, {@code no mapping}. */
-    String explain6(long hi, long lo) {
+    public String explain6(long hi, long lo) {
         if (config == null) {
             return explainWithPrefix6(hi, lo);
         }
@@ -169,7 +169,7 @@ final class AddressExplainer {
      * What an IPv4 address becomes on the IPv6 side: within tenant {@code tenant} (its prefix, or one of its
      * services), or globally (EAMT, then pool6) when {@code tenant} is null.
      */
-    String explain4(int ipv4, Tenant tenant) {
+    public String explain4(int ipv4, Tenant tenant) {
         if (config == null) {
             if (prefix == null) {
                 throw new IllegalStateException("an IPv4 address needs --prefix P/N to be embedded");
@@ -213,7 +213,7 @@ final class AddressExplainer {
     // ---- packets -------------------------------------------------------------------------------------------
 
     /** The tenant of an IPv6 packet: by destination prefix, else by source prefix; null when neither is in one. */
-    Tenant tenantOf(long srcHi, long srcLo, long dstHi, long dstLo) {
+    public Tenant tenantOf(long srcHi, long srcLo, long dstHi, long dstLo) {
         if (tenants.size() == 0) {
             return null;
         }
@@ -225,7 +225,7 @@ final class AddressExplainer {
      * The IPv4 address an IPv6 address of a packet stands for, within {@code tenant} when not null, else the
      * global mapping or the command-line prefix; {@link AddressMapping#NO_MAPPING} when it has none.
      */
-    long map64(long hi, long lo, Tenant tenant) {
+    public long map64(long hi, long lo, Tenant tenant) {
         if (tenant != null) {
             return tenant.map64(hi, lo);
         }

@@ -1,4 +1,4 @@
-package io.xlat.control.cli;
+package io.xlat.control.testing;
 
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
@@ -6,15 +6,15 @@ import io.xlat.core.addr.Ipv6Addresses;
 import java.nio.ByteBuffer;
 
 /** Builds test packets with valid checksums, and checks checksums of packets the translator wrote. */
-final class Packets {
+public final class Packets {
 
-    static final int UDP = 17;
+    public static final int UDP = 17;
 
     private Packets() {
     }
 
     /** An IPv4 UDP packet (no options) with correct header and UDP checksums. */
-    static byte[] ipv4Udp(String src, String dst, int ttl, int tos, int sport, int dport, byte[] payload) {
+    public static byte[] ipv4Udp(String src, String dst, int ttl, int tos, int sport, int dport, byte[] payload) {
         final int udpLength = 8 + payload.length;
         final ByteBuffer b = ByteBuffer.allocate(20 + udpLength);
         b.put((byte) 0x45).put((byte) tos).putShort((short) (20 + udpLength));
@@ -30,7 +30,7 @@ final class Packets {
     }
 
     /** An IPv6 UDP packet with a correct UDP checksum. */
-    static byte[] ipv6Udp(String src, String dst, int hopLimit, int sport, int dport, byte[] payload) {
+    public static byte[] ipv6Udp(String src, String dst, int hopLimit, int sport, int dport, byte[] payload) {
         final int udpLength = 8 + payload.length;
         final ByteBuffer b = ByteBuffer.allocate(40 + udpLength);
         b.putInt(0x6000_0000).putShort((short) udpLength).put((byte) UDP).put((byte) hopLimit);
@@ -44,16 +44,16 @@ final class Packets {
         return p;
     }
 
-    static int ipv4PseudoHeaderSum(byte[] p, int l4Length) {
+    public static int ipv4PseudoHeaderSum(byte[] p, int l4Length) {
         return sum(p, 12, 8) + UDP + l4Length;
     }
 
-    static int ipv6PseudoHeaderSum(byte[] p, int l4Length) {
+    public static int ipv6PseudoHeaderSum(byte[] p, int l4Length) {
         return sum(p, 8, 32) + UDP + l4Length;
     }
 
     /** RFC 1071 one's complement checksum of a range, starting from a partial sum. */
-    static int checksum(byte[] p, int offset, int length, int initial) {
+    public static int checksum(byte[] p, int offset, int length, int initial) {
         int sum = initial + sum(p, offset, length);
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
@@ -76,7 +76,7 @@ final class Packets {
         return checksum == 0 ? 0xFFFF : checksum;
     }
 
-    static int u16(byte[] p, int offset) {
+    public static int u16(byte[] p, int offset) {
         return ((p[offset] & 0xFF) << 8) | (p[offset + 1] & 0xFF);
     }
 

@@ -1,4 +1,4 @@
-package io.xlat.control.cli;
+package io.xlat.control.explain;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.addr.Ipv4Addresses;
@@ -14,7 +14,7 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * carries, protocol, ports, ICMP type, and the packet inside an ICMP error (where traceroute and path MTU
  * discovery trouble shows). A diagnostic tool: it allocates freely and reads only what was captured.
  */
-final class PacketExplainer {
+public final class PacketExplainer {
 
     private static final int IPV4_HEADER = 20;
     private static final int IPV6_HEADER = 40;
@@ -24,13 +24,13 @@ final class PacketExplainer {
     /** The tenant IPv4 packets came from ({@code --tenant}), or null. */
     private final Tenant ipv4Tenant;
 
-    PacketExplainer(AddressExplainer addresses, Tenant ipv4Tenant) {
+    public PacketExplainer(AddressExplainer addresses, Tenant ipv4Tenant) {
         this.addresses = addresses;
         this.ipv4Tenant = ipv4Tenant;
     }
 
     /** The packet at {@code offset}, as {@code IPv6  tenant blue  10.0.0.1 -> 10.0.0.2  UDP 40000 -> 53}. */
-    String describe(DirectBuffer b, int offset, int length) {
+    public String describe(DirectBuffer b, int offset, int length) {
         if (length < 1) {
             return "empty";
         }
@@ -107,7 +107,11 @@ final class PacketExplainer {
     }
 
     private String describe4(DirectBuffer b, int o, int length) {
-        final String who = ipv4Tenant != null ? "tenant " + ipv4Tenant.name() : addresses.hasConfig() ? "global" : "-";
+        // IPv4 addresses are the same in every tenant: only the device a packet came in on tells them apart
+        final String who = ipv4Tenant != null ? "tenant " + ipv4Tenant.name()
+            : !addresses.hasConfig() ? "-"
+            : addresses.tenants().size() == 0 ? "global"
+            : "global or a tenant (IPv4 alone cannot tell: give --tenant NAME)";
         if (length < IPV4_HEADER) {
             return "IPv4  " + who + "  truncated (" + length + " bytes)";
         }
@@ -175,7 +179,7 @@ final class PacketExplainer {
     }
 
     /** tcpdump's notation: S F R P U E W in brackets, '.' for ACK. */
-    static String tcpFlags(byte flags) {
+    public static String tcpFlags(byte flags) {
         final StringBuilder sb = new StringBuilder("[");
         final String letters = "FSRP"; // bits 0..3; bit 4 is ACK ('.'), bit 5 URG
         for (int i = 0; i < letters.length(); i++) {

@@ -1,5 +1,7 @@
-package io.xlat.control.cli;
+package io.xlat.control.replay;
 
+import io.xlat.control.cli.IoErrors;
+import io.xlat.control.testing.Packets;
 import io.xlat.core.translate.PacketSink;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.pcap.LinkType;
@@ -109,7 +111,7 @@ class PcapReplayTest {
 
         assertEquals(4, s.packetsIn);
         assertEquals(2, s.translatedOut);
-        assertEquals(1, s.icmpErrorsOut);
+        assertEquals(1, s.backOut);
         assertEquals(3, s.packetsOut());
         assertEquals(1, s.skippedNotIp);
         assertEquals(1, s.skipped());
@@ -190,7 +192,7 @@ class PcapReplayTest {
         final Path in = write("in.pcap", LinkType.RAW, false, new long[0]);
         final Path out = dir.resolve("no-such-dir").resolve("out.pcap");
         final NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> PcapReplay.replay(in, out, ECHO));
-        assertEquals(out + ": no such file or directory", ReplayCommand.describe(e));
+        assertEquals(out + ": no such file or directory", IoErrors.describe(e));
     }
 
     @Test
