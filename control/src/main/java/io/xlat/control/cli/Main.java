@@ -23,7 +23,8 @@ import java.util.Properties;
     header = "Stateless IPv4/IPv6 translator (SIIT, RFC 7915) with explicit address mappings (RFC 7757).",
     commandListHeading = "%nCommands:%n",
     subcommands = {CheckCommand.class, ReplayCommand.class, TestCommand.class, ExplainCommand.class, RoutesCommand.class,
-        RunCommand.class, StatsCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
+        RunCommand.class, StatsCommand.class, ReloadCommand.class, TraceCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",

@@ -7,9 +7,9 @@ import io.xlat.core.translate.Translator;
 
 /**
  * Says what a core {@link Translator} did with the packet it last translated, from its counters: the tenant it
- * found ({@link Translator#currentTenant}, or the tenant IPv4 packets are attributed to) and the drop reason whose
- * counter moved. Each counter set is compared with a copy taken after the previous packet, so only the sets the
- * packet can have touched are read (the global one and its tenant's), whatever the number of tenants.
+ * found (the one whose counters moved, or the tenant IPv4 packets are attributed to) and the drop reason whose
+ * counter moved. Each counter set is compared with a copy taken after the previous packet. Offline only: it reads
+ * every tenant's totals per packet.
  */
 public final class TranslatorAttribution implements PcapReplay.Attribution {
 
@@ -20,6 +20,8 @@ public final class TranslatorAttribution implements PcapReplay.Attribution {
     private final Tenant ipv4Tenant;
     private final long[] globalSeen = new long[REASONS.length];
     private final long[][] tenantSeen;
+    /** By tenant index: its packets translated and dropped after the previous packet. */
+    private final long[] tenantActivity;
     private String tenant;
     private DropReason reason;
 
@@ -27,13 +29,17 @@ public final class TranslatorAttribution implements PcapReplay.Attribution {
         this.translator = translator;
         this.ipv4Tenant = ipv4Tenant;
         this.tenantSeen = new long[translator.tenants().size()][];
+        this.tenantActivity = new long[translator.tenants().size()];
+        for (int i = 0; i < tenantActivity.length; i++) {
+            tenantActivity[i] = activity(translator.tenants().get(i).counters());
+        }
         snapshot(translator.counters(), globalSeen);
     }
 
     @Override
     public void observe() {
         reason = changed(translator.counters(), globalSeen);
-        final Tenant current = translator.currentTenant();
+        final Tenant current = movedTenant();
         Tenant found = current;
         if (ipv4Tenant != null) {
             final DropReason r = changed(ipv4Tenant.counters(), seen(ipv4Tenant));
@@ -49,6 +55,24 @@ public final class TranslatorAttribution implements PcapReplay.Attribution {
             }
         }
         tenant = found == null ? null : found.name();
+    }
+
+    /** The tenant whose counters the packet moved, or null (the global path, or an IPv4 packet's tenant). */
+    private Tenant movedTenant() {
+        Tenant moved = null;
+        for (int i = 0; i < tenantActivity.length; i++) {
+            final Tenant t = translator.tenants().get(i);
+            final long now = activity(t.counters());
+            if (now != tenantActivity[i]) {
+                tenantActivity[i] = now;
+                moved = t;
+            }
+        }
+        return moved;
+    }
+
+    private static long activity(DropCounters c) {
+        return c.translated46Count() + c.translated64Count() + c.totalDrops();
     }
 
     private long[] seen(Tenant t) {
