@@ -156,6 +156,10 @@ final class TraceCommand implements Callable<Integer> {
                 return fail(name + ": error: another xlat trace (pid " + holder + ") is attached; one at a time");
             }
             final long lostBefore = trace.lost();
+            err.println(name + ": attached to xlat pid " + xlat + " (" + trace.path() + ")" + (tenant == null ? ""
+                : ", tenant " + tenant) + (reason == null ? "" : ", drop reason " + DropReason.byId(reasonId).label())
+                + (count == null ? "; Ctrl-C to stop" : ", " + count + " packets"));
+            err.flush();
             final CountDownLatch finished = new CountDownLatch(1);
             final Thread hook = new Thread(() -> {
                 stop = true;
