@@ -22,7 +22,7 @@ import java.io.PrintWriter;
     commandListHeading = "%nCommands:%n",
     subcommands = {CheckCommand.class, ReplayCommand.class, TestCommand.class, ExplainCommand.class,
         RoutesCommand.class, RunCommand.class, StatsCommand.class, ReloadCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class},
+        TraceCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",

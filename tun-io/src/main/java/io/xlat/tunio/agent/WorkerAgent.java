@@ -6,6 +6,7 @@ import io.xlat.core.tenant.Tenant;
 import io.xlat.core.translate.PacketSink;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
+import io.xlat.tunio.trace.TraceTap;
 import io.xlat.tunio.tun.LinuxNative;
 import io.xlat.tunio.tun.PacketQueue;
 import io.xlat.tunio.tun.VirtioNetHeader;
@@ -67,6 +68,8 @@ public final class WorkerAgent implements Agent {
     private Translator translator;
     private long lastPublishNanos;
     private boolean dirty;
+    /** The live packet trace: asked once per batch whether a tracer is attached, otherwise never touched. */
+    private TraceTap tap = TraceTap.none();
 
     /**
      * @param worker     this worker's index: the queue it reads of every multi-queue device
@@ -92,6 +95,11 @@ public final class WorkerAgent implements Agent {
         this.offloads = first.writer.vnet() ? new Offloads() : null;
         this.offered = ports;
         install(ports);
+    }
+
+    /** Publishes into {@code trace} while a tracer is attached (set before the worker runs). */
+    public void trace(TraceTap trace) {
+        this.tap = trace;
     }
 
     /** Hands this worker its part of a new generation; it switches before its next batch. */
@@ -150,11 +158,13 @@ public final class WorkerAgent implements Agent {
         }
         final long now = clock.nanoTime();
         final WorkerPorts p = ports;
+        // the trace's whole cost when nobody is attached: one volatile read per round
+        final boolean tracing = tap.begin(p.table, now);
         int packets = 0;
         for (int i = 0; i < p.reads.length; i++) {
             final Port port = p.reads[i];
             if (!port.failed()) {
-                packets += drain(port, p.readTenant[i], now);
+                packets += drain(port, p.readTenant[i], now, tracing);
             }
         }
         if (packets > 0) {
@@ -167,7 +177,7 @@ public final class WorkerAgent implements Agent {
     }
 
     /** Reads and translates up to a batch from one port. */
-    private int drain(Port port, int tenant, long now) {
+    private int drain(Port port, int tenant, long now, boolean tracing) {
         int packets = 0;
         while (packets < batch) {
             final int length = read(port.read, slot, offloads != null);
@@ -180,15 +190,23 @@ public final class WorkerAgent implements Agent {
             }
             packets++;
             port.counters.received(length);
+            // trace: the packet as read, before the translation overwrites it
+            final boolean traced = tracing && tap.read(translator, tenant, slot, Translator.HEADROOM, length);
             if (offloads != null) {
                 final DropReason refused = offloads.accept(slot, Translator.HEADROOM, length, translator);
                 if (refused != null) {
                     (tenant >= 0 ? translator.tenantCounters(tenant) : translator.counters()).drop(refused);
                     offloads.done(translator);
+                    if (traced) {
+                        tap.done(); // trace: dropped
+                    }
                     continue;
                 }
             }
-            translate(port, tenant, length, now);
+            translate(port, tenant, length, now, traced);
+            if (traced) {
+                tap.done(); // trace: the verdict (emitted through the tap's sinks, or the drop reason)
+            }
             if (offloads != null) {
                 offloads.done(translator);
             }
@@ -196,19 +214,20 @@ public final class WorkerAgent implements Agent {
         return packets;
     }
 
-    private void translate(Port port, int tenant, int length, long now) {
+    private void translate(Port port, int tenant, int length, long now, boolean traced) {
         final int version = (slot.getByte(Translator.HEADROOM) >> 4) & 0xF;
         switch (port.role) {
             case TENANT:
-                translator.translateFromTenant(tenant, slot, Translator.HEADROOM, length, now, ports.ipv6.writer,
-                    port.writer);
+                translator.translateFromTenant(tenant, slot, Translator.HEADROOM, length, now,
+                    out(ports.ipv6.writer, traced), back(port.writer, traced));
                 break;
             case IPV6:
                 if (version == 4) {
                     translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
                 } else {
                     router.source = port.counters;
-                    translator.translate(slot, Translator.HEADROOM, length, now, router, port.writer);
+                    translator.translate(slot, Translator.HEADROOM, length, now, out(router, traced),
+                        back(port.writer, traced));
                 }
                 break;
             case IPV4:
@@ -216,18 +235,30 @@ public final class WorkerAgent implements Agent {
                     translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
                 } else {
                     // IPv4 (or garbage, which the translator counts): its IPv6 goes out of the IPv6 device
-                    translator.translate(slot, Translator.HEADROOM, length, now, ports.ipv6.writer, port.writer);
+                    translator.translate(slot, Translator.HEADROOM, length, now,
+                        out(ports.ipv6.writer, traced), back(port.writer, traced));
                 }
                 break;
             default:
                 if (version == 6) {
                     router.source = port.counters;
-                    translator.translate(slot, Translator.HEADROOM, length, now, router, port.writer);
+                    translator.translate(slot, Translator.HEADROOM, length, now, out(router, traced),
+                        back(port.writer, traced));
                 } else {
-                    translator.translate(slot, Translator.HEADROOM, length, now, port.writer, port.writer);
+                    translator.translate(slot, Translator.HEADROOM, length, now, out(port.writer, traced),
+                        back(port.writer, traced));
                 }
                 break;
         }
+    }
+
+    /** Trace: a traced packet's output goes through the tap, which copies it; any other goes straight out. */
+    private PacketSink out(PacketSink sink, boolean traced) {
+        return traced ? tap.forward(sink) : sink;
+    }
+
+    private PacketSink back(PacketSink sink, boolean traced) {
+        return traced ? tap.back(sink) : sink;
     }
 
     /** Counts and reports a failed read: once per errno, and always when it gives the queue up. */

@@ -14,6 +14,8 @@ import io.xlat.tunio.agent.WorkerAgent;
 import io.xlat.tunio.agent.WorkerPorts;
 import io.xlat.tunio.counters.CounterKey;
 import io.xlat.tunio.counters.CountersFile;
+import io.xlat.tunio.trace.TraceBuffer;
+import io.xlat.tunio.trace.TraceTap;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.DeviceMetric;
 import io.xlat.tunio.counters.WorkerCounters;
@@ -61,6 +63,8 @@ public final class Dataplane implements RunningDataplane {
 
     private final DataplaneLog log;
     private final CountersFile counters;
+    /** The live packet trace's ring, next to the counters file; null when it could not be created. */
+    private TraceBuffer trace;
     /** The host's IPv6 device, or null (plain SIIT on one device). */
     private final Device ipv6;
     /** Plain SIIT's device (siit-tun or ipv4-tun), or null (tenants only). */
@@ -205,6 +209,7 @@ public final class Dataplane implements RunningDataplane {
                 + counters.path() + ", pid " + pid;
             final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
                 globalPorts, agents, opened, shared, summary);
+            dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
             return dataplane;
@@ -221,6 +226,24 @@ public final class Dataplane implements RunningDataplane {
             counters.close();
             throw e;
         }
+    }
+
+    /**
+     * The trace ring beside the counters file, one tap per worker. A data plane without it still runs: a trace is
+     * a troubleshooting aid, not a reason to refuse to forward.
+     */
+    private static TraceBuffer openTrace(Path countersPath, List<WorkerAgent> agents, long pid, DataplaneLog log) {
+        final TraceBuffer trace;
+        try {
+            trace = TraceBuffer.create(TraceBuffer.besideCounters(countersPath), TraceBuffer.DEFAULT_CAPACITY, pid);
+        } catch (IOException | RuntimeException e) {
+            log.info("no live packet trace: " + TraceBuffer.besideCounters(countersPath) + ": " + e);
+            return null;
+        }
+        for (int w = 0; w < agents.size(); w++) {
+            agents.get(w).trace(new TraceTap(trace, w));
+        }
+        return trace;
     }
 
     private static CountersFile openCounters(DataplaneSettings settings, int capacity, long pid, DataplaneLog log)
@@ -705,6 +728,15 @@ public final class Dataplane implements RunningDataplane {
             ipv6.tun().close();
         }
         final long[] totals = totals(counters.manager());
+        if (trace != null) {
+            // the workers stopped: nothing writes the ring any more
+            trace.close();
+            try {
+                Files.deleteIfExists(trace.path());
+            } catch (IOException e) {
+                log.info("removing the trace file: " + e.getMessage());
+            }
+        }
         try {
             counters.close();
             if (!counters.path().equals(started.countersFile())) {

@@ -16,6 +16,8 @@ public final class DropCounters {
     private long icmpErrorsRateLimited;
     private long icmpErrorsNoSource;
     private long icmpExtensionsIgnored;
+    /** The reason of the latest drop, for a packet trace: one plain store per drop, read only while tracing. */
+    private DropReason lastDrop;
 
     public DropCounters() {
         this(newDropArray());
@@ -39,6 +41,19 @@ public final class DropCounters {
 
     public void drop(DropReason reason) {
         drops[reason.id()]++;
+        lastDrop = reason;
+    }
+
+    /**
+     * The reason of the latest {@link #drop} since {@link #clearLastDrop}, or null: how a packet trace learns why
+     * the packet it follows was dropped (it clears this before the translation and reads it after).
+     */
+    public DropReason lastDrop() {
+        return lastDrop;
+    }
+
+    public void clearLastDrop() {
+        lastDrop = null;
     }
 
     public long drops(DropReason reason) {
