@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The sections that {@code xlat run} will use: checked now so that files written for it validate. */
 class DataplaneAndBgpSectionTest {
 
-    /** The contract example of issue 4. */
+    /** The dataplane section as the contract specifies it: every key, with the comments it was given in. */
     static final String DATAPLANE_EXAMPLE = """
         dataplane:
           ipv6-tun: xlat6          # host side, IPv6 (tenants' instance prefixes are routed here)
@@ -29,7 +29,7 @@ class DataplaneAndBgpSectionTest {
           counters-file: /run/xlat/counters   # memory-mapped live counters
         """;
 
-    /** The contract example of issue 5. */
+    /** The bgp section as the contract specifies it. */
     static final String BGP_EXAMPLE = """
         bgp:
           asn: 4200000001
