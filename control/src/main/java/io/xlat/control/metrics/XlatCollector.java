@@ -107,8 +107,8 @@ public final class XlatCollector implements MultiCollector {
         final Family translatedBytes = new Family("xlat_translated_bytes",
             "Bytes in of the packets translated, by direction.", DEVICE, TENANT, "direction");
         final Family icmpSent = new Family("xlat_icmp_errors_sent",
-            "ICMP errors xlat originated (Time Exceeded, Packet Too Big, Parameter Problem, Unreachable).",
-            DEVICE, TENANT);
+            "ICMP errors xlat originated, by family and type (type=icmpv4-time-exceeded, icmpv6-packet-too-big, ...).",
+            DEVICE, TENANT, "type");
         final Family icmpNotSent = new Family("xlat_icmp_errors_not_sent",
             "ICMP errors xlat did not send: cause=rate-limited (translator.icmp-rate) or no-source (no address "
                 + "to send them from).", DEVICE, TENANT, "cause");
@@ -151,10 +151,14 @@ public final class XlatCollector implements MultiCollector {
                         case TRANSLATED_64: translatedPackets.add(value, device, tenant, "64"); break;
                         case BYTES_46: translatedBytes.add(value, device, tenant, "46"); break;
                         case BYTES_64: translatedBytes.add(value, device, tenant, "64"); break;
-                        case ICMP_ERRORS_SENT: icmpSent.add(value, device, tenant); break;
                         case ICMP_ERRORS_RATE_LIMITED: icmpNotSent.add(value, device, tenant, "rate-limited"); break;
                         case ICMP_ERRORS_NO_SOURCE: icmpNotSent.add(value, device, tenant, "no-source"); break;
-                        default: break;
+                        default:
+                            // the total (icmp-errors-sent) is the sum over the types: served by type only
+                            if (m.icmpError() != null) {
+                                icmpSent.add(value, device, tenant, m.icmpError().label());
+                            }
+                            break;
                     }
                 } else {
                     final DropReason reason = DropReason.byId(key.metric());

@@ -4,6 +4,7 @@ import io.xlat.control.config.MetricsConfig;
 import io.xlat.control.testing.NamespaceLab;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.drop.SentIcmpError;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.WorkerCounters;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,7 +56,7 @@ class XlatCollectorTest {
             }
             device.sent(120);
             translator.drop(DropReason.TTL_EXPIRED);
-            translator.icmpErrorSent();
+            translator.icmpErrorSent(SentIcmpError.ICMPV4_TIME_EXCEEDED);
             new WorkerCounters(manager, "xlat0", w).publish(device, translator);
         }
         final DeviceCounters blue = new DeviceCounters();
@@ -88,7 +89,10 @@ class XlatCollectorTest {
             assertEquals(0, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"truncated\""));
             assertEquals(1, value(body, "xlat_drops_total", "device=\"blue0\"", "tenant=\"blue\"",
                 "reason=\"tenant-spoofed-source\""));
-            assertEquals(2, value(body, "xlat_icmp_errors_sent_total", "device=\"xlat0\""));
+            assertEquals(2, value(body, "xlat_icmp_errors_sent_total", "device=\"xlat0\"",
+                "type=\"icmpv4-time-exceeded\""));
+            assertEquals(0, value(body, "xlat_icmp_errors_sent_total", "device=\"xlat0\"",
+                "type=\"icmpv6-packet-too-big\""));
             assertEquals(1, value(body, "xlat_bgp_session_up", "peer=\"198.51.100.1\""));
             assertEquals(0, value(body, "xlat_bgp_session_up", "peer=\"2001:db8::2\""));
             assertEquals(65, value(body, "xlat_bgp_session_uptime_seconds", "peer=\"198.51.100.1\""));

@@ -69,7 +69,8 @@ class MetricsRunIT {
         final double out46 = value(before, "xlat_translated_packets_total", device, "direction=\"46\"");
         final double back64 = value(before, "xlat_translated_packets_total", device, "direction=\"64\"");
         final double ttl = value(before, "xlat_drops_total", device, "reason=\"ttl-expired\"");
-        final double icmp = value(before, "xlat_icmp_errors_sent_total", device);
+        final String timeExceeded = "type=\"icmpv4-time-exceeded\"";
+        final double icmp = value(before, "xlat_icmp_errors_sent_total", device, timeExceeded);
         final double received = value(before, "xlat_device_received_packets_total", device);
         assertEquals(1, value(before, "xlat_worker_up", "worker=\"0\""));
         assertEquals(1, value(before, "xlat_config_generation"));
@@ -89,7 +90,7 @@ class MetricsRunIT {
         final String after = scrape();
         assertEquals(out46 + 5, value(after, "xlat_translated_packets_total", device, "direction=\"46\""));
         assertEquals(back64 + 5, value(after, "xlat_translated_packets_total", device, "direction=\"64\""));
-        assertEquals(icmp + 1, value(after, "xlat_icmp_errors_sent_total", device));
+        assertEquals(icmp + 1, value(after, "xlat_icmp_errors_sent_total", device, timeExceeded));
         assertTrue(value(after, "xlat_device_received_packets_total", device) >= received + 11, after);
         io.xlat.control.metrics.XlatCollectorTestAccess.promtoolAccepts(after);
 

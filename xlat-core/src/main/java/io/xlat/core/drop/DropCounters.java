@@ -13,6 +13,8 @@ public final class DropCounters {
     private long bytes46;
     private long bytes64;
     private long icmpErrorsSent;
+    /** By {@link SentIcmpError} ordinal: the sent errors by family and type (error path only). */
+    private final long[] icmpErrorsSentByKind = new long[SentIcmpError.count()];
     private long icmpErrorsRateLimited;
     private long icmpErrorsNoSource;
     private long icmpExtensionsIgnored;
@@ -100,13 +102,23 @@ public final class DropCounters {
         bytes46 += other.bytes46;
         bytes64 += other.bytes64;
         icmpErrorsSent += other.icmpErrorsSent;
+        for (int i = 0; i < icmpErrorsSentByKind.length; i++) {
+            icmpErrorsSentByKind[i] += other.icmpErrorsSentByKind[i];
+        }
         icmpErrorsRateLimited += other.icmpErrorsRateLimited;
         icmpErrorsNoSource += other.icmpErrorsNoSource;
         icmpExtensionsIgnored += other.icmpExtensionsIgnored;
     }
 
-    public void icmpErrorSent() {
+    /** An ICMP error the translator originated, of this kind. */
+    public void icmpErrorSent(SentIcmpError kind) {
         icmpErrorsSent++;
+        icmpErrorsSentByKind[kind.ordinal()]++;
+    }
+
+    /** The ICMP errors originated of {@code kind}; they add up to {@link #icmpErrorsSentCount}. */
+    public long icmpErrorsSentCount(SentIcmpError kind) {
+        return icmpErrorsSentByKind[kind.ordinal()];
     }
 
     /** An ICMP error the translator would have sent was suppressed by {@code icmp-rate}. */

@@ -4,6 +4,7 @@ import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
 import io.xlat.core.checksum.Checksum;
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.drop.SentIcmpError;
 import io.xlat.core.packet.IcmpHeader;
 import io.xlat.core.packet.IpProtocol;
 import io.xlat.core.packet.Ipv4Header;
@@ -108,7 +109,7 @@ final class IcmpErrorSender {
         out.putBytes(icmp + IcmpHeader.LENGTH, buffer, offset, quoted);
         out.putShort(icmp + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.compute(out, icmp, IcmpHeader.LENGTH + quoted), BIG_ENDIAN);
-        ctx.counters.icmpErrorSent();
+        ctx.counters.icmpErrorSent(SentIcmpError.ofIcmpv4(type));
         back.emit(out, 0, total);
         return 1;
     }
@@ -147,7 +148,7 @@ final class IcmpErrorSender {
             + icmpLength + IpProtocol.ICMPV6;
         out.putShort(icmp + IcmpHeader.CHECKSUM_OFFSET,
             (short) Checksum.finish(Checksum.sum(out, icmp, icmpLength, pseudo)), BIG_ENDIAN);
-        ctx.counters.icmpErrorSent();
+        ctx.counters.icmpErrorSent(SentIcmpError.ofIcmpv6(type));
         back.emit(out, 0, Ipv6Header.LENGTH + icmpLength);
         return 1;
     }

@@ -2,6 +2,7 @@ package io.xlat.core.translate;
 
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.drop.SentIcmpError;
 import io.xlat.core.testing.Harness;
 import io.xlat.core.testing.Packets;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,9 @@ class Translator46Test {
         assertTrue(Packets.transportChecksumValid4(err));
         assertEquals(in.length, err.length - 28, "quotes the whole short packet");
         assertEquals(1, harness.counters.drops(DropReason.TTL_EXPIRED));
+        assertEquals(1, harness.counters.icmpErrorsSentCount(SentIcmpError.ICMPV4_TIME_EXCEEDED), "counted by type");
+        assertEquals(harness.counters.icmpErrorsSentCount(),
+            harness.counters.icmpErrorsSentCount(SentIcmpError.ICMPV4_TIME_EXCEEDED), "and in the total");
     }
 
     @Test

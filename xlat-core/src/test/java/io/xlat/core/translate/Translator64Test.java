@@ -1,6 +1,7 @@
 package io.xlat.core.translate;
 
 import io.xlat.core.drop.DropReason;
+import io.xlat.core.drop.SentIcmpError;
 import io.xlat.core.testing.Harness;
 import io.xlat.core.testing.Packets;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,8 @@ class Translator64Test {
         assertEquals(2, u8(err, 40));
         assertEquals(1420, u32(err, 44), "MTU = ipv4-mtu + 20");
         assertEquals(1280, err.length, "capped at the IPv6 minimum MTU");
+        assertEquals(1, small.counters.icmpErrorsSentCount(SentIcmpError.ICMPV6_PACKET_TOO_BIG), "counted by type");
+        assertEquals(0, small.counters.icmpErrorsSentCount(SentIcmpError.ICMPV6_TIME_EXCEEDED));
     }
 
     @Test
