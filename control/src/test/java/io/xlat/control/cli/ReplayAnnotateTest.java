@@ -1,6 +1,6 @@
 package io.xlat.control.cli;
 
-import io.xlat.control.testing.Packets;
+import io.xlat.core.testing.Packets;
 import io.xlat.tunio.pcap.CaptureReader;
 import io.xlat.tunio.pcap.LinkType;
 import io.xlat.tunio.pcap.PcapWriter;

@@ -1,8 +1,8 @@
 package io.xlat.control.cli;
 
-import io.xlat.control.testing.Packets;
 import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Addresses;
+import io.xlat.core.testing.Packets;
 import io.xlat.tunio.pcap.LinkType;
 import io.xlat.tunio.pcap.PcapReader;
 import io.xlat.tunio.pcap.PcapWriter;

@@ -1,7 +1,7 @@
 package io.xlat.control.replay;
 
 import io.xlat.control.cli.IoErrors;
-import io.xlat.control.testing.Packets;
+import io.xlat.core.testing.Packets;
 import io.xlat.core.translate.PacketSink;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.pcap.LinkType;

@@ -5,6 +5,7 @@ import io.xlat.core.addr.Ipv4Addresses;
 import io.xlat.core.addr.Ipv6Prefix;
 import io.xlat.core.config.TranslatorConfig;
 import io.xlat.core.drop.DropCounters;
+import io.xlat.core.testing.Packets;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.CounterKey;
 import io.xlat.tunio.counters.DeviceCounters;
@@ -25,10 +26,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.xlat.tunio.agent.TestPackets.u16;
-import static io.xlat.tunio.agent.TestPackets.u32;
-import static io.xlat.tunio.agent.TestPackets.u64;
-import static io.xlat.tunio.agent.TestPackets.u8;
+import static io.xlat.core.testing.Packets.ipv4Udp;
+import static io.xlat.core.testing.Packets.ipv6PseudoHeaderSum;
+import static io.xlat.core.testing.Packets.ipv6Udp;
+import static io.xlat.core.testing.Packets.sequence;
+import static io.xlat.core.testing.Packets.u16;
+import static io.xlat.core.testing.Packets.u32;
+import static io.xlat.core.testing.Packets.u64;
+import static io.xlat.core.testing.Packets.u8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +77,7 @@ class WorkerAgentOneDeviceTest {
 
     @Test
     void shouldWriteTranslatedIpv6ToTheSameQueueWhenReadingIpv4() {
-        final byte[] in = TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 100);
+        final byte[] in = ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(100));
         queue.inject(in);
 
         assertEquals(1, agent.doWork());
@@ -82,14 +87,14 @@ class WorkerAgentOneDeviceTest {
         assertEquals(in.length + 20, out.length);
         assertEquals(6, u8(out, 0) >> 4);
         assertEquals(108, u16(out, 4), "payload length: the UDP datagram");
-        assertEquals(TestPackets.UDP, u8(out, 6));
+        assertEquals(Packets.UDP, u8(out, 6));
         assertEquals(63, u8(out, 7), "hop limit: TTL minus one");
         assertEquals(POOL6_HI, u64(out, 8));
         assertEquals(CLIENT_V4 & 0xFFFFFFFFL, u64(out, 16));
         assertEquals(POOL6_HI, u64(out, 24));
         assertEquals(SERVER_V4 & 0xFFFFFFFFL, u64(out, 32));
-        final int pseudo = TestPackets.sum(out, 8, 32) + TestPackets.UDP + 108;
-        assertEquals(0, TestPackets.checksum(out, 40, 108, pseudo), "UDP checksum valid over the IPv6 pseudo-header");
+        final long pseudo = ipv6PseudoHeaderSum(out, 108);
+        assertEquals(0, Packets.checksum(out, 40, 108, pseudo), "UDP checksum valid over the IPv6 pseudo-header");
 
         assertEquals(1, deviceCounters.get(DeviceMetric.RX_PACKETS));
         assertEquals(in.length, deviceCounters.get(DeviceMetric.RX_BYTES));
@@ -98,8 +103,8 @@ class WorkerAgentOneDeviceTest {
 
     @Test
     void shouldWriteTranslatedIpv4WhenReadingIpv6() {
-        final byte[] in = TestPackets.ipv6Udp(POOL6_HI, SERVER_V4 & 0xFFFFFFFFL, POOL6_HI, CLIENT_V4 & 0xFFFFFFFFL, 64,
-            32);
+        final byte[] in = ipv6Udp(POOL6_HI, SERVER_V4 & 0xFFFFFFFFL, POOL6_HI, CLIENT_V4 & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(32));
         queue.inject(in);
 
         assertEquals(1, agent.doWork());
@@ -108,14 +113,14 @@ class WorkerAgentOneDeviceTest {
         assertEquals(in.length - 20, out.length);
         assertEquals(0x45, u8(out, 0));
         assertEquals(63, u8(out, 8), "TTL: hop limit minus one");
-        assertEquals(SERVER_V4, u32(out, 12));
-        assertEquals(CLIENT_V4, u32(out, 16));
-        assertEquals(0, TestPackets.checksum(out, 0, 20, 0), "IPv4 header checksum valid");
+        assertEquals(SERVER_V4 & 0xFFFFFFFFL, u32(out, 12));
+        assertEquals(CLIENT_V4 & 0xFFFFFFFFL, u32(out, 16));
+        assertEquals(0, Packets.checksum(out, 0, 20, 0), "IPv4 header checksum valid");
     }
 
     @Test
     void shouldSendTimeExceededBackToTheSameQueueWhenTtlExpires46() {
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 1, 20));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 1, 0, 4000, 5000, sequence(20)));
 
         agent.doWork();
         agent.doWork(); // idle: publishes
@@ -124,8 +129,8 @@ class WorkerAgentOneDeviceTest {
         final byte[] out = queue.written.get(0);
         assertEquals(0x45, u8(out, 0));
         assertEquals(1, u8(out, 9), "ICMP");
-        assertEquals(XLAT_V4, u32(out, 12), "from the translator's own IPv4 address");
-        assertEquals(CLIENT_V4, u32(out, 16), "back to the sender");
+        assertEquals(XLAT_V4 & 0xFFFFFFFFL, u32(out, 12), "from the translator's own IPv4 address");
+        assertEquals(CLIENT_V4 & 0xFFFFFFFFL, u32(out, 16), "back to the sender");
         assertEquals(11, u8(out, 20), "Time Exceeded");
         assertEquals(0, u8(out, 21), "in transit");
         final Map<String, Long> values = published();
@@ -138,7 +143,7 @@ class WorkerAgentOneDeviceTest {
     @Test
     void shouldReadAtMostOneBatchPerDoWork() {
         for (int i = 0; i < 6; i++) {
-            queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, i));
+            queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(i)));
         }
 
         assertEquals(4, agent.doWork(), "the batch size");
@@ -150,22 +155,22 @@ class WorkerAgentOneDeviceTest {
     @Test
     void shouldPublishCountersWhenIdleAndAtMostEveryIntervalWhileBusy() {
         clock.update(1_000_000_000L);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         assertEquals(1L, published().get("fake0 q0 rx-packets"), "first batch: the interval since start has passed");
 
         clock.advance(WorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         assertEquals(1L, published().get("fake0 q0 rx-packets"), "busy within the interval: not yet");
 
         clock.advance(WorkerAgent.PUBLISH_INTERVAL_NANOS / 2);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         assertEquals(3L, published().get("fake0 q0 rx-packets"), "the interval passed");
 
         clock.advance(1000);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         assertEquals(3L, published().get("fake0 q0 rx-packets"));
         assertEquals(0, agent.doWork());
@@ -177,17 +182,17 @@ class WorkerAgentOneDeviceTest {
     void shouldReportEachWriteErrnoOnceAndCountEveryFailure() {
         queue.failWrites(LinuxNative.EIO);
         for (int i = 0; i < 3; i++) {
-            queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+            queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         }
         agent.doWork();
         queue.failWrites(0);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         queue.failWrites(LinuxNative.EIO);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         queue.failWrites(LinuxNative.ENOBUFS);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
         agent.doWork();
 
@@ -201,7 +206,7 @@ class WorkerAgentOneDeviceTest {
     @Test
     void shouldKeepReadingAfterATransientReadError() {
         queue.failNextReads(1, LinuxNative.ENOBUFS);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
 
         assertEquals(0, agent.doWork());
         assertEquals(1, agent.doWork());
@@ -214,7 +219,7 @@ class WorkerAgentOneDeviceTest {
     @Test
     void shouldStopReadingWhenTheDeviceVanished() {
         queue.failNextReads(1, LinuxNative.EBADFD);
-        queue.inject(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 10));
+        queue.inject(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(10)));
 
         assertEquals(0, agent.doWork());
         final int readsAfterFailure = queue.readCalls;
@@ -241,7 +246,7 @@ class WorkerAgentOneDeviceTest {
 
     @Test
     void shouldNotAllocateInSteadyState() {
-        queue.replay(TestPackets.ipv4Udp(CLIENT_V4, SERVER_V4, 64, 200));
+        queue.replay(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5000, sequence(200)));
         Allocations.assertEventuallyAllocatesNothing("100,000 packets through doWork()", 20, () -> {
             for (int i = 0; i < 25_000; i++) {
                 queue.refill(4);

@@ -26,9 +26,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.xlat.tunio.agent.TestPackets.u32;
-import static io.xlat.tunio.agent.TestPackets.u64;
-import static io.xlat.tunio.agent.TestPackets.u8;
+import static io.xlat.core.testing.Packets.ipv4Udp;
+import static io.xlat.core.testing.Packets.ipv6Udp;
+import static io.xlat.core.testing.Packets.sequence;
+import static io.xlat.core.testing.Packets.u32;
+import static io.xlat.core.testing.Packets.u64;
+import static io.xlat.core.testing.Packets.u8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -104,8 +107,8 @@ class WorkerAgentSeveralDevicesTest {
 
     @Test
     void shouldPrependTheTenantsPrefixToBothAddressesWhenIpv4ComesFromItsDevice() {
-        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
-        red.inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        blue.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
+        red.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(30)));
 
         assertEquals(2, agent.doWork());
 
@@ -134,7 +137,7 @@ class WorkerAgentSeveralDevicesTest {
 
     @Test
     void shouldWriteIpv6OnlyToTheDeviceOfTheTenantItsDestinationPrefixSelects() {
-        ipv6.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        ipv6.inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
 
         assertEquals(1, agent.doWork());
 
@@ -142,15 +145,15 @@ class WorkerAgentSeveralDevicesTest {
         assertTrue(blue.written.isEmpty(), "no cross-talk into blue, which uses the same IPv4 addresses");
         final byte[] out = red.written.get(0);
         assertEquals(0x45, u8(out, 0));
-        assertEquals(PEER, u32(out, 12));
-        assertEquals(LOCAL, u32(out, 16));
+        assertEquals(PEER & 0xFFFFFFFFL, u32(out, 12));
+        assertEquals(LOCAL & 0xFFFFFFFFL, u32(out, 16));
         assertEquals(1, redCounters.get(DeviceMetric.TX_PACKETS));
         assertEquals(0, blueCounters.get(DeviceMetric.TX_PACKETS));
     }
 
     @Test
     void shouldWriteNothingWhenIpv6MatchesNoTenant() {
-        ipv6.inject(TestPackets.ipv6Udp(GREEN_HI, PEER & 0xFFFFFFFFL, GREEN_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        ipv6.inject(ipv6Udp(GREEN_HI, PEER & 0xFFFFFFFFL, GREEN_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
 
         assertEquals(1, agent.doWork());
 
@@ -164,7 +167,7 @@ class WorkerAgentSeveralDevicesTest {
     void shouldCountNoDeviceWhenTheTenantHasNoDeviceHere() {
         agent.offer(ports(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)), new PacketQueue[] {blue, null},
             new DeviceCounters[] {blueCounters, null}));
-        ipv6.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        ipv6.inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
 
         agent.doWork();
 
@@ -174,7 +177,7 @@ class WorkerAgentSeveralDevicesTest {
 
     @Test
     void shouldSendTimeExceededBackToTheTenantDeviceWhenTtlExpires46() {
-        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
+        blue.inject(ipv4Udp(LOCAL, PEER, 1, 0, 4000, 5000, sequence(20)));
 
         agent.doWork();
 
@@ -184,7 +187,7 @@ class WorkerAgentSeveralDevicesTest {
         assertEquals(0x45, u8(error, 0));
         assertEquals(1, u8(error, 9), "ICMP");
         assertEquals(11, u8(error, 20), "Time Exceeded");
-        assertEquals(LOCAL, u32(error, 16));
+        assertEquals(LOCAL & 0xFFFFFFFFL, u32(error, 16));
         assertTrue(red.written.isEmpty());
     }
 
@@ -195,13 +198,13 @@ class WorkerAgentSeveralDevicesTest {
             List.of(tenant("blue", BLUE_HI), tenant("green", GREEN_HI), tenant("red", RED_HI)),
             new PacketQueue[] {blue, green, red}, new DeviceCounters[] {blueCounters, new DeviceCounters(),
                 redCounters});
-        red.inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 10));
+        red.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(10)));
         agent.doWork();
 
         agent.offer(next);
-        red.inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 11));
-        ipv6.inject(TestPackets.ipv6Udp(GREEN_HI, PEER & 0xFFFFFFFFL, GREEN_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
-        ipv6.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        red.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(11)));
+        ipv6.inject(ipv6Udp(GREEN_HI, PEER & 0xFFFFFFFFL, GREEN_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
+        ipv6.inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
         agent.doWork();
 
         assertSame(next, agent.current());
@@ -242,7 +245,7 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldTranslateIpv4FromThePairsIpv4DeviceWithPool6AndWriteItToTheIpv6Device() {
         final WorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
-        global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        global.inject(ipv4Udp(CLIENT4, SERVER4, 64, 0, 4000, 5000, sequence(20)));
 
         assertEquals(1, pair.doWork());
 
@@ -259,15 +262,16 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldWriteIpv6OutsideEveryTenantPrefixToTheGlobalDevice() {
         final WorkerAgent pair = withGlobalDevice(false, pool6Translator(new DropCounters()));
-        ipv6.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
+        ipv6.inject(ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
 
         pair.doWork();
 
         assertEquals(1, global.written.size());
         final byte[] out = global.written.get(0);
         assertEquals(0x45, u8(out, 0));
-        assertEquals(SERVER4, u32(out, 12));
-        assertEquals(CLIENT4, u32(out, 16));
+        assertEquals(SERVER4 & 0xFFFFFFFFL, u32(out, 12));
+        assertEquals(CLIENT4 & 0xFFFFFFFFL, u32(out, 16));
         assertTrue(blue.written.isEmpty() && red.written.isEmpty() && ipv6.written.isEmpty());
         assertEquals(1, globalCounters.get(DeviceMetric.TX_PACKETS));
         assertEquals(0, ipv6Counters.get(DeviceMetric.NO_DEVICE));
@@ -277,8 +281,9 @@ class WorkerAgentSeveralDevicesTest {
     void shouldDropTheWrongFamilyOnEachOneFamilyDeviceWithANamedReason() {
         final DropCounters drops = new DropCounters();
         final WorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
-        global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
-        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        global.inject(ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
+        ipv6.inject(ipv4Udp(CLIENT4, SERVER4, 64, 0, 4000, 5000, sequence(20)));
 
         assertEquals(2, pair.doWork());
 
@@ -289,9 +294,10 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldRouteIpv6ReadFromSiitTunToTheTenantOfItsDestinationAndTheRestBackIntoSiitTun() {
         final WorkerAgent both = withGlobalDevice(true, pool6Translator(new DropCounters()));
-        global.inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
-        global.inject(TestPackets.ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64, 16));
-        global.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        global.inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
+        global.inject(ipv6Udp(POOL6_HI, SERVER4 & 0xFFFFFFFFL, POOL6_HI, CLIENT4 & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
+        global.inject(ipv4Udp(CLIENT4, SERVER4, 64, 0, 4000, 5000, sequence(20)));
 
         assertEquals(3, both.doWork());
 
@@ -306,20 +312,20 @@ class WorkerAgentSeveralDevicesTest {
     void shouldKeepTheCountsRunningWhenAGenerationBringsANewTranslator() {
         final DropCounters drops = new DropCounters();
         final WorkerAgent pair = withGlobalDevice(false, pool6Translator(drops));
-        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
+        ipv6.inject(ipv4Udp(CLIENT4, SERVER4, 64, 0, 4000, 5000, sequence(20)));
         pair.doWork();
         final Translator before = pair.translator();
         final Translator after = pool6Translator(drops);
         final TenantTable table = new TenantTable(List.of(tenant("blue", BLUE_HI), tenant("red", RED_HI)));
-        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
+        blue.inject(ipv4Udp(LOCAL, PEER, 1, 0, 4000, 5000, sequence(20)));
         pair.doWork();
         final long blueDropsBefore = before.tenantCounters(0).drops(DropReason.TTL_EXPIRED);
 
         pair.offer(new WorkerPorts(table, after, ipv6Port, globalPort, new Port[] {
             new Port(PortRole.TENANT, blue, blue, blueCounters, null, handler, 0),
             new Port(PortRole.TENANT, red, red, redCounters, null, handler, 0)}));
-        ipv6.inject(TestPackets.ipv4Udp(CLIENT4, SERVER4, 64, 20));
-        blue.inject(TestPackets.ipv4Udp(LOCAL, PEER, 1, 20));
+        ipv6.inject(ipv4Udp(CLIENT4, SERVER4, 64, 0, 4000, 5000, sequence(20)));
+        blue.inject(ipv4Udp(LOCAL, PEER, 1, 0, 4000, 5000, sequence(20)));
         pair.doWork();
 
         assertSame(after, pair.translator());
@@ -365,9 +371,10 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldWriteEachPacketToTheQueueOfTheWorkerThatReadItWhenTwoWorkersServeTheTenants() {
         final TwoWorkers two = new TwoWorkers(false);
-        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
-        two.ipv6[1].inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
-        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        two.blue[1].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
+        two.ipv6[1].inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
+        two.red[0].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(30)));
 
         assertEquals(1, two.workers[0].doWork());
         assertEquals(2, two.workers[1].doWork());
@@ -384,9 +391,9 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldCountEachTenantInTheTranslatorOfTheWorkerThatTranslatedIt() {
         final TwoWorkers two = new TwoWorkers(false);
-        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
-        two.blue[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 21));
-        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        two.blue[1].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
+        two.blue[1].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(21)));
+        two.red[0].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(30)));
 
         two.workers[0].doWork();
         two.workers[1].doWork();
@@ -403,8 +410,9 @@ class WorkerAgentSeveralDevicesTest {
     @Test
     void shouldReadASingleQueueTenantDeviceFromWorkerZeroOnlyAndWriteToItFromBoth() {
         final TwoWorkers two = new TwoWorkers(true);
-        two.red[0].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
-        two.ipv6[1].inject(TestPackets.ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
+        two.red[0].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(30)));
+        two.ipv6[1].inject(ipv6Udp(RED_HI, PEER & 0xFFFFFFFFL, RED_HI, LOCAL & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
 
         assertEquals(1, two.workers[1].doWork(), "worker 1 reads only its IPv6 queue");
         assertEquals(1, two.red[0].inbound.size(), "worker 1 left red's only queue to worker 0");
@@ -428,7 +436,7 @@ class WorkerAgentSeveralDevicesTest {
 
         assertSame(next0, two.workers[0].current());
         assertNotSame(next1, two.workers[1].current(), "worker 1 has not confirmed before its next batch");
-        two.red[1].inject(TestPackets.ipv4Udp(LOCAL, PEER, 64, 30));
+        two.red[1].inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(30)));
         two.workers[1].doWork();
         assertSame(next1, two.workers[1].current());
         assertEquals(1, two.red[1].inbound.size(), "in the new generation worker 1 no longer reads red's queue 1");
@@ -452,8 +460,9 @@ class WorkerAgentSeveralDevicesTest {
     void shouldAllocateNothingPerPacketOnEitherSide() {
         final FakeQueue replay6 = new FakeQueue("xlat6");
         final FakeQueue replayBlue = new FakeQueue("xb-blue");
-        replay6.replay(TestPackets.ipv6Udp(BLUE_HI, PEER & 0xFFFFFFFFL, BLUE_HI, LOCAL & 0xFFFFFFFFL, 64, 16));
-        replayBlue.replay(TestPackets.ipv4Udp(LOCAL, PEER, 64, 20));
+        replay6.replay(ipv6Udp(BLUE_HI, PEER & 0xFFFFFFFFL, BLUE_HI, LOCAL & 0xFFFFFFFFL, 64,
+            5000, 4000, sequence(16)));
+        replayBlue.replay(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
         final TranslatorConfig config = TranslatorConfig.builder().build();
         final Port replay6Port = new Port(PortRole.IPV6, replay6, replay6, new DeviceCounters(),
             new WorkerCounters(counters, "xlat6", 1), handler, 0);
