@@ -480,7 +480,7 @@ public final class Daemon {
             final RunningDataplane running = dataplane.running();
             final DataplaneSettings s = dataplane.settings;
             server = RunMetrics.start(config.metrics(), RunMetrics.of(running.countersFile(),
-                () -> running.health().workers(), w -> running.health().heartbeat(w), () -> running.settings().tenants(),
+                running::workers, running::heartbeat, () -> running.settings().tenants(),
                 () -> running.settings().offload(), config.bgp().enabled(), reloads,
                 s.siitOnly() ? "siit" : "multi-device"), BuildInfo.version(), log);
         }

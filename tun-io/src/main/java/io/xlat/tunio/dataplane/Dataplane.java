@@ -589,6 +589,7 @@ public final class Dataplane implements RunningDataplane {
     }
 
     /** The number of workers running. */
+    @Override
     public int workers() {
         return agents.size();
     }
@@ -605,6 +606,11 @@ public final class Dataplane implements RunningDataplane {
      * namespace: cheap enough for a poll every 150 ms, and it touches no queue the workers use); and every worker's
      * heartbeat. Tenants without a device here are not listed: there is nothing to watch for them.
      */
+    @Override
+    public long heartbeat(int w) {
+        return agents.get(w).heartbeat();
+    }
+
     @Override
     public Path countersFile() {
         return counters.path();

@@ -19,6 +19,16 @@ public interface RunningDataplane extends AutoCloseable {
     /** The health of what runs now, as data. */
     DataplaneHealth health();
 
+    /** The number of workers; cheaper than {@link #health()}, which also asks the devices. */
+    default int workers() {
+        return health().workers();
+    }
+
+    /** Worker {@code w}'s heartbeat; cheaper than {@link #health()}, which also asks the devices. */
+    default long heartbeat(int w) {
+        return health().heartbeat(w);
+    }
+
     /** The counters file this data plane writes (the per-process fallback name when the configured one was taken). */
     Path countersFile();
 
