@@ -10,6 +10,7 @@ import io.xlat.core.translate.Translator;
 import io.xlat.tunio.agent.PollIdleStrategy;
 import io.xlat.tunio.agent.Port;
 import io.xlat.tunio.agent.PortRole;
+import io.xlat.tunio.agent.WarmUp;
 import io.xlat.tunio.agent.WorkerAgent;
 import io.xlat.tunio.agent.WorkerPorts;
 import io.xlat.tunio.counters.CounterKey;
@@ -212,6 +213,7 @@ public final class Dataplane implements RunningDataplane {
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
+            warmUp(settings.offload(), log);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final TenantDevice t : opened.values()) {
@@ -436,6 +438,25 @@ public final class Dataplane implements RunningDataplane {
                 + " spread it over all " + workers + " workers)");
         }
         return device;
+    }
+
+    /**
+     * Compiles the workers' path before traffic needs it: a scratch worker on its own thread, beside the real ones
+     * (which forward from the first packet), translates a mix of packets over socket pairs for a moment.
+     */
+    private static void warmUp(boolean offloads, DataplaneLog log) {
+        final Thread thread = new Thread(() -> {
+            try {
+                final WarmUp.Result r = WarmUp.run(offloads, WarmUp.DEFAULT_ROUNDS);
+                log.info("warm-up: " + r.packetsIn() + " packets through a scratch worker in " + r.millis() + " ms");
+            } catch (IOException | RuntimeException e) {
+                // forwarding does not depend on it: the path compiles under traffic instead
+                log.info("warm-up skipped: " + e);
+            }
+        }, "xlat-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
     }
 
     private void startRunners() {

@@ -53,6 +53,22 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
         pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
     }
 
+    /**
+     * Two connected queues that keep packet boundaries as a TUN queue does (a non-blocking {@code AF_UNIX}
+     * {@code SOCK_SEQPACKET} pair): what is written to one is read from the other. The data plane's warm-up runs
+     * its workers' code over such a pair before real traffic needs it compiled.
+     *
+     * @param offloads whether both ends carry a virtio-net header in front of each packet, as a queue with offloads
+     */
+    public static FdQueue[] pair(String name, boolean offloads) throws NativeException {
+        final int[] fds = new int[2];
+        if (LIBC.socketpair(LinuxNative.AF_UNIX,
+            LinuxNative.SOCK_SEQPACKET | LinuxNative.SOCK_NONBLOCK | LinuxNative.SOCK_CLOEXEC, 0, fds) != 0) {
+            throw new NativeException("socketpair", LinuxNative.errno());
+        }
+        return new FdQueue[] {new FdQueue(fds[0], name, offloads), new FdQueue(fds[1], name, offloads)};
+    }
+
     @Override
     public String deviceName() {
         return deviceName;
