@@ -140,10 +140,21 @@ public final class ConfigLoader {
         final Map<ConfigSection<?>, Object> values = new IdentityHashMap<>();
         final Map<ConfigSection<?>, Node> nodes = new IdentityHashMap<>();
         final Set<ConfigSection<?>> clean = Collections.newSetFromMap(new IdentityHashMap<>());
+        // the limits first, counted on the node tree: a file past them is refused before any table is built
+        final Node limitsNode = top.value(LimitsSection.KEY);
+        final ConfigLimits limits = limitsNode == null ? LimitsSection.INSTANCE.defaults()
+            : LimitsSection.INSTANCE.parse(limitsNode, problems);
+        if (LimitsSection.check(root, limits, problems)) {
+            throw new ConfigException(problems.errors(), problems.size());
+        }
         for (final ConfigSection<?> section : ConfigSections.ALL) {
             final Node node = top.value(section.key());
             final int before = problems.size();
-            values.put(section, node == null ? section.defaults() : section.parse(node, problems));
+            if (section == LimitsSection.INSTANCE) {
+                values.put(section, limits);
+            } else {
+                values.put(section, node == null ? section.defaults() : section.parse(node, problems));
+            }
             if (node != null) {
                 nodes.put(section, node);
             }

@@ -12,7 +12,8 @@ public final class ConfigSections {
         DataplaneSection.INSTANCE,
         BgpSection.INSTANCE,
         MetricsSection.INSTANCE,
-        AllowEmptySection.INSTANCE);
+        AllowEmptySection.INSTANCE,
+        LimitsSection.INSTANCE);
 
     private ConfigSections() {
     }

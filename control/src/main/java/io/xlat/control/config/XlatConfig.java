@@ -67,6 +67,11 @@ public final class XlatConfig {
         return section(MetricsSection.INSTANCE);
     }
 
+    /** The most list items the file may hold, enforced when it is loaded. */
+    public ConfigLimits limits() {
+        return section(LimitsSection.INSTANCE);
+    }
+
     /**
      * The effective configuration as YAML: every section and key, defaults filled in; {@link ConfigLoader} reads
      * it back. Passwords are left out (a comment marks where), so that the output can be shown and shared.

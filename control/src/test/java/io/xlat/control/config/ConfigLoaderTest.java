@@ -189,7 +189,7 @@ class ConfigLoaderTest {
     void shouldRejectUnknownTopLevelKey() {
         final List<String> e = errors("translator: {}\ntenantz:\n  a: 1\n");
         assertEquals(1, e.size());
-        assertEquals("t.yaml:2:1: unknown top-level key 'tenantz'; expected one of: translator, tenants, dataplane, bgp, metrics, allow-empty",
+        assertEquals("t.yaml:2:1: unknown top-level key 'tenantz'; expected one of: translator, tenants, dataplane, bgp, metrics, allow-empty, limits",
             e.get(0));
     }
 
@@ -426,7 +426,7 @@ class ConfigLoaderTest {
               pool6: 2001:db8::/41
             """);
         assertEquals(List.of(
-            "t.yaml:1:1: unknown top-level key 'bgpp'; expected one of: translator, tenants, dataplane, bgp, metrics, allow-empty",
+            "t.yaml:1:1: unknown top-level key 'bgpp'; expected one of: translator, tenants, dataplane, bgp, metrics, allow-empty, limits",
             "t.yaml:3:13: translator.ipv4-mtu: must be between 68 and 65535, got 10",
             "t.yaml:4:8: translator.tos: must be between 0 and 255, got 300",
             "t.yaml:5:12: translator.hairpin: must be one of off, simple, intrinsic; got 'maybe'",

@@ -38,7 +38,8 @@ class ConfigReferenceTest {
         "DataplaneSection.KEYS", List.of("dataplane."),
         "BgpSection.KEYS", List.of("bgp."),
         "BgpSection.PEER_KEYS", List.of("bgp.peers[]."),
-        "MetricsSection.KEYS", List.of("metrics."));
+        "MetricsSection.KEYS", List.of("metrics."),
+        "LimitsSection.KEYS", List.of("limits."));
 
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `([a-z0-9\\[\\].-]+)` \\|");
     private static final Pattern SECTION = Pattern.compile("(?m)^## `([a-z0-9-]+)`$");

@@ -207,7 +207,7 @@ class HostileConfigTest {
     void shouldAcceptAFileThatMapsNothingWhenItSaysSo() throws Exception {
         final XlatConfig c = loadedFile("allow-empty: true\ndataplane:\n  siit-tun: xlat0\n");
         assertTrue(c.mapsNothing());
-        assertTrue(c.toYaml().endsWith("allow-empty: true\n"), c.toYaml());
+        assertTrue(c.toYaml().contains("\nallow-empty: true\n"), c.toYaml());
         assertTrue(ConfigLoader.parse(c.toYaml(), "effective.yaml").section(AllowEmptySection.INSTANCE));
         assertEquals("t.yaml:1:14: allow-empty: expected true or false, got 'yes'",
             rejected("allow-empty: yes\n").getMessage());

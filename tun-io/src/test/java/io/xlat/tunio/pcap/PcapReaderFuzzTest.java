@@ -43,7 +43,11 @@ public class PcapReaderFuzzTest {
                     throw new AssertionError("record " + records + " of " + length + " bytes at " + reader.offset()
                         + " in a buffer of " + reader.buffer().capacity());
                 }
-                reader.buffer().getByte(reader.offset() + Math.max(0, length - 1)); // bounds-checked read
+                if (length > 0) {
+                    // bounds-checked read of the record's last byte; a zero-length record (legal: incl_len 0) may
+                    // sit at the very end of the buffer and has no byte to read
+                    reader.buffer().getByte(reader.offset() + length - 1);
+                }
             }
             if (records != reader.recordCount()) {
                 throw new AssertionError(records + " records returned, " + reader.recordCount() + " counted");
