@@ -73,6 +73,10 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--per-worker", description = "One block per worker (device queue) instead of per device.")
     boolean perWorker;
 
+    @Option(names = "--per-direction", description = "Drops by direction too: 'drop REASON 46', 'drop REASON 64' "
+        + "(by the family the packet arrived in) and 'drop REASON unknown' (neither IPv4 nor IPv6).")
+    boolean perDirection;
+
     @Spec
     CommandSpec spec;
 
@@ -105,7 +109,7 @@ final class StatsCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.FAILURE;
         }
-        print(snapshot, out, all, perWorker, Instant.now());
+        print(snapshot, out, new Layout(all, perWorker, perDirection), Instant.now());
         printBgp(path.resolveSibling(path.getFileName() + ".bgp"), out, Instant.now());
         out.flush();
         return ExitCodes.OK;
@@ -157,8 +161,17 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What {@link #print} shows: the zero counters too, a block per worker rather than per device, drops per
+     * direction rather than per reason alone.
+     */
+    record Layout(boolean all, boolean perWorker, boolean perDirection) {
+    }
+
     /** The counters grouped by device (or device and worker), in catalogue order, summed over workers. */
-    static void print(CountersFile.Snapshot snapshot, PrintWriter out, boolean all, boolean perWorker, Instant now) {
+    static void print(CountersFile.Snapshot snapshot, PrintWriter out, Layout layout, Instant now) {
+        final boolean all = layout.all();
+        final boolean perWorker = layout.perWorker();
         final Instant started = Instant.ofEpochMilli(snapshot.startTimeMillis());
         out.println(snapshot.path() + ": xlat pid " + snapshot.pid() + ", " + (snapshot.running()
             ? "running since " + started + " (" + duration(Duration.between(started, now)) + ")"
@@ -172,7 +185,8 @@ final class StatsCommand implements Callable<Integer> {
             }
             final String group = perWorker ? key.scope() + " q" + key.worker() : key.scope();
             final Line line = groups.computeIfAbsent(group, g -> new TreeMap<>())
-                .computeIfAbsent(rank(key), r -> new Line(key.metricLabel()));
+                .computeIfAbsent(rank(key, layout.perDirection()),
+                    r -> new Line(layout.perDirection() ? key.metricLabel() : key.metricName()));
             line.value += snapshot.reader().getCounterValue(id);
             workersByGroup.computeIfAbsent(group, g -> new HashSet<>()).add(key.worker());
         });
@@ -197,8 +211,8 @@ final class StatsCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Device metrics, then translator totals, then drops, each in its catalogue order. */
-    private static int rank(CounterKey key) {
+    /** Device metrics, then translator totals, then drops, each in its catalogue order (then by direction). */
+    private static int rank(CounterKey key, boolean perDirection) {
         switch (key.typeId()) {
             case CounterKey.DEVICE_TYPE_ID:
                 return 1000 + key.metric();
@@ -206,7 +220,8 @@ final class StatsCommand implements Callable<Integer> {
                 return 2000 + key.metric();
             default:
                 final DropReason reason = DropReason.byId(key.metric());
-                return 3000 + (reason != null ? reason.ordinal() : 900 + key.metric());
+                final int row = 3000 + 4 * (reason != null ? reason.ordinal() : 900 + key.metric());
+                return perDirection ? row + 1 + key.dropDirection().ordinal() : row;
         }
     }
 
@@ -239,7 +254,9 @@ final class StatsCommand implements Callable<Integer> {
             row(out, m.label(), m.description());
         }
         out.println();
-        out.println("Drops (a packet the translator did not forward; the RFC that decides it in brackets):");
+        out.println("Drops (a packet the translator did not forward; the RFC that decides it in brackets). Each is "
+            + "counted by direction too, which --per-direction prints: 46 (arrived as IPv4), 64 (arrived as IPv6) "
+            + "or unknown (neither):");
         final List<DropReason> reasons = new ArrayList<>(List.of(DropReason.values()));
         reasons.sort(Comparator.comparingInt(DropReason::id));
         for (final DropReason r : reasons) {

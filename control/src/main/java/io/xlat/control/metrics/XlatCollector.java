@@ -113,8 +113,9 @@ public final class XlatCollector implements MultiCollector {
             "ICMP errors xlat did not send: cause=rate-limited (translator.icmp-rate) or no-source (no address "
                 + "to send them from).", DEVICE, TENANT, "cause");
         final Family drops = new Family("xlat_drops",
-            "Packets dropped, by the stable name of the reason ('xlat stats --explain' says what each means).",
-            DEVICE, TENANT, "reason");
+            "Packets dropped, by the stable name of the reason ('xlat stats --explain' says what each means) and "
+                + "direction (the family the packet arrived in: 46, 64, or unknown for neither).",
+            DEVICE, TENANT, "reason", "direction");
         final CountersReader reader = sources.counters().get();
         if (reader != null) {
             reader.forEach((id, typeId, keyBuffer, label) -> {
@@ -163,7 +164,7 @@ public final class XlatCollector implements MultiCollector {
                 } else {
                     final DropReason reason = DropReason.byId(key.metric());
                     if (reason != null) {
-                        drops.add(value, device, tenant, reason.label());
+                        drops.add(value, device, tenant, reason.label(), key.dropDirection().label());
                     }
                 }
             });

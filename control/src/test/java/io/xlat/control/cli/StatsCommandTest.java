@@ -1,5 +1,6 @@
 package io.xlat.control.cli;
 
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.tunio.counters.CountersFile;
@@ -31,13 +32,13 @@ class StatsCommandTest {
         d0.sent(120);
         final DropCounters c0 = new DropCounters();
         c0.translated46(100);
-        c0.drop(DropReason.TTL_EXPIRED);
+        c0.drop(DropReason.TTL_EXPIRED, Direction.D46);
         new WorkerCounters(file.manager(), "xlat0", 0).publish(d0, c0);
         final DeviceCounters d1 = new DeviceCounters();
         d1.received(60);
         final DropCounters c1 = new DropCounters();
-        c1.drop(DropReason.TTL_EXPIRED);
-        c1.drop(DropReason.NO_MAPPING_DESTINATION);
+        c1.drop(DropReason.TTL_EXPIRED, Direction.D64);
+        c1.drop(DropReason.NO_MAPPING_DESTINATION, Direction.D64);
         new WorkerCounters(file.manager(), "xlat0", 1).publish(d1, c1);
         return file;
     }
@@ -107,6 +108,23 @@ class StatsCommandTest {
             final CliRun run = CliRun.of("stats", "--config", config.toString());
             assertEquals(ExitCodes.OK, run.exitCode(), run.err());
             assertTrue(run.out().contains(line("rx-packets", 2)), run.out());
+        }
+    }
+
+    @Test
+    void shouldSplitTheDropsByDirectionOnlyWhenAsked() throws IOException {
+        final Path path = dir.resolve("counters");
+        try (CountersFile file = running(path)) {
+            final String byReason = CliRun.of("stats", "--counters-file", file.path().toString()).out();
+            final CliRun run = CliRun.of("stats", "--counters-file", file.path().toString(), "--per-direction");
+
+            assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+            assertFalse(byReason.contains("drop ttl-expired 46"), byReason);
+            assertTrue(run.out().contains(line("drop ttl-expired 46", 1)), run.out());
+            assertTrue(run.out().contains(line("drop ttl-expired 64", 1)), run.out());
+            assertTrue(run.out().contains(line("drop no-mapping-destination 64", 1)), run.out());
+            assertFalse(run.out().contains("drop no-mapping-destination 46"), "zero directions stay out:\n" + run.out());
+            assertFalse(run.out().contains(line("drop ttl-expired", 2)), "no total line beside its parts");
         }
     }
 

@@ -2,6 +2,7 @@ package io.xlat.control.metrics;
 
 import io.xlat.control.config.MetricsConfig;
 import io.xlat.control.testing.NamespaceLab;
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.drop.SentIcmpError;
@@ -55,14 +56,14 @@ class XlatCollectorTest {
                 translator.translated46(100);
             }
             device.sent(120);
-            translator.drop(DropReason.TTL_EXPIRED);
+            translator.drop(DropReason.TTL_EXPIRED, Direction.D46);
             translator.icmpErrorSent(SentIcmpError.ICMPV4_TIME_EXCEEDED);
             new WorkerCounters(manager, "xlat0", w).publish(device, translator);
         }
         final DeviceCounters blue = new DeviceCounters();
         final DropCounters blueTranslator = new DropCounters();
         blue.received(60);
-        blueTranslator.drop(DropReason.TENANT_SPOOFED_SOURCE);
+        blueTranslator.drop(DropReason.TENANT_SPOOFED_SOURCE, Direction.D46);
         new WorkerCounters(manager, "blue0", 0).publish(blue, blueTranslator);
     }
 
@@ -85,10 +86,14 @@ class XlatCollectorTest {
             assertEquals(0, value(body, "xlat_translated_packets_total", "device=\"xlat0\"", "direction=\"64\""));
             assertEquals(6, value(body, "xlat_device_received_packets_total", "device=\"xlat0\"", "tenant=\"\""));
             assertEquals(2, value(body, "xlat_device_sent_packets_total", "device=\"xlat0\""));
-            assertEquals(2, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"ttl-expired\""));
-            assertEquals(0, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"truncated\""));
+            assertEquals(2, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"ttl-expired\"",
+                "direction=\"46\""));
+            assertEquals(0, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"ttl-expired\"",
+                "direction=\"64\""));
+            assertEquals(0, value(body, "xlat_drops_total", "device=\"xlat0\"", "reason=\"truncated\"",
+                "direction=\"unknown\""));
             assertEquals(1, value(body, "xlat_drops_total", "device=\"blue0\"", "tenant=\"blue\"",
-                "reason=\"tenant-spoofed-source\""));
+                "reason=\"tenant-spoofed-source\"", "direction=\"46\""));
             assertEquals(2, value(body, "xlat_icmp_errors_sent_total", "device=\"xlat0\"",
                 "type=\"icmpv4-time-exceeded\""));
             assertEquals(0, value(body, "xlat_icmp_errors_sent_total", "device=\"xlat0\"",

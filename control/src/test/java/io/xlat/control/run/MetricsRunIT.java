@@ -68,7 +68,7 @@ class MetricsRunIT {
         final String before = scrape();
         final double out46 = value(before, "xlat_translated_packets_total", device, "direction=\"46\"");
         final double back64 = value(before, "xlat_translated_packets_total", device, "direction=\"64\"");
-        final double ttl = value(before, "xlat_drops_total", device, "reason=\"ttl-expired\"");
+        final double ttl = value(before, "xlat_drops_total", device, "reason=\"ttl-expired\"", "direction=\"46\"");
         final String timeExceeded = "type=\"icmpv4-time-exceeded\"";
         final double icmp = value(before, "xlat_icmp_errors_sent_total", device, timeExceeded);
         final double received = value(before, "xlat_device_received_packets_total", device);
@@ -86,7 +86,7 @@ class MetricsRunIT {
         NamespaceLab.await("the echo requests and replies to be served", 5_000, () ->
             sample("xlat_translated_packets_total", device, "direction=\"46\"") >= out46 + 5
                 && sample("xlat_translated_packets_total", device, "direction=\"64\"") >= back64 + 5
-                && sample("xlat_drops_total", device, "reason=\"ttl-expired\"") == ttl + 1);
+                && sample("xlat_drops_total", device, "reason=\"ttl-expired\"", "direction=\"46\"") == ttl + 1);
         final String after = scrape();
         assertEquals(out46 + 5, value(after, "xlat_translated_packets_total", device, "direction=\"46\""));
         assertEquals(back64 + 5, value(after, "xlat_translated_packets_total", device, "direction=\"64\""));

@@ -1,5 +1,6 @@
 package io.xlat.tunio.agent;
 
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.Tenant;
@@ -195,7 +196,8 @@ public final class WorkerAgent implements Agent {
             if (offloads != null) {
                 final DropReason refused = offloads.accept(slot, Translator.HEADROOM, length, translator);
                 if (refused != null) {
-                    (tenant >= 0 ? translator.tenantCounters(tenant) : translator.counters()).drop(refused);
+                    (tenant >= 0 ? translator.tenantCounters(tenant) : translator.counters()).drop(refused,
+                        Direction.ofVersion((slot.getByte(Translator.HEADROOM) >> 4) & 0xF));
                     offloads.done(translator);
                     if (traced) {
                         tap.done(); // trace: dropped
@@ -223,7 +225,7 @@ public final class WorkerAgent implements Agent {
                 break;
             case IPV6:
                 if (version == 4) {
-                    translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
+                    translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE, Direction.D46);
                 } else {
                     router.source = port.counters;
                     translator.translate(slot, Translator.HEADROOM, length, now, out(router, traced),
@@ -232,7 +234,7 @@ public final class WorkerAgent implements Agent {
                 break;
             case IPV4:
                 if (version == 6) {
-                    translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE);
+                    translator.counters().drop(DropReason.WRONG_FAMILY_FOR_DEVICE, Direction.D64);
                 } else {
                     // IPv4 (or garbage, which the translator counts): its IPv6 goes out of the IPv6 device
                     translator.translate(slot, Translator.HEADROOM, length, now,

@@ -1,5 +1,6 @@
 package io.xlat.tunio.counters;
 
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropReason;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -16,9 +17,10 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * key: 0 metric id (int) | 4 worker (int) | 8 scope kind (int) | 12 scope length (int) | 16 scope name (ASCII)
  * </pre>
  * All key integers are big-endian. The metric id is a {@link DeviceMetric}, {@link TranslatorMetric} or
- * {@link DropReason} id, by type.
+ * {@link DropReason} id, by type. Drops are counted per direction, one type each ({@link #dropTypeId}); a file of
+ * an older xlat has one {@link #DROP_TYPE_ID} counter per reason instead, read as direction unknown.
  *
- * @param typeId    {@link #DEVICE_TYPE_ID}, {@link #TRANSLATOR_TYPE_ID} or {@link #DROP_TYPE_ID}
+ * @param typeId    {@link #DEVICE_TYPE_ID}, {@link #TRANSLATOR_TYPE_ID} or a drop type
  * @param metric    the metric id within the type
  * @param worker    the worker (device queue) index
  * @param scopeKind {@link #SCOPE_DEVICE} (tenant scopes come with tenant devices)
@@ -28,7 +30,11 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
 
     public static final int DEVICE_TYPE_ID = 4601;
     public static final int TRANSLATOR_TYPE_ID = 4602;
+    /** Drops by reason, all directions together: what xlat wrote before it counted them per direction. */
     public static final int DROP_TYPE_ID = 4603;
+    public static final int DROP_46_TYPE_ID = 4604;
+    public static final int DROP_64_TYPE_ID = 4605;
+    public static final int DROP_UNKNOWN_TYPE_ID = 4606;
 
     public static final int SCOPE_DEVICE = 1;
 
@@ -39,6 +45,31 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
     static final int SCOPE_OFFSET = 16;
     /** Scope names longer than this are cut in the key (device names are at most 15 bytes). */
     static final int MAX_SCOPE_LENGTH = 64;
+
+    /** The type id of the drops of {@code direction}. */
+    public static int dropTypeId(Direction direction) {
+        switch (direction) {
+            case D46: return DROP_46_TYPE_ID;
+            case D64: return DROP_64_TYPE_ID;
+            default: return DROP_UNKNOWN_TYPE_ID;
+        }
+    }
+
+    /** Whether {@code typeId} counts drops (of any direction, or of all of them in an older file). */
+    public static boolean isDropType(int typeId) {
+        return typeId >= DROP_TYPE_ID && typeId <= DROP_UNKNOWN_TYPE_ID;
+    }
+
+    /** For a drop counter, the direction it counts (unknown for an older file's totals); null for the others. */
+    public Direction dropDirection() {
+        switch (typeId) {
+            case DROP_46_TYPE_ID: return Direction.D46;
+            case DROP_64_TYPE_ID: return Direction.D64;
+            case DROP_TYPE_ID:
+            case DROP_UNKNOWN_TYPE_ID: return Direction.UNKNOWN;
+            default: return null;
+        }
+    }
 
     /** Writes this key; returns its length. */
     int write(MutableDirectBuffer key) {
@@ -54,7 +85,7 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
 
     /** Decodes the key of a counter of one of our types; null for another type or a malformed key. */
     public static CounterKey read(int typeId, DirectBuffer key) {
-        if (typeId != DEVICE_TYPE_ID && typeId != TRANSLATOR_TYPE_ID && typeId != DROP_TYPE_ID) {
+        if (typeId != DEVICE_TYPE_ID && typeId != TRANSLATOR_TYPE_ID && !isDropType(typeId)) {
             return null;
         }
         final int length = key.getInt(SCOPE_LENGTH_OFFSET, BIG_ENDIAN);
@@ -67,8 +98,17 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
             key.getInt(SCOPE_KIND_OFFSET, BIG_ENDIAN), new String(name, StandardCharsets.US_ASCII));
     }
 
-    /** The metric's stable short name: {@code rx-packets}, {@code translated-46}, {@code drop ttl-expired}. */
+    /**
+     * The metric's stable short name: {@code rx-packets}, {@code translated-46}, {@code drop ttl-expired}; a drop
+     * of one direction adds it: {@code drop ttl-expired 46}.
+     */
     public String metricLabel() {
+        final String name = metricName();
+        return typeId == DROP_TYPE_ID || !isDropType(typeId) ? name : name + " " + dropDirection().label();
+    }
+
+    /** {@link #metricLabel} without the direction of a drop: {@code drop ttl-expired} for every direction. */
+    public String metricName() {
         switch (typeId) {
             case DEVICE_TYPE_ID: {
                 final DeviceMetric m = DeviceMetric.byId(metric);
@@ -103,7 +143,7 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
         }
     }
 
-    /** The label stored with the counter, readable without this class: "xlat0 q0 drop ttl-expired". */
+    /** The label stored with the counter, readable without this class: "xlat0 q0 drop ttl-expired 46". */
     public String label() {
         return scope + " q" + worker + " " + metricLabel();
     }

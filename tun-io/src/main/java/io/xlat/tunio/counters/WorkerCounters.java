@@ -1,5 +1,6 @@
 package io.xlat.tunio.counters;
 
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,7 +20,10 @@ public final class WorkerCounters {
 
     private final AtomicCounter[] device = new AtomicCounter[DEVICE_METRICS.length];
     private final AtomicCounter[] translator = new AtomicCounter[TRANSLATOR_METRICS.length];
-    private final AtomicCounter[] drops = new AtomicCounter[DROP_REASONS.length];
+    private static final Direction[] DIRECTIONS = Direction.values();
+
+    /** By reason ordinal, then direction, as {@link DropCounters} holds them. */
+    private final AtomicCounter[] drops = new AtomicCounter[DROP_REASONS.length * DIRECTIONS.length];
 
     /** Allocates the counters of worker {@code worker} of device {@code deviceName}. */
     public WorkerCounters(CountersManager manager, String deviceName, int worker) {
@@ -37,14 +41,16 @@ public final class WorkerCounters {
                 TRANSLATOR_METRICS[i].id(), worker, CounterKey.SCOPE_DEVICE, deviceName));
         }
         for (int i = 0; i < DROP_REASONS.length; i++) {
-            drops[i] = allocate(manager, key, new CounterKey(CounterKey.DROP_TYPE_ID, DROP_REASONS[i].id(), worker,
-                CounterKey.SCOPE_DEVICE, deviceName));
+            for (final Direction d : DIRECTIONS) {
+                drops[i * DIRECTIONS.length + d.ordinal()] = allocate(manager, key, new CounterKey(
+                    CounterKey.dropTypeId(d), DROP_REASONS[i].id(), worker, CounterKey.SCOPE_DEVICE, deviceName));
+            }
         }
     }
 
     /** How many counters one worker takes in the file. */
     public static int perWorker() {
-        return DEVICE_METRICS.length + TRANSLATOR_METRICS.length + DROP_REASONS.length;
+        return DEVICE_METRICS.length + TRANSLATOR_METRICS.length + DROP_REASONS.length * DIRECTIONS.length;
     }
 
     private static AtomicCounter allocate(CountersManager manager, UnsafeBuffer key, CounterKey counterKey) {
@@ -62,7 +68,9 @@ public final class WorkerCounters {
             translator[i].setOrdered(TRANSLATOR_METRICS[i].valueIn(dropCounters));
         }
         for (int i = 0; i < DROP_REASONS.length; i++) {
-            drops[i].setOrdered(dropCounters.drops(DROP_REASONS[i]));
+            for (final Direction d : DIRECTIONS) {
+                drops[i * DIRECTIONS.length + d.ordinal()].setOrdered(dropCounters.drops(DROP_REASONS[i], d));
+            }
         }
     }
 

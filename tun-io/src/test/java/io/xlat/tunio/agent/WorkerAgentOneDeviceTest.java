@@ -134,7 +134,7 @@ class WorkerAgentOneDeviceTest {
         assertEquals(11, u8(out, 20), "Time Exceeded");
         assertEquals(0, u8(out, 21), "in transit");
         final Map<String, Long> values = published();
-        assertEquals(1L, values.get("fake0 q0 drop ttl-expired"));
+        assertEquals(1L, values.get("fake0 q0 drop ttl-expired 46"));
         assertEquals(1L, values.get("fake0 q0 icmp-errors-sent"));
         assertEquals(1L, values.get("fake0 q0 tx-packets"));
         assertEquals(0L, values.get("fake0 q0 translated-46"));
@@ -240,7 +240,7 @@ class WorkerAgentOneDeviceTest {
         agent.doWork();
 
         assertTrue(queue.written.isEmpty());
-        assertEquals(1L, published().get("fake0 q0 drop bad-version"));
+        assertEquals(1L, published().get("fake0 q0 drop bad-version unknown"));
         assertEquals(1L, published().get("fake0 q0 rx-packets"));
     }
 

@@ -1,5 +1,6 @@
 package io.xlat.tunio.counters;
 
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class CountersFileTest {
             device.received(1500);
             device.received(40);
             final DropCounters drops = new DropCounters();
-            drops.drop(DropReason.TTL_EXPIRED);
+            drops.drop(DropReason.TTL_EXPIRED, Direction.D46);
             drops.translated46(1500);
             q0.publish(device, drops);
             q1.publish(new DeviceCounters(), new DropCounters());
@@ -66,13 +67,14 @@ class CountersFileTest {
             assertEquals(2 * WorkerCounters.perWorker(), values.size());
             assertEquals(2L, values.get("xlat0 q0 rx-packets"));
             assertEquals(1540L, values.get("xlat0 q0 rx-bytes"));
-            assertEquals(1L, values.get("xlat0 q0 drop ttl-expired"));
+            assertEquals(1L, values.get("xlat0 q0 drop ttl-expired 46"), "by direction: it arrived as IPv4");
+            assertEquals(0L, values.get("xlat0 q0 drop ttl-expired 64"));
             assertEquals(1L, values.get("xlat0 q0 translated-46"));
             assertEquals(0L, values.get("xlat0 q1 rx-packets"));
-            assertEquals(new CounterKey(CounterKey.DROP_TYPE_ID, DropReason.TTL_EXPIRED.id(), 0, CounterKey.SCOPE_DEVICE,
-                "xlat0"), keys.get("xlat0 q0 drop ttl-expired"));
+            assertEquals(new CounterKey(CounterKey.DROP_46_TYPE_ID, DropReason.TTL_EXPIRED.id(), 0,
+                CounterKey.SCOPE_DEVICE, "xlat0"), keys.get("xlat0 q0 drop ttl-expired 46"));
             assertEquals(DropReason.TTL_EXPIRED.description() + " [" + DropReason.TTL_EXPIRED.rfc() + "]",
-                keys.get("xlat0 q0 drop ttl-expired").description());
+                keys.get("xlat0 q0 drop ttl-expired 46").description());
 
             device.received(100);
             q0.publish(device, drops);

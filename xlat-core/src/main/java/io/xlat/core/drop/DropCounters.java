@@ -1,12 +1,15 @@
 package io.xlat.core.drop;
 
 /**
- * Single-writer counters of the translation core: one per {@link DropReason} (indexed by its stable id) plus
- * packet totals and the fate of the ICMP errors the translator originates. Plain longs: the owning worker
+ * Single-writer counters of the translation core: one per {@link DropReason} and {@link Direction} plus packet
+ * totals and the fate of the ICMP errors the translator originates. Plain longs: the owning worker
  * writes, a publisher copies them out to the shared counters file.
  */
 public final class DropCounters {
 
+    private static final int REASONS = DropReason.values().length;
+
+    /** By reason ordinal, then direction: dense, so three directions take fewer slots than the sparse ids did. */
     private final long[] drops;
     private long translated46;
     private long translated64;
@@ -30,19 +33,19 @@ public final class DropCounters {
      * counter objects afterwards packs the objects the hot path touches densely (see {@code TenantTable}).
      */
     public DropCounters(long[] drops) {
-        if (drops.length != DropReason.MAX_ID + 1) {
-            throw new IllegalArgumentException("need " + (DropReason.MAX_ID + 1) + " slots, got " + drops.length);
+        if (drops.length != REASONS * Direction.COUNT) {
+            throw new IllegalArgumentException("need " + REASONS * Direction.COUNT + " slots, got " + drops.length);
         }
         this.drops = drops;
     }
 
     /** An array sized for {@link #DropCounters(long[])}. */
     public static long[] newDropArray() {
-        return new long[DropReason.MAX_ID + 1];
+        return new long[REASONS * Direction.COUNT];
     }
 
-    public void drop(DropReason reason) {
-        drops[reason.id()]++;
+    public void drop(DropReason reason, Direction direction) {
+        drops[reason.ordinal() * Direction.COUNT + direction.ordinal()]++;
         lastDrop = reason;
     }
 
@@ -58,8 +61,18 @@ public final class DropCounters {
         lastDrop = null;
     }
 
+    /** The drops for {@code reason}, all directions together. */
     public long drops(DropReason reason) {
-        return drops[reason.id()];
+        final int row = reason.ordinal() * Direction.COUNT;
+        long total = 0;
+        for (int d = 0; d < Direction.COUNT; d++) {
+            total += drops[row + d];
+        }
+        return total;
+    }
+
+    public long drops(DropReason reason, Direction direction) {
+        return drops[reason.ordinal() * Direction.COUNT + direction.ordinal()];
     }
 
     public long totalDrops() {

@@ -58,7 +58,7 @@ public enum DropReason {
     IPV4_LINK_LOCAL(82, "ipv4-link-local", "RFC 3927 7",
         "source or destination in 169.254.0.0/16, which a router must not forward");
 
-    /** The largest id in use: counter arrays are sized MAX_ID + 1. */
+    /** The largest id in use: {@link #byId} tables are sized MAX_ID + 1. */
     public static final int MAX_ID = 82;
 
     private static final DropReason[] BY_ID = new DropReason[MAX_ID + 1];

@@ -1,6 +1,7 @@
 package io.xlat.core.translate;
 
 import io.xlat.core.addr.Mapping;
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.tenant.Tenant;
@@ -15,6 +16,8 @@ final class Context {
     DropCounters counters;
     /** The tenant instance, or null on the global path. */
     Tenant tenant;
+    /** The family the packet arrived in, which its drops count under. */
+    Direction direction = Direction.UNKNOWN;
     /** All tenant instances of the current generation (to tell a fabric router from another tenant). */
     TenantTable tenants = TenantTable.empty();
     /**
@@ -26,19 +29,21 @@ final class Context {
 
     /** Counts a drop for whoever the packet belongs to; returns 0, the packets emitted, for the caller to return. */
     int drop(DropReason reason) {
-        counters.drop(reason);
+        counters.drop(reason, direction);
         return 0;
     }
 
-    void global(Mapping globalMapping, DropCounters globalCounters) {
+    void global(Mapping globalMapping, DropCounters globalCounters, Direction arrivedAs) {
         mapping = globalMapping;
         counters = globalCounters;
         tenant = null;
+        direction = arrivedAs;
     }
 
-    void tenant(Tenant t, DropCounters tenantCounters) {
+    void tenant(Tenant t, DropCounters tenantCounters, Direction arrivedAs) {
         mapping = t;
         counters = tenantCounters;
         tenant = t;
+        direction = arrivedAs;
     }
 }

@@ -63,14 +63,14 @@ final class IcmpErrorSender {
      */
     int dropAndReply4(DropReason reason, boolean mayReply, MutableDirectBuffer buffer, int offset, int length,
         int type, int code, int rest, long nowNanos, PacketSink back) {
-        ctx.counters.drop(reason);
+        ctx.drop(reason);
         return mayReply ? sendIcmpv4(buffer, offset, length, type, code, rest, nowNanos, back) : 0;
     }
 
     /** As {@link #dropAndReply4}, for an IPv6 packet and an ICMPv6 error ({@link #sendIcmpv6}). */
     int dropAndReply6(DropReason reason, boolean mayReply, MutableDirectBuffer buffer, int offset, int length,
         int type, int code, int rest, long nowNanos, PacketSink back) {
-        ctx.counters.drop(reason);
+        ctx.drop(reason);
         return mayReply ? sendIcmpv6(buffer, offset, length, type, code, rest, nowNanos, back) : 0;
     }
 

@@ -2,6 +2,7 @@ package io.xlat.core.translate;
 
 import io.xlat.core.addr.AddressMapping;
 import io.xlat.core.config.TranslatorConfig;
+import io.xlat.core.drop.Direction;
 import io.xlat.core.drop.DropCounters;
 import io.xlat.core.drop.DropReason;
 import io.xlat.core.packet.Ipv6Header;
@@ -55,7 +56,7 @@ public final class Translator {
         int idCounter, TokenBucket icmpLimit) {
         this.global = mapping;
         this.counters = counters;
-        ctx.global(mapping, counters);
+        ctx.global(mapping, counters, Direction.UNKNOWN);
         final IdentificationGenerator ids = new IdentificationGenerator(idKey, idCounter);
         final MtuMath mtuMath = new MtuMath(config.mtuPlateaus(), config.ipv4Mtu(), config.ipv6Mtu());
         final boolean hasIpv4 = config.ipv4Address() != null || !config.pool6791v4().isEmpty();
@@ -157,12 +158,12 @@ public final class Translator {
     private int translateOne(MutableDirectBuffer buffer, int offset, int length, long nowNanos, PacketSink forward,
         PacketSink back) {
         if (length < 1) {
-            counters.drop(DropReason.TRUNCATED);
+            counters.drop(DropReason.TRUNCATED, Direction.UNKNOWN);
             return 0;
         }
         final int version = (buffer.getByte(offset) >> 4) & 0xF;
         if (version == 4) {
-            ctx.global(global, counters);
+            ctx.global(global, counters, Direction.D46);
             return translator46.translate(buffer, offset, length, nowNanos, forward, back);
         }
         if (version == 6) {
@@ -171,13 +172,13 @@ public final class Translator {
                     buffer.getLong(offset + Ipv6Header.DESTINATION_OFFSET + 8, BIG_ENDIAN))
                 : null;
             if (tenant == null) {
-                ctx.global(global, counters);
+                ctx.global(global, counters, Direction.D64);
             } else {
-                ctx.tenant(tenant, tenant.counters());
+                ctx.tenant(tenant, tenant.counters(), Direction.D64);
             }
             return translator64.translate(buffer, offset, length, nowNanos, forward, back);
         }
-        counters.drop(DropReason.BAD_VERSION);
+        counters.drop(DropReason.BAD_VERSION, Direction.UNKNOWN);
         return 0;
     }
 
@@ -190,11 +191,12 @@ public final class Translator {
         final Tenant tenant = tenants.get(tenantIndex);
         final DropCounters c = tenant.counters();
         if (length < 1 || ((buffer.getByte(offset) >> 4) & 0xF) != 4) {
-            c.drop(DropReason.TENANT_NOT_IPV4);
+            // Whatever it is, it came in on the tenant's IPv4 side: the 46 direction, the only one a tenant device has.
+            c.drop(DropReason.TENANT_NOT_IPV4, Direction.D46);
             ctx.segment = 0;
             return 0;
         }
-        ctx.tenant(tenant, c);
+        ctx.tenant(tenant, c, Direction.D46);
         final int emitted = translator46.translate(buffer, offset, length, nowNanos, forward, back);
         ctx.segment = 0;
         return emitted;
