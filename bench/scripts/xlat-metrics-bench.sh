@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A translator command for ../shared/bench/xlat_bench.sh: xlat run from a configuration file, the GC log on, and,
+# A translator command for ../shared/bench/xlat_bench.sh: xlat run from a configuration file (through the launcher,
+# so with the JVM options it gives a data plane), the GC log on (JAVA_TOOL_OPTIONS adds to them), and,
 # when SCRAPE_INTERVAL is not 0, metrics: {} with a scraper fetching /metrics every SCRAPE_INTERVAL seconds inside
 # the translator's namespace. Compares the data plane with and without scraping (BENCHMARKS.md, metrics endpoint).
 # args: NAME SCRAPE_INTERVAL {tun} {prefix} {mtu} {v4addr} {v6addr} {ns}; files go to $XLAT_BENCH_DIR (/tmp/opsbench)
@@ -19,5 +20,5 @@ cfg=$dir/$name-$ns.yaml
 if [ "$scrape" != 0 ]; then
   python3 "$here/metrics-scraper.py" "$scrape" "$dir/scrapes-$name-$ns.txt" &
 fi
-exec java -Xlog:gc*:file="$dir/gc-$name-%p.log":uptime,level,tags -jar "$root/control/target/xlat.jar" run \
+JAVA_TOOL_OPTIONS="-Xlog:gc*:file=$dir/gc-$name-%p.log:uptime,level,tags" exec "$root/xlat" run \
   --config "$cfg" --tun "$tun" --mtu "$mtu"

@@ -9,37 +9,29 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.xlat.control.bgp.session.SessionState;
-import io.xlat.core.drop.DropReason;
-import io.xlat.tunio.counters.CounterKey;
-import io.xlat.tunio.counters.DeviceMetric;
-import io.xlat.tunio.counters.TranslatorMetric;
-import org.agrona.concurrent.status.CountersReader;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * Builds every metric family at scrape time from {@link MetricsSources}. Counters come straight from the counters
- * file, summed over the workers of a device (a worker is an implementation detail; its liveness has its own
- * series). Metric names and label names are a contract with dashboards and alert rules: extend, never rename.
+ * file ({@link CounterFamilies}). Metric names and label names are a contract with dashboards and alert rules:
+ * extend, never rename.
  *
- * <p>Runs on the exporter's thread only; allocation is fine here, and nothing here writes anything the data plane
- * reads.
+ * <p>Runs on the exporter's thread only, and nothing here writes anything the data plane reads. It allocates the
+ * snapshots the client's text format needs, little else: the data plane's processes stay free of GC pauses for
+ * long stretches when scraped.
  */
 public final class XlatCollector implements MultiCollector {
 
     /** A worker whose heartbeat has not moved since the previous scrape, this long ago or more, is down. */
     static final long STALL_MILLIS = 500;
 
-    private static final String DEVICE = "device";
-    private static final String TENANT = "tenant";
-
     private final MetricsSources sources;
     private final String version;
     private final LongSupplier clockMillis;
+    private final CounterFamilies counterFamilies;
     private long[] lastBeat = new long[0];
     private long[] beatChangedAt = new long[0];
 
@@ -47,137 +39,19 @@ public final class XlatCollector implements MultiCollector {
         this.sources = sources;
         this.version = version;
         this.clockMillis = clockMillis;
+        this.counterFamilies = new CounterFamilies(sources.tenantOf());
     }
 
     @Override
     public synchronized MetricSnapshots collect() {
         final long now = clockMillis.getAsLong();
         final List<MetricSnapshot> out = new ArrayList<>();
-        counters(out);
+        counterFamilies.collect(sources.counters().get(), sources.reloads().generation(), out);
         workers(out, now);
         bgp(out, now);
         config(out);
         info(out);
         return new MetricSnapshots(out);
-    }
-
-    /** One counter family being summed: label values to total. */
-    private static final class Family {
-        final String name;
-        final String help;
-        final String[] labelNames;
-        final Map<List<String>, long[]> points = new LinkedHashMap<>();
-
-        Family(String name, String help, String... labelNames) {
-            this.name = name;
-            this.help = help;
-            this.labelNames = labelNames;
-        }
-
-        void add(long value, String... labelValues) {
-            points.computeIfAbsent(List.of(labelValues), k -> new long[1])[0] += value;
-        }
-
-        CounterSnapshot snapshot() {
-            final CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-            for (final Map.Entry<List<String>, long[]> p : points.entrySet()) {
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                    .labels(Labels.of(labelNames, p.getKey().toArray(new String[0]))).value(p.getValue()[0]).build());
-            }
-            return b.build();
-        }
-    }
-
-    private void counters(List<MetricSnapshot> out) {
-        final Family rxPackets = new Family("xlat_device_received_packets",
-            "Packets read from the TUN device (the kernel routed them to xlat).", DEVICE, TENANT);
-        final Family rxBytes = new Family("xlat_device_received_bytes", "Bytes of the packets read from the device.",
-            DEVICE, TENANT);
-        final Family txPackets = new Family("xlat_device_sent_packets",
-            "Packets written to the device: translated packets and the ICMP errors xlat sends.", DEVICE, TENANT);
-        final Family txBytes = new Family("xlat_device_sent_bytes", "Bytes of the packets written to the device.",
-            DEVICE, TENANT);
-        final Family deviceErrors = new Family("xlat_device_errors",
-            "Device reads and writes that failed (error=read, write) or that the kernel took only part of "
-                + "(error=short-write; the packet is lost).", DEVICE, TENANT, "error");
-        final Family noDevice = new Family("xlat_no_device_drops",
-            "Translated packets dropped because no device here takes them.", DEVICE, TENANT);
-        final Family translatedPackets = new Family("xlat_translated_packets",
-            "Packets translated, by direction (46 = IPv4 to IPv6, 64 = IPv6 to IPv4).", DEVICE, TENANT, "direction");
-        final Family translatedBytes = new Family("xlat_translated_bytes",
-            "Bytes in of the packets translated, by direction.", DEVICE, TENANT, "direction");
-        final Family icmpSent = new Family("xlat_icmp_errors_sent",
-            "ICMP errors xlat originated, by family and type (type=icmpv4-time-exceeded, icmpv6-packet-too-big, ...).",
-            DEVICE, TENANT, "type");
-        final Family icmpNotSent = new Family("xlat_icmp_errors_not_sent",
-            "ICMP errors xlat did not send: cause=rate-limited (translator.icmp-rate) or no-source (no address "
-                + "to send them from).", DEVICE, TENANT, "cause");
-        final Family drops = new Family("xlat_drops",
-            "Packets dropped, by the stable name of the reason ('xlat stats --explain' says what each means) and "
-                + "direction (the family the packet arrived in: 46, 64, or unknown for neither).",
-            DEVICE, TENANT, "reason", "direction");
-        final CountersReader reader = sources.counters().get();
-        if (reader != null) {
-            reader.forEach((id, typeId, keyBuffer, label) -> {
-                final CounterKey key = CounterKey.read(typeId, keyBuffer);
-                if (key == null) {
-                    return;
-                }
-                final long value = reader.getCounterValue(id);
-                final String device = key.scope();
-                final String tenant = tenantOf(device);
-                if (typeId == CounterKey.DEVICE_TYPE_ID) {
-                    final DeviceMetric m = DeviceMetric.byId(key.metric());
-                    if (m == null) {
-                        return; // written by a newer xlat: not served under a name this version does not know
-                    }
-                    switch (m) {
-                        case RX_PACKETS: rxPackets.add(value, device, tenant); break;
-                        case RX_BYTES: rxBytes.add(value, device, tenant); break;
-                        case TX_PACKETS: txPackets.add(value, device, tenant); break;
-                        case TX_BYTES: txBytes.add(value, device, tenant); break;
-                        case SHORT_WRITES: deviceErrors.add(value, device, tenant, "short-write"); break;
-                        case WRITE_ERRORS: deviceErrors.add(value, device, tenant, "write"); break;
-                        case READ_ERRORS: deviceErrors.add(value, device, tenant, "read"); break;
-                        case NO_DEVICE: noDevice.add(value, device, tenant); break;
-                        default: break;
-                    }
-                } else if (typeId == CounterKey.TRANSLATOR_TYPE_ID) {
-                    final TranslatorMetric m = TranslatorMetric.byId(key.metric());
-                    if (m == null) {
-                        return;
-                    }
-                    switch (m) {
-                        case TRANSLATED_46: translatedPackets.add(value, device, tenant, "46"); break;
-                        case TRANSLATED_64: translatedPackets.add(value, device, tenant, "64"); break;
-                        case BYTES_46: translatedBytes.add(value, device, tenant, "46"); break;
-                        case BYTES_64: translatedBytes.add(value, device, tenant, "64"); break;
-                        case ICMP_ERRORS_RATE_LIMITED: icmpNotSent.add(value, device, tenant, "rate-limited"); break;
-                        case ICMP_ERRORS_NO_SOURCE: icmpNotSent.add(value, device, tenant, "no-source"); break;
-                        default:
-                            // the total (icmp-errors-sent) is the sum over the types: served by type only
-                            if (m.icmpError() != null) {
-                                icmpSent.add(value, device, tenant, m.icmpError().label());
-                            }
-                            break;
-                    }
-                } else {
-                    final DropReason reason = DropReason.byId(key.metric());
-                    if (reason != null) {
-                        drops.add(value, device, tenant, reason.label(), key.dropDirection().label());
-                    }
-                }
-            });
-        }
-        for (final Family f : List.of(rxPackets, rxBytes, txPackets, txBytes, deviceErrors, noDevice,
-            translatedPackets, translatedBytes, icmpSent, icmpNotSent, drops)) {
-            out.add(f.snapshot());
-        }
-    }
-
-    private String tenantOf(String device) {
-        final String tenant = sources.tenantOf().apply(device);
-        return tenant == null ? "" : tenant;
     }
 
     /**

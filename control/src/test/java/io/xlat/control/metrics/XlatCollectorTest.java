@@ -132,6 +132,47 @@ class XlatCollectorTest {
     }
 
     @Test
+    void shouldFollowCountersFreedAndAllocatedAgainBetweenScrapes() {
+        final XlatCollector collector = new XlatCollector(sources(null), "test", clock::get);
+        final WorkerCounters blue = new WorkerCounters(manager, "blue0", 0);
+        final DeviceCounters device = new DeviceCounters();
+        device.received(60);
+        blue.publish(device, new DropCounters());
+        assertEquals(1, value(text(collector), "xlat_device_received_packets_total", "device=\"blue0\""));
+
+        // blue removed, then a device whose counters take blue's freed ids, all within one generation
+        blue.close();
+        final DeviceCounters green = new DeviceCounters();
+        green.received(10);
+        green.received(10);
+        new WorkerCounters(manager, "green0", 0).publish(green, new DropCounters());
+        final String body = text(collector);
+
+        assertEquals(2, value(body, "xlat_device_received_packets_total", "device=\"green0\""));
+        assertFalse(body.contains("device=\"blue0\""), "a removed device is no longer served:\n" + body);
+    }
+
+    @Test
+    void shouldLabelADeviceWithTheTenantThatHoldsItAfterAReload() {
+        final java.util.Map<String, String> tenants = new java.util.HashMap<>(java.util.Map.of("t0", "blue"));
+        final XlatCollector collector = new XlatCollector(new MetricsSources(() -> manager,
+            d -> tenants.getOrDefault(d, ""), () -> 1, w -> 1, null, reloads, () -> "tun", "multi-device"),
+            "test", clock::get);
+        final DeviceCounters device = new DeviceCounters();
+        device.received(60);
+        new WorkerCounters(manager, "t0", 0).publish(device, new DropCounters());
+        assertEquals(1, value(text(collector), "xlat_device_received_packets_total", "device=\"t0\"",
+            "tenant=\"blue\""));
+
+        tenants.put("t0", "red");
+        reloads.applied(clock.get());
+        final String body = text(collector);
+
+        assertEquals(1, value(body, "xlat_device_received_packets_total", "device=\"t0\"", "tenant=\"red\""));
+        assertFalse(body.contains("tenant=\"blue\""), body);
+    }
+
+    @Test
     void shouldLeaveBgpSeriesOutWhenTheRunHasNoBgp() {
         publishTraffic();
         final String body = text(new XlatCollector(sources(null), "test", clock::get));

@@ -83,6 +83,11 @@ public record CounterKey(int typeId, int metric, int worker, int scopeKind, Stri
         return SCOPE_OFFSET + length;
     }
 
+    /** The bytes a key written by {@link #write} takes, read from the key itself (call after {@link #read}). */
+    public static int length(DirectBuffer key) {
+        return SCOPE_OFFSET + key.getInt(SCOPE_LENGTH_OFFSET, BIG_ENDIAN);
+    }
+
     /** Decodes the key of a counter of one of our types; null for another type or a malformed key. */
     public static CounterKey read(int typeId, DirectBuffer key) {
         if (typeId != DEVICE_TYPE_ID && typeId != TRANSLATOR_TYPE_ID && !isDropType(typeId)) {
