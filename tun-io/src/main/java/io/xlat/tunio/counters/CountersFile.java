@@ -7,11 +7,14 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -78,6 +81,29 @@ public final class CountersFile implements AutoCloseable {
      * @throws InUseException when another live process holds the file
      */
     public static CountersFile create(Path path, int capacity, long pid, long startTimeMillis) throws IOException {
+        try {
+            return createOrFail(path, capacity, pid, startTimeMillis);
+        } catch (InUseException e) {
+            throw e;
+        } catch (IOException e) {
+            // the JDK's messages are often the bare path: say what the file is and what went wrong with it
+            throw new IOException("cannot create the counters file " + path + " (dataplane.counters-file, "
+                + "--counters-file): " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static CountersFile createOrFail(Path path, int capacity, long pid, long startTimeMillis)
+        throws IOException {
         final Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             // whatever the umask: other users read the counters (xlat stats), nobody else writes them
@@ -107,9 +133,12 @@ public final class CountersFile implements AutoCloseable {
             if (channel.size() > fileLength) {
                 channel.truncate(fileLength);
             }
+            // Zeros written through the file, in place, before it is mapped: the file system gives every block now, so
+            // a full disk is an IOException here and not a SIGBUS when a worker first touches a page of the mapping
+            // (which kills the JVM); and in place rather than truncated to nothing, so that a reader that still has
+            // the file mapped sees zeros, not SIGBUS, too.
+            writeZeros(channel, fileLength);
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
-            // zeroed in place rather than truncated to nothing: a reader that has the file mapped sees zeros, not SIGBUS
-            new UnsafeBuffer(mapped).setMemory(0, (int) fileLength, (byte) 0);
             final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
             final UnsafeBuffer metadata = new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength);
             final UnsafeBuffer values = new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength);
@@ -127,6 +156,15 @@ public final class CountersFile implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    private static void writeZeros(FileChannel channel, long length) throws IOException {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
+        long at = 0;
+        while (at < length) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), length - at));
+            at += channel.write(zeros, at);
         }
     }
 
