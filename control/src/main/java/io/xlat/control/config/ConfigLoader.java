@@ -20,6 +20,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -55,13 +56,75 @@ public final class ConfigLoader {
      */
     public static XlatConfig load(Path file) throws ConfigException {
         final String source = file.toString();
-        final XlatConfig config = parse(read(file, source), source);
+        final XlatConfig config = parse(readSettled(file, source, () -> { }), source);
         if (config.mapsNothing() && !config.section(AllowEmptySection.INSTANCE)) {
             throw single(source, "the file maps nothing (no translator.pool6, translator.eamt entry or tenant): an "
                 + "empty or truncated file would take the translator out of service; write '" + ALLOW_EMPTY
                 + ": true' to run without any mapping on purpose");
         }
         return config;
+    }
+
+    /** How often a file that changes while it is read is read again before the load gives up. */
+    static final int READ_ATTEMPTS = 5;
+
+    /**
+     * The text of a file that did not change while it was read: its size, modification time and identity (inode)
+     * the same before and after, and as many bytes read as it has. A file written in place while a reload reads it
+     * would otherwise be parsed half-written, and half an EAM list or tenant list is valid YAML that silently drops
+     * the rest; one renamed into place during the read is read again as the new file. Retried a few times, 100 ms
+     * apart; {@code afterEachRead} lets a test change the file between the read and the second look.
+     */
+    static String readSettled(Path file, String source, Runnable afterEachRead) throws ConfigException {
+        for (int attempt = 1; ; attempt++) {
+            final BasicFileAttributes before = attributes(file);
+            final String text = read(file, source);
+            afterEachRead.run();
+            final BasicFileAttributes after = attributes(file);
+            if (before == null || !before.isRegularFile() || settled(before, after, text)) {
+                return text;
+            }
+            if (attempt == READ_ATTEMPTS) {
+                throw single(source, "the file changed while it was read, " + READ_ATTEMPTS + " times in a row: "
+                    + "something is writing it; write the new file beside it and rename it into place");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw single(source, "interrupted while waiting for the file to stop changing");
+            }
+        }
+    }
+
+    private static boolean settled(BasicFileAttributes before, BasicFileAttributes after, String text) {
+        return after != null && before.size() == after.size()
+            && before.lastModifiedTime().equals(after.lastModifiedTime())
+            && java.util.Objects.equals(before.fileKey(), after.fileKey())
+            // the text is UTF-8: as many bytes as the file has, or a character YAML refuses stopped the read early
+            && (utf8Length(text) == before.size() || WholeTextReader.firstUnprintable(text) >= 0);
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static BasicFileAttributes attributes(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null; // read() says what is wrong with it
+        }
     }
 
     /**
