@@ -172,7 +172,7 @@ class TenantRestartIT {
         return NamespaceLab.stats(countersFile);
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.exists(file) ? Files.size(file) : 0;
         } catch (IOException e) {
@@ -180,7 +180,7 @@ class TenantRestartIT {
         }
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
+    static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
@@ -188,7 +188,7 @@ class TenantRestartIT {
      * Downloads a URL into a file at no more than about 8 MiB/s, flushing each chunk so that the test can watch the
      * file grow; the read timeout is far longer than the restart. The test, not the script, checks what arrived.
      */
-    private static final String PACED_DOWNLOAD = String.join("\n",
+    static final String PACED_DOWNLOAD = String.join("\n",
         "import sys, time, urllib.request",
         "url, target = sys.argv[1], sys.argv[2]",
         "opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))",
