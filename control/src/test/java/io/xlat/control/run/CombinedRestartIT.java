@@ -84,17 +84,7 @@ class CombinedRestartIT {
 
     @AfterEach
     void deleteTopology() {
-        if (lab == null) {
-            return;
-        }
-        try {
-            if (xlat != null) {
-                NamespaceLab.stop(xlat, 10_000);
-                System.out.println("xlat log:\n" + read(xlatLog));
-            }
-        } finally {
-            lab.close();
-        }
+        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
     }
 
     @Test

@@ -75,17 +75,7 @@ class TenantRestartIT {
 
     @AfterEach
     void deleteTopology() {
-        if (lab == null) {
-            return;
-        }
-        try {
-            if (xlat != null) {
-                NamespaceLab.stop(xlat, 10_000);
-                System.out.println("xlat log:\n" + read(xlatLog));
-            }
-        } finally {
-            lab.close();
-        }
+        NamespaceLab.stopAndClose(lab, xlat, xlatLog);
     }
 
     @Test
