@@ -1,8 +1,8 @@
 package io.xlat.tunio.dataplane;
 
-import java.nio.file.Path;
-
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the lifecycle owner asks of a running data plane: {@link Dataplane} on TUN devices, an in-memory stand-in
@@ -18,6 +18,20 @@ public interface RunningDataplane extends AutoCloseable {
 
     /** The health of what runs now, as data. */
     DataplaneHealth health();
+
+    /** A device attached again after it was deleted: its name and network namespace (null: xlat's own). */
+    record Reattached(String device, String netns) {
+    }
+
+    /**
+     * Attaches to the devices that were deleted and are back (or creates again those xlat had created), at most
+     * one try per missing device per second; see {@link Dataplane#reattach}. Called by the health thread.
+     *
+     * @return the devices attached again by this call (the kernel deleted their routes with the old ones)
+     */
+    default List<Reattached> reattach() {
+        return List.of();
+    }
 
     /** The number of workers; cheaper than {@link #health()}, which also asks the devices. */
     default int workers() {
