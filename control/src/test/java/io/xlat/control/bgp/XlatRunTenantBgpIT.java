@@ -83,6 +83,7 @@ class XlatRunTenantBgpIT {
                 assertEquals(0, pingRed(l, nsRed, 3), "red reaches its peer before anything fails");
                 withdrawAndAnnounceAgain(l, xlat, nsBlue, nsRed);
                 reattachedWhenMadeAgain(l, xlat, nsRed);
+                ipv6DeviceCreatedAgain(l, xlat, nsx, nsRed);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nxlat.log:\n" + l.read("xlat.log") + "\nBIRD:\n"
                     + birdc("show", "route", "table", "master6"), e);
@@ -133,6 +134,27 @@ class XlatRunTenantBgpIT {
             log);
         assertTrue(log.contains("routes: 1 of 1 installed again into xb-red (netns " + nsRed + ")"), log);
         assertTrue(log.contains("health: tenant red healthy again"), log);
+        assertTrue(xlat.isAlive());
+    }
+
+    /**
+     * The IPv6 device, which xlat created itself, deleted: every prefix is withdrawn (it carries them all), xlat
+     * creates it again, installs the routes into it again, and both prefixes and red's ping are back within 5 s.
+     */
+    private void ipv6DeviceCreatedAgain(InteropLab l, Process xlat, String nsx, String nsRed)
+        throws InterruptedException {
+        final long deleted = System.nanoTime();
+        l.run("ip", "-n", nsx, "link", "del", "xlat6");
+        InteropLab.await("every prefix withdrawn with the IPv6 device", 3_000, () -> prefixes().isEmpty());
+        InteropLab.await("both prefixes back once xlat created xlat6 again", 5_000,
+            () -> prefixes().equals(List.of(BLUE, RED)));
+        InteropLab.await("red's ping through the new xlat6", 5_000, () -> pingRed(l, nsRed, 1) == 0);
+        System.out.println("xlat6 deleted: prefixes and red's ping back after "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted) + " ms");
+        final String log = l.read("xlat.log");
+        assertTrue(log.contains("device xlat6 went missing; xlat created it, so it creates it again"), log);
+        assertTrue(log.contains("device xlat6 back, re-attached (created again, 1 queue)"), log);
+        assertTrue(log.contains("routes: 2 of 2 installed again into xlat6"), log);
         assertTrue(xlat.isAlive());
     }
 
