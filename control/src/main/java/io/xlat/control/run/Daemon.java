@@ -22,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
  * The lifecycle of {@code xlat run}, in one place: the {@link Component}s start in list order, a reload passes
  * through them in the same order, and a stop runs them in reverse, then gives each its {@link Component#afterStop}.
  * {@link #forRun} builds the list: the data plane, the managed routes, the BGP speaker, the health monitor; so a
- * stop stops the health checks first, withdraws the routes (the fabric moves traffic away while this host still forwards), then removes
- * the kernel routes, stops the data plane, and last closes the BGP sessions with a Cease. A start that fails
- * undoes what went up, in the same reverse order.
+ * stop stops the health checks first, withdraws the routes (the fabric moves traffic away while this host still
+ * forwards), then removes the kernel routes, stops the data plane, and last closes the BGP sessions with a Cease.
+ * A start that fails undoes what went up, in the same reverse order.
  *
  * <p>{@link #run} is the process's life: signals (SIGHUP reloads, SIGTERM and SIGINT stop and exit 0), start,
  * wait, stop. The lifecycle itself is driven by {@link #start}, {@link #reload} and {@link #stop}, which tests call
@@ -365,8 +365,8 @@ public final class Daemon {
             return next;
         }
 
-        /** Installs again the routes into a device that was deleted and is attached again. */
-        void reattached(RunningDataplane.Reattached device) {
+        /** Installs again the routes into a device that is back (re-attached, or up again after it was down). */
+        void deviceBack(RunningDataplane.DeviceBack device) {
             routes.reinstall(device.netns(), device.device());
         }
 
@@ -462,16 +462,16 @@ public final class Daemon {
             final BgpControl control = bgp == null ? null : bgp.control();
             monitor = new HealthMonitor(running::health, () -> reattach(running),
                 s.ipv6Tun() != null ? s.ipv6Tun() : s.siitTun(), System::nanoTime,
-                control == null ? healthy -> { } : control::health, control == null ? down -> { } : control::tenantsDown,
-                log);
+                control == null ? healthy -> { } : control::health,
+                control == null ? down -> { } : control::tenantsDown, log);
             monitor.start();
         }
 
-        /** The data plane's re-attach, then the routes the kernel deleted with the old devices. */
+        /** The data plane's re-attach, then the routes the kernel deleted with the devices that are back. */
         private void reattach(RunningDataplane running) {
-            for (final RunningDataplane.Reattached device : running.reattach()) {
+            for (final RunningDataplane.DeviceBack device : running.reattach()) {
                 if (routes != null) {
-                    routes.reattached(device);
+                    routes.deviceBack(device);
                 }
             }
         }

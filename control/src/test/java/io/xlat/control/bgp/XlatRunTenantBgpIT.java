@@ -99,6 +99,9 @@ class XlatRunTenantBgpIT {
         l.run("ip", "-n", nsBlue, "link", "set", "xb-blue", "up");
         InteropLab.await("blue announced again once its device is up", 5_000,
             () -> prefixes().equals(List.of(BLUE, RED)));
+        // the kernel deleted the route into xb-blue when it went down: xlat installs it again
+        InteropLab.await("blue's default route into xb-blue installed again", 3_000,
+            () -> l.run("ip", "-n", nsBlue, "route", "show", "default").contains("dev xb-blue"));
 
         l.run("ip", "-n", nsRed, "link", "del", "xb-red");
         awaitOnly(List.of(BLUE), "red's device was deleted");

@@ -273,7 +273,7 @@ class DaemonTest {
         }
 
         @Override
-        public List<Reattached> reattach() {
+        public List<DeviceBack> reattach() {
             reattaches.incrementAndGet();
             return List.of();
         }

@@ -720,11 +720,12 @@ public final class Dataplane implements RunningDataplane {
      * (a new generation, taken between two batches), keeping each port's counters, and the old descriptors are
      * closed once every worker has switched.
      *
-     * @return the devices re-attached by this call, so that the routes the kernel deleted with the old ones can be
-     *         installed again; usually none
+     * @return the devices back since the last call: re-attached (by this call, or by a reload meanwhile), or up
+     *         again after they were set down; the kernel deleted the routes into them either way, so that they can
+     *         be installed again. Usually none
      */
     @Override
-    public synchronized List<Reattached> reattach() {
+    public synchronized List<DeviceBack> reattach() {
         if (closed) {
             return List.of();
         }
@@ -732,44 +733,42 @@ public final class Dataplane implements RunningDataplane {
         final int workers = agents.size();
         final Map<Port, Port> swapped = new IdentityHashMap<>();
         final List<TunDevice> replaced = new ArrayList<>();
-        final List<Reattached> back = new ArrayList<>();
+        final List<DeviceBack> back = new ArrayList<>();
         final Device oldIpv6 = ipv6;
         if (oldIpv6 != null) {
             final Device d = comeBack(oldIpv6, now, () -> Device.opened(openIpv6(settings, workers, log, false)),
-                Function.identity());
+                Function.identity(), back);
             if (d != null) {
                 ipv6Ports = onNewDevice(ipv6Ports, d.tun(), swapped);
                 ipv6 = d;
                 replaced.add(oldIpv6.tun());
-                back.add(new Reattached(d.name(), null));
             }
         }
         final Device oldGlobal = global;
         if (oldGlobal != null) {
             final Device d = comeBack(oldGlobal, now, () -> Device.opened(started.siitOnly()
-                ? openSiit(settings, workers, log, false) : openGlobal(settings, workers, log, false)), Function.identity());
+                ? openSiit(settings, workers, log, false) : openGlobal(settings, workers, log, false)),
+                Function.identity(), back);
             if (d != null) {
                 globalPorts = onNewDevice(globalPorts, d.tun(), swapped);
                 global = d;
                 replaced.add(oldGlobal.tun());
-                back.add(new Reattached(d.name(), null));
             }
         }
         for (final Map.Entry<String, TenantDevice> e : tenants.entrySet()) {
             final TenantDevice old = e.getValue();
             final TenantDevice d = comeBack(old.device(), now, () -> attachTenant(settings, old.tun(), old.netns(),
-                workers, old, counters, log), TenantDevice::device);
+                workers, old, counters, log), TenantDevice::device, back);
             if (d != null) {
                 for (int w = 0; w < workers; w++) {
                     swapped.put(old.ports()[w], d.ports()[w]);
                 }
                 e.setValue(d);
                 replaced.add(old.device().tun());
-                back.add(new Reattached(old.tun(), old.netns()));
             }
         }
         if (swapped.isEmpty()) {
-            return List.of();
+            return List.copyOf(back);
         }
         final WorkerPorts[] next = new WorkerPorts[workers];
         for (int w = 0; w < workers; w++) {
@@ -799,13 +798,20 @@ public final class Dataplane implements RunningDataplane {
 
     /**
      * The re-attach of one held device: null while it is attached, or missing and not due for a try, or the try
-     * failed (logged once per reason); else what {@code reopen} opened, logged as back.
+     * failed (logged once per reason); else what {@code reopen} opened, logged as back. A device back (opened
+     * here, attached by a reload meanwhile, or up again after it was down) goes into {@code back}.
      */
-    private <T> T comeBack(Device held, long now, Reopen<T> reopen, Function<T, Device> device) {
+    private <T> T comeBack(Device held, long now, Reopen<T> reopen, Function<T, Device> device,
+        List<DeviceBack> back) {
         final String where = held.where();
         final int index = held.indexNow();
         if (index == held.ifindex()) {
+            // a reload attaches to a device that is back at once, without waiting for the next try here
+            final boolean reattached = missing.isMissing(where);
             missing.back(where);
+            if (reattached | upAgain(held)) {
+                back.add(new DeviceBack(held.name(), held.tun().netns()));
+            }
             return null;
         }
         final boolean persistent = held.tun().existed();
@@ -820,7 +826,10 @@ public final class Dataplane implements RunningDataplane {
         try {
             final T opened = reopen.open();
             missing.back(where);
+            // opened up: whether the old one was down no longer matters
+            missing.linkUp(where, true);
             final TunDevice tun = device.apply(opened).tun();
+            back.add(new DeviceBack(tun.name(), tun.netns()));
             log.info("device " + where + " back, re-attached (" + (tun.existed() ? "existing device, " : "created "
                 + "again, ") + tun.queueCount() + (tun.queueCount() == 1 ? " queue)" : " queues)"));
             return opened;
@@ -830,6 +839,19 @@ public final class Dataplane implements RunningDataplane {
                     + "second");
             }
             return null;
+        }
+    }
+
+    /**
+     * Whether {@code held} is up after it was seen down: the kernel deletes the routes into a device when it goes
+     * down (both families), and does not put them back when it comes up.
+     */
+    private boolean upAgain(Device held) {
+        try {
+            return missing.linkUp(held.where(), held.tun().isUp());
+        } catch (NativeException | RuntimeException e) {
+            // the health checks report it; nothing to tell here
+            return false;
         }
     }
 

@@ -1,15 +1,17 @@
 package io.xlat.tunio.dataplane;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The devices the data plane holds that are missing now (deleted, or deleted and replaced by another device of that
- * name), and when each may be tried again: {@link #RETRY_NANOS} after it went missing and every
- * {@link #RETRY_NANOS} after that. The first try waits too, so that the health checks report the device and its
- * prefixes are withdrawn before xlat creates a device it owns again, and so that an operator who deletes a device
- * to make it anew (say as a persistent one) finds the name free. Keyed by where the device is ("name" or "name in
- * netns ns"); used by the health thread only, under the data plane's lock.
+ * name), and those seen set down ({@link #linkUp}). A missing device may be tried again {@link #RETRY_NANOS} after
+ * it went missing and every {@link #RETRY_NANOS} after that. The first try waits too, so that the health checks
+ * report the device and its prefixes are withdrawn before xlat creates a device it owns again, and so that an
+ * operator who deletes a device to make it anew (say as a persistent one) finds the name free. Keyed by where the
+ * device is ("name" or "name in netns ns"); used by the health thread only, under the data plane's lock.
  */
 final class MissingDevices {
 
@@ -17,6 +19,7 @@ final class MissingDevices {
     static final long RETRY_NANOS = 1_000_000_000L;
 
     private final Map<String, Missing> missing = new HashMap<>();
+    private final Set<String> down = new HashSet<>();
 
     private static final class Missing {
         long nextTry;
@@ -54,9 +57,18 @@ final class MissingDevices {
         return true;
     }
 
-    /** {@code device} is attached again (or no longer held): forgotten. */
+    /** {@code device} is attached again (or no longer held): no longer missing. */
     void back(String device) {
         missing.remove(device);
+    }
+
+    /** Notes {@code device}'s link state; true when it is up after it was seen down. */
+    boolean linkUp(String device, boolean up) {
+        if (up) {
+            return down.remove(device);
+        }
+        down.add(device);
+        return false;
     }
 
     /** Whether {@code device} is missing. */

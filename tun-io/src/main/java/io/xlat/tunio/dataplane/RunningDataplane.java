@@ -19,17 +19,20 @@ public interface RunningDataplane extends AutoCloseable {
     /** The health of what runs now, as data. */
     DataplaneHealth health();
 
-    /** A device attached again after it was deleted: its name and network namespace (null: xlat's own). */
-    record Reattached(String device, String netns) {
+    /**
+     * A device back: attached again after it was deleted, or up again after it was set down (the kernel deleted the
+     * routes into it either way); its name and network namespace (null: xlat's own).
+     */
+    record DeviceBack(String device, String netns) {
     }
 
     /**
      * Attaches to the devices that were deleted and are back (or creates again those xlat had created), at most
      * one try per missing device per second; see {@link Dataplane#reattach}. Called by the health thread.
      *
-     * @return the devices attached again by this call (the kernel deleted their routes with the old ones)
+     * @return the devices back since the last call (the kernel deleted the routes into them)
      */
-    default List<Reattached> reattach() {
+    default List<DeviceBack> reattach() {
         return List.of();
     }
 

@@ -50,6 +50,15 @@ class MissingDevicesTest {
     }
 
     @Test
+    void shouldTellADeviceUpAgainOnceAfterItWasSeenDown() {
+        assertFalse(missing.linkUp("xb-blue", true), "up from the start: nothing to put back");
+        assertFalse(missing.linkUp("xb-blue", false));
+        assertFalse(missing.linkUp("xb-blue", false));
+        assertTrue(missing.linkUp("xb-blue", true), "up again: the kernel deleted its routes when it went down");
+        assertFalse(missing.linkUp("xb-blue", true), "and told once");
+    }
+
+    @Test
     void shouldPaceEachDeviceOnItsOwn() {
         missing.gone("xb-blue", 0);
         missing.gone("xb-red", RETRY_NANOS / 2);
