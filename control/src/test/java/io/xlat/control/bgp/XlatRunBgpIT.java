@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@code xlat run} with a {@code bgp:} section, end to end: plain SIIT on a TUN device in one namespace, BIRD 2
  * in a peer namespace. The peer must learn exactly pool6 and the EAM prefix; a SIGHUP with a changed community
  * updates them on the running session; they leave within 2 s of the device going down or being deleted (health
- * coupling) and come back when it is up again, or once xlat has created the deleted device again; a reload to an empty file is refused and changes nothing; on
- * SIGTERM BIRD sees the withdrawals before the Cease. Needs root
- * and BIRD; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
+ * coupling) and come back when it is up again, or once xlat has created the deleted device again; a reload to an
+ * empty file is refused and changes nothing; on SIGTERM BIRD sees the withdrawals before the Cease. Needs root and
+ * BIRD; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
  */
 class XlatRunBgpIT {
 
