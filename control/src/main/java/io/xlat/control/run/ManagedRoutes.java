@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -157,7 +158,7 @@ public final class ManagedRoutes implements AutoCloseable {
         int added = 0;
         int into = 0;
         for (final Route r : installed) {
-            if (r.device().equals(device) && java.util.Objects.equals(r.netns(), netns)) {
+            if (r.device().equals(device) && Objects.equals(r.netns(), netns)) {
                 into++;
                 try {
                     add(r);

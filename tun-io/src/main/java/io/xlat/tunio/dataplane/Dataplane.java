@@ -36,11 +36,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -83,6 +85,12 @@ public final class Dataplane implements RunningDataplane {
     /** By worker: the generation last handed to it, in which {@link #reattach} swaps ports. */
     private WorkerPorts[] offered;
     private final MissingDevices missing = new MissingDevices();
+    /**
+     * Where the devices are that the last {@link #health} found gone, replaced or down: the only ones, beside those
+     * already missing or down, that {@link #reattach} asks the kernel about, so that it costs nothing more than
+     * the health checks while every device is fine.
+     */
+    private volatile Set<String> suspects = Set.of();
     private final List<WorkerAgent> agents;
     private final List<AgentRunner> runners = new ArrayList<>();
     /** The settings the devices were opened with: a reload changes the translator and the tenants only. */
@@ -711,8 +719,9 @@ public final class Dataplane implements RunningDataplane {
     }
 
     /**
-     * Re-attaches the devices that were deleted and are back, called by the health thread (never by a worker):
-     * for each device xlat holds whose name now has another interface index (none, or a new device's), noted and
+     * Re-attaches the devices that were deleted and are back, called by the health thread (never by a worker)
+     * before each {@link #health}: for each device xlat holds that the last health check found failing (or that is
+     * missing or down already) and whose name now has another interface index (none, or a new device's), noted and
      * logged once as gone, then tried at most once a second ({@link MissingDevices}). A persistent device (one
      * that was there when xlat opened it) is someone else's to create again: xlat attaches once a device of that
      * name exists. A device xlat created itself is created again, with the settings of what runs (queues,
@@ -804,6 +813,9 @@ public final class Dataplane implements RunningDataplane {
     private <T> T comeBack(Device held, long now, Reopen<T> reopen, Function<T, Device> device,
         List<DeviceBack> back) {
         final String where = held.where();
+        if (!suspects.contains(where) && !missing.isMissing(where) && !missing.isDown(where)) {
+            return null;
+        }
         final int index = held.indexNow();
         if (index == held.ifindex()) {
             // a reload attaches to a device that is back at once, without waiting for the next try here
@@ -916,8 +928,11 @@ public final class Dataplane implements RunningDataplane {
         final Port[] globalPorts = this.globalPorts;
         final Device first = ipv6 != null ? ipv6 : global;
         final Port[] firstPorts = ipv6 != null ? ipv6Ports : globalPorts;
+        final Set<String> suspect = new HashSet<>();
         String problem = first.problem();
-        if (problem == null) {
+        if (problem != null) {
+            suspect.add(first.where());
+        } else {
             problem = queueProblem(firstPorts, first.name());
         }
         if (problem == null) {
@@ -931,7 +946,9 @@ public final class Dataplane implements RunningDataplane {
         // with one device its failure is everybody's; beside the IPv6 device plain SIIT's fails alone
         if (ipv6 != null && global != null) {
             String globalProblem = global.problem();
-            if (globalProblem == null && queueProblem(globalPorts, global.name()) != null) {
+            if (globalProblem != null) {
+                suspect.add(global.where());
+            } else if (queueProblem(globalPorts, global.name()) != null) {
                 globalProblem = "a worker's queue of " + global.name() + " failed (see the log)";
             }
             if (globalProblem != null) {
@@ -942,8 +959,10 @@ public final class Dataplane implements RunningDataplane {
             final String p = e.getValue().device().problem();
             if (p != null) {
                 paths.put(e.getKey(), p);
+                suspect.add(e.getValue().device().where());
             }
         }
+        suspects = suspect;
         return new DataplaneHealth(problem, paths, beats);
     }
 

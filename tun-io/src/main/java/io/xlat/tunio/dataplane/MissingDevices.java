@@ -71,6 +71,11 @@ final class MissingDevices {
         return false;
     }
 
+    /** Whether {@code device} was seen down and not up since. */
+    boolean isDown(String device) {
+        return down.contains(device);
+    }
+
     /** Whether {@code device} is missing. */
     boolean isMissing(String device) {
         return missing.containsKey(device);

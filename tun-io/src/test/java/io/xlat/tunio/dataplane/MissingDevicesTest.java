@@ -54,7 +54,9 @@ class MissingDevicesTest {
         assertFalse(missing.linkUp("xb-blue", true), "up from the start: nothing to put back");
         assertFalse(missing.linkUp("xb-blue", false));
         assertFalse(missing.linkUp("xb-blue", false));
+        assertTrue(missing.isDown("xb-blue"), "asked about until it is up again");
         assertTrue(missing.linkUp("xb-blue", true), "up again: the kernel deleted its routes when it went down");
+        assertFalse(missing.isDown("xb-blue"));
         assertFalse(missing.linkUp("xb-blue", true), "and told once");
     }
 
