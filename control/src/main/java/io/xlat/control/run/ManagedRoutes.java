@@ -149,8 +149,8 @@ public final class ManagedRoutes implements AutoCloseable {
 
     /**
      * Installs again the routes into {@code device} in {@code netns} (null: xlat's own namespace) that are recorded
-     * as installed: the kernel deleted them with the device, which was deleted and is attached again. A failure is
-     * logged and the others are still installed.
+     * as installed: the kernel deleted them with the device, which was deleted and is attached again (or when it
+     * went down, and it is up again). A failure is logged and the others are still installed.
      *
      * @return how many went in
      */
