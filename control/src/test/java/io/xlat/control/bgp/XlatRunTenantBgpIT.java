@@ -113,6 +113,13 @@ class XlatRunTenantBgpIT {
         assertTrue(log.contains("health: tenant red: device xb-red in netns " + nsRed + " is gone"), log);
         assertTrue(log.contains("device xb-red in netns " + nsRed + " went missing; re-attaching once a device of "
             + "that name is back"), log);
+
+        // a reload meanwhile does not make the operator's device in its place either
+        l.run("kill", "-HUP", Long.toString(xlat.pid()));
+        InteropLab.await("the reload", 5_000, () -> l.read("xlat.log").contains("tenant red: persistent device xb-red "
+            + "is gone; re-attaching once a device of that name is back"));
+        assertTrue(l.execIn(nsRed, 5_000, "ip", "link", "show", "xb-red").exitCode() != 0, "no xb-red made by xlat");
+        assertEquals(List.of(BLUE), prefixes(), "red still withdrawn after the reload");
     }
 
     /**

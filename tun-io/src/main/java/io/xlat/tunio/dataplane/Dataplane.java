@@ -435,7 +435,13 @@ public final class Dataplane implements RunningDataplane {
                     continue;
                 }
                 TenantDevice device = current.get(tenant.name());
-                if (device != null && device.sameDevice(tenant) && !device.stillAttached()) {
+                final boolean detached = device != null && device.sameDevice(tenant) && !device.stillAttached();
+                if (detached && device.device().tun().existed() && device.device().indexNow() == 0) {
+                    // a persistent device is the operator's to make again: creating one of that name here would
+                    // stand in its way; the held one stays, and the health thread attaches once it is back
+                    log.info("tenant " + tenant.name() + ": persistent device " + tenant.tun() + " is gone; "
+                        + "re-attaching once a device of that name is back");
+                } else if (detached) {
                     // deleted (and maybe created again) since: the queues held are dead, attach to the new device
                     // as the health thread's re-attach does, the counts running on
                     log.info("tenant " + tenant.name() + ": device " + tenant.tun() + " was deleted and created "
