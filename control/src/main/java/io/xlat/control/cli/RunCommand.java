@@ -67,6 +67,9 @@ import java.util.concurrent.Callable;
             + "communities) and sends only the difference. With several devices a failing device withdraws only what "
             + "it carries: a tenant's device its prefixes, plain SIIT's device pool6 and the EAM prefixes. On SIGTERM "
             + "the routes are withdrawn first, then the data plane stops, then the sessions close with a Cease.",
+        "%nA device deleted under xlat (with or without bgp:) is re-attached once a device of that name is back, "
+            + "or created again (queues, offloads, MTU) when xlat had created it, tried once a second; the managed "
+            + "routes into it are installed again, and its prefixes announced again.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {

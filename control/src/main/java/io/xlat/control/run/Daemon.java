@@ -22,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
  * The lifecycle of {@code xlat run}, in one place: the {@link Component}s start in list order, a reload passes
  * through them in the same order, and a stop runs them in reverse, then gives each its {@link Component#afterStop}.
  * {@link #forRun} builds the list: the data plane, the managed routes, the BGP speaker, the health monitor; so a
- * stop withdraws the routes first (the fabric moves traffic away while this host still forwards), then removes
- * the kernel routes, stops the data plane, and last closes the BGP sessions with a Cease. A start that fails
- * undoes what went up, in the same reverse order.
+ * stop stops the health checks first, withdraws the routes (the fabric moves traffic away while this host still
+ * forwards), then removes the kernel routes, stops the data plane, and last closes the BGP sessions with a Cease.
+ * A start that fails undoes what went up, in the same reverse order.
  *
  * <p>{@link #run} is the process's life: signals (SIGHUP reloads, SIGTERM and SIGINT stop and exit 0), start,
  * wait, stop. The lifecycle itself is driven by {@link #start}, {@link #reload} and {@link #stop}, which tests call
@@ -101,7 +101,9 @@ public final class Daemon {
 
     /**
      * What {@code xlat run} runs for {@code first}: the data plane, then the managed routes when
-     * {@code manage-routes} is on, then the BGP speaker and its health monitor when there is a {@code bgp:} section.
+     * {@code manage-routes} is on, then the BGP speaker when there is a {@code bgp:} section, then the health
+     * monitor, always: it re-attaches devices that were deleted and are back (and installs their routes again), and
+     * with BGP it withdraws and announces by the data plane's health.
      * A new part (a metrics server, say) is one more element of this list: its place in the list is its place in
      * the start order, and its reverse place in the stop order.
      */
@@ -110,14 +112,17 @@ public final class Daemon {
         final List<Component> components = new ArrayList<>();
         final DataplanePart dataplane = new DataplanePart(first.settings(), log, starter);
         components.add(dataplane);
+        RoutesPart routes = null;
         if (first.settings().manageRoutes()) {
-            components.add(new RoutesPart(first.settings(), log));
+            routes = new RoutesPart(first.settings(), log);
+            components.add(routes);
         }
+        BgpPart bgp = null;
         if (first.config().bgp().enabled()) {
-            final BgpPart bgp = new BgpPart(first, log);
+            bgp = new BgpPart(first, log);
             components.add(bgp);
-            components.add(new HealthPart(dataplane, bgp, log));
         }
+        components.add(new HealthPart(dataplane, bgp, routes, log));
         final Daemon daemon = new Daemon(components, reloads, config, log);
         if (first.config().metrics().enabled()) {
             // last up, first down: the series read what every other part has started
@@ -360,6 +365,11 @@ public final class Daemon {
             return next;
         }
 
+        /** Installs again the routes into a device that is back (re-attached, or up again after it was down). */
+        void deviceBack(RunningDataplane.DeviceBack device) {
+            routes.reinstall(device.netns(), device.device());
+        }
+
         /** Removes them before the devices close, while a persistent device still has them to remove. */
         @Override
         public void stop() {
@@ -418,16 +428,23 @@ public final class Daemon {
         }
     }
 
-    /** Asks the data plane's health every 150 ms and tells BGP; the first to stop, so that it withdraws nothing. */
+    /**
+     * Asks the data plane's health every 150 ms and tells BGP (when there is a {@code bgp:} section); before each
+     * poll, has the data plane re-attach devices that are back and the routes part install their routes again.
+     * The first to stop, so that it withdraws nothing and re-attaches nothing during the stop.
+     */
     static final class HealthPart implements Component {
         private final DataplanePart dataplane;
         private final BgpPart bgp;
+        private final RoutesPart routes;
         private final RunLog log;
         private HealthMonitor monitor;
 
-        HealthPart(DataplanePart dataplane, BgpPart bgp, RunLog log) {
+        /** {@code bgp} and {@code routes} are null when not configured. */
+        HealthPart(DataplanePart dataplane, BgpPart bgp, RoutesPart routes, RunLog log) {
             this.dataplane = dataplane;
             this.bgp = bgp;
+            this.routes = routes;
             this.log = log;
         }
 
@@ -442,9 +459,21 @@ public final class Daemon {
             final RunningDataplane running = dataplane.running();
             // the first device and the workers hold up every prefix; each tenant's device only its own, and plain
             // SIIT's device beside the IPv6 one pool6 and the EAM prefixes (reported like a tenant's)
-            monitor = new HealthMonitor(running::health, s.ipv6Tun() != null ? s.ipv6Tun() : s.siitTun(),
-                System::nanoTime, bgp.control()::health, bgp.control()::tenantsDown, log);
+            final BgpControl control = bgp == null ? null : bgp.control();
+            monitor = new HealthMonitor(running::health, () -> reattach(running),
+                s.ipv6Tun() != null ? s.ipv6Tun() : s.siitTun(), System::nanoTime,
+                control == null ? healthy -> { } : control::health,
+                control == null ? down -> { } : control::tenantsDown, log);
             monitor.start();
+        }
+
+        /** The data plane's re-attach, then the routes the kernel deleted with the devices that are back. */
+        private void reattach(RunningDataplane running) {
+            for (final RunningDataplane.DeviceBack device : running.reattach()) {
+                if (routes != null) {
+                    routes.deviceBack(device);
+                }
+            }
         }
 
         @Override

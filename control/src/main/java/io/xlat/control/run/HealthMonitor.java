@@ -18,6 +18,11 @@ import java.util.function.Supplier;
  * well within the 1 s allowed; one passing poll announces again. It also reports the set of paths (tenants, plain
  * SIIT's own device beside them) whose device failed {@link #FAIL_AFTER} polls in a row, so that only their
  * prefixes are withdrawn while the others stay.
+ *
+ * <p>Before each poll it runs its {@code repair} step: the data plane's re-attach of devices that were deleted and
+ * are back ({@link io.xlat.tunio.dataplane.RunningDataplane#reattach}, paced there to one try per missing device per
+ * second), so that the poll right after sees the device healthy and BGP announces its prefixes again. It runs with
+ * or without BGP: without, the listeners only hear what the log says.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -28,6 +33,7 @@ public final class HealthMonitor implements AutoCloseable {
     public static final long STALL_MILLIS = 500;
 
     private final Supplier<DataplaneHealth> source;
+    private final Runnable repair;
     private final Stalls stalls;
     private final Consumer<Boolean> listener;
     private final Consumer<Set<String>> pathListener;
@@ -52,7 +58,17 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public HealthMonitor(Supplier<DataplaneHealth> source, String what, LongSupplier nanoClock,
         Consumer<Boolean> listener, Consumer<Set<String>> pathListener, RunLog log) {
+        this(source, () -> { }, what, nanoClock, listener, pathListener, log);
+    }
+
+    /**
+     * As above, with {@code repair} run before each poll (on the health thread; a failure is logged and the poll
+     * goes on).
+     */
+    public HealthMonitor(Supplier<DataplaneHealth> source, Runnable repair, String what, LongSupplier nanoClock,
+        Consumer<Boolean> listener, Consumer<Set<String>> pathListener, RunLog log) {
         this.source = source;
+        this.repair = repair;
         this.stalls = new Stalls(what, STALL_MILLIS, nanoClock);
         this.listener = listener;
         this.pathListener = pathListener;
@@ -78,6 +94,12 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** One poll: asks the data plane, and tells the listeners when a verdict changes. Returns the overall one. */
     synchronized boolean poll() {
+        try {
+            repair.run();
+        } catch (RuntimeException e) {
+            // a bug in the repair must not stop the health checks, which withdraw what cannot forward
+            log.info("health: re-attach failed: " + Daemon.describe(e));
+        }
         final DataplaneHealth health = source.get();
         String problem = health.problem();
         if (problem == null) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -144,6 +145,34 @@ public final class ManagedRoutes implements AutoCloseable {
             }
         }
         log.info("routes: " + installed.size() + " installed" + (installed.isEmpty() ? "" : ": " + installed));
+    }
+
+    /**
+     * Installs again the routes into {@code device} in {@code netns} (null: xlat's own namespace) that are recorded
+     * as installed: the kernel deleted them with the device, which was deleted and is attached again (or when it
+     * went down, and it is up again). A failure is logged and the others are still installed.
+     *
+     * @return how many went in
+     */
+    public synchronized int reinstall(String netns, String device) {
+        int added = 0;
+        int into = 0;
+        for (final Route r : installed) {
+            if (r.device().equals(device) && Objects.equals(r.netns(), netns)) {
+                into++;
+                try {
+                    add(r);
+                    added++;
+                } catch (IOException | RuntimeException e) {
+                    log.info("routes: cannot install " + r + " again: " + e.getMessage());
+                }
+            }
+        }
+        if (into > 0) {
+            log.info("routes: " + added + " of " + into + " installed again into " + device
+                + (netns == null ? "" : " (netns " + netns + ")"));
+        }
+        return added;
     }
 
     /** The routes installed now. */

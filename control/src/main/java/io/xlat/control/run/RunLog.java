@@ -36,7 +36,8 @@ public final class RunLog implements DataplaneLog {
     public void onDeviceError(String device, int worker, String operation, int errno, boolean fatal) {
         logger.log(fatal ? Level.ERROR : Level.WARNING, device + " queue " + worker + ": " + operation
             + " failed: " + DeviceErrorHandler.describe(errno)
-            + (fatal ? "; this queue stops (was the device deleted?), the others keep running"
+            + (fatal ? "; this queue stops (was the device deleted?) until the device is back, the others keep "
+            + "running"
             : "; counted as " + operation + "-errors, not logged again"));
     }
 

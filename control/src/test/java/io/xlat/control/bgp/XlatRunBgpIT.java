@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@code xlat run} with a {@code bgp:} section, end to end: plain SIIT on a TUN device in one namespace, BIRD 2
  * in a peer namespace. The peer must learn exactly pool6 and the EAM prefix; a SIGHUP with a changed community
  * updates them on the running session; they leave within 2 s of the device going down or being deleted (health
- * coupling) and come back when it is up again; a reload to an empty file is refused and changes nothing; on
- * SIGTERM BIRD sees the withdrawals before the Cease. Needs root
- * and BIRD; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
+ * coupling) and come back when it is up again, or once xlat has created the deleted device again; a reload to an
+ * empty file is refused and changes nothing; on SIGTERM BIRD sees the withdrawals before the Cease. Needs root and
+ * BIRD; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
  */
 class XlatRunBgpIT {
 
@@ -74,15 +74,20 @@ class XlatRunBgpIT {
     }
 
     @Test
-    void shouldWithdrawWhenTheDeviceIsDeletedAndKeepTheSession() throws Exception {
+    void shouldWithdrawWhenTheDeviceIsDeletedKeepTheSessionAndAnnounceAgainOnceXlatCreatedItAgain()
+        throws Exception {
         InteropLab.requireRoot("bird", "birdc");
         try (InteropLab l = new InteropLab("xdel")) {
             final Process xlat = startXlatAndBird(l);
             l.run("ip", "-n", nsx, "link", "del", DEVICE);
             awaitWithdrawn("the device was deleted");
-            InteropLab.holds("withdrawn while the device is gone", 1_000,
-                () -> !has(true, POOL6) && !has(false, EAM4));
             assertTrue(xlat.isAlive(), "xlat keeps running (and peering) without its device");
+            // xlat created the device: a second after it went missing it creates it again, and announces again
+            InteropLab.await("announced again once xlat created " + DEVICE + " again\n" + l.read("xlat.log"), 5_000,
+                () -> has(true, POOL6) && has(false, EAM4));
+            assertTrue(l.read("xlat.log").contains("device " + DEVICE + " back, re-attached (created again, 1 queue)"),
+                l.read("xlat.log"));
+            assertTrue(birdc("show", "protocols", "xlat0").contains("Established"), "on the same session");
         }
     }
 

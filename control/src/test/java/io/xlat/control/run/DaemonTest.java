@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -180,8 +181,36 @@ class DaemonTest {
         }
         assertEquals(List.of("dataplane", "routes", "bgp", "health"), names);
 
-        final Daemon plain = Daemon.forRun(generation(SIIT), null, null, log, (s, l) -> new FakeDataplane(s));
-        assertEquals(1, plain.components().size(), "without manage-routes and bgp: the data plane alone");
+        final List<String> plain = new ArrayList<>();
+        for (final Daemon.Component c : Daemon.forRun(generation(SIIT), null, null, log,
+            (s, l) -> new FakeDataplane(s)).components()) {
+            plain.add(c.name());
+        }
+        assertEquals(List.of("dataplane", "health"), plain, "without manage-routes and bgp: the data plane and the "
+            + "health monitor, which re-attaches devices that come back");
+    }
+
+    @Test
+    void shouldAskTheDataPlaneToReattachDevicesEvenWithoutBgp() throws Exception {
+        final List<FakeDataplane> started = new ArrayList<>();
+        final Daemon daemon = Daemon.forRun(generation(SIIT), null, null, log, (s, l) -> {
+            final FakeDataplane d = new FakeDataplane(s);
+            started.add(d);
+            return d;
+        });
+        daemon.start();
+        try {
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (started.get(0).reattaches.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(started.get(0).reattaches.get() >= 2, "the health thread asks on every poll");
+        } finally {
+            daemon.stop();
+        }
+        final int afterStop = started.get(0).reattaches.get();
+        Thread.sleep(400);
+        assertEquals(afterStop, started.get(0).reattaches.get(), "and stops asking with the stop");
     }
 
     @Test
@@ -221,6 +250,7 @@ class DaemonTest {
         private DataplaneSettings settings;
         private DataplaneSettings reloaded;
         private int closed;
+        private final AtomicInteger reattaches = new AtomicInteger();
 
         FakeDataplane(DataplaneSettings settings) {
             this.settings = settings;
@@ -240,6 +270,12 @@ class DaemonTest {
         @Override
         public DataplaneHealth health() {
             return new DataplaneHealth(null, Map.of(), new long[] {0});
+        }
+
+        @Override
+        public List<DeviceBack> reattach() {
+            reattaches.incrementAndGet();
+            return List.of();
         }
 
         @Override

@@ -48,6 +48,37 @@ class HealthMonitorTest {
     }
 
     @Test
+    void shouldRepairBeforeEachPollSoThatADeviceReattachedIsSeenHealthyInTheSamePoll() {
+        final List<String> order = new ArrayList<>();
+        final HealthMonitor monitor = new HealthMonitor(() -> {
+            order.add("health");
+            return new DataplaneHealth(problem, Map.of(), new long[0]);
+        }, () -> {
+            order.add("repair");
+            problem = null;
+        }, "xlat0", () -> 0, verdicts::add, down -> { }, log);
+        problem = "device xlat0 is gone";
+
+        assertTrue(monitor.poll(), "the repair ran first: the device is back");
+        assertEquals(List.of("repair", "health"), order);
+    }
+
+    @Test
+    void shouldGoOnPollingWhenTheRepairFails() {
+        final HealthMonitor monitor = new HealthMonitor(() -> new DataplaneHealth(problem, Map.of(), new long[0]),
+            () -> {
+                throw new IllegalStateException("no such namespace");
+            }, "xlat0", () -> 0, verdicts::add, down -> { }, log);
+        problem = "device xlat0 is gone";
+
+        monitor.poll();
+
+        assertFalse(monitor.poll(), "the failing device is still withdrawn");
+        assertEquals(List.of(Boolean.FALSE), verdicts);
+        assertTrue(logged.toString().contains("health: re-attach failed: no such namespace"), logged.toString());
+    }
+
+    @Test
     void shouldReportUnhealthyAfterTwoFailingPollsAndNotAfterOne() {
         final HealthMonitor monitor = monitor();
         assertTrue(monitor.poll());

@@ -111,6 +111,34 @@ class SiitPairIT {
     }
 
     /**
+     * The pair's IPv4 device, which xlat created, deleted under it: only that path fails, xlat creates p4 again with
+     * its two queues and installs its own route into it again; with the operator's route for the IPv4 space behind
+     * pool6 put back (the kernel deleted it with the device), the IPv4 host's ping gets through again.
+     */
+    @Test
+    void shouldCreateTheIpv4DeviceAgainWhenItIsDeletedAndForwardThroughIt() throws Exception {
+        try (SiitLab own = new SiitLab("xpaird", 1520, 1520)) {
+            own.startXlat("--config", own.config(pairConfig(own, XLAT_V4)).toString());
+            awaitRoutes(own);
+            own.lab.run("ip", "-n", own.nsx, "route", "replace", "198.51.100.0/24", "dev", "p4");
+
+            own.lab.run("ip", "-n", own.nsx, "link", "del", "p4");
+            NamespaceLab.await("p4 created again (log: " + own.log() + ")", 5_000,
+                () -> own.log().contains("device p4 back, re-attached (created again, 2 queues)"));
+            NamespaceLab.await("its route installed again", 5_000,
+                () -> own.log().contains("routes: 1 of 1 installed again into p4"));
+            assertTrue(own.log().contains("health: (plain SIIT): device p4 is gone"), "only plain SIIT's own path "
+                + "fails:\n" + own.log());
+            own.lab.run("ip", "-n", own.nsx, "route", "replace", "198.51.100.0/24", "dev", "p4");
+            final NamespaceLab.Result r = own.lab.execIn(own.ns4, 15_000, "ping", "-c", "3", "-W", "2", "-i", "0.2",
+                SERVER_V4);
+            assertEquals(0, r.exitCode(), r.output() + "\n" + own.log());
+            final String routes = own.lab.run("ip", "-n", own.nsx, "route", "show", "dev", "p4");
+            assertTrue(routes.contains(XLAT_V4 + " ") && routes.contains("metric 464"), routes);
+        }
+    }
+
+    /**
      * A SIGHUP that changes the translator's own IPv4 address: the errors come from the new one, its route follows,
      * and a ping flow running through the reload loses nothing.
      */

@@ -18,6 +18,8 @@ public final class Port {
     final QueueWriter writer;
     final DeviceCounters counters;
     final WorkerCounters published;
+    private final DeviceErrorHandler errors;
+    private final int worker;
     /** Written once by the worker (a fatal read error), read by the health checks. */
     private volatile boolean failed;
 
@@ -38,7 +40,22 @@ public final class Port {
         this.read = read;
         this.counters = counters;
         this.published = published;
+        this.errors = errors;
+        this.worker = worker;
         this.writer = new QueueWriter(write, counters, errors, worker);
+    }
+
+    /**
+     * This port on the queues of a new device of the same name (the old one was deleted and is back): same role,
+     * same worker, and the same counters, so that its counts in the counters file run on rather than restart.
+     */
+    public Port onNewDevice(PacketQueue read, PacketQueue write) {
+        return new Port(role, read, write, counters, published, errors, worker);
+    }
+
+    /** Whether {@code other} counts into the same counters (it is this port on a new device). */
+    public boolean sharesCounters(Port other) {
+        return other != null && other.counters == counters;
     }
 
     /** Plain SIIT on one device: the worker reads and writes the same queue. */

@@ -21,7 +21,10 @@ public enum PortRole {
     /** One tenant's IPv4 device ({@code tun:}): translated with the tenant's prefix and written to the IPv6 port. */
     TENANT;
 
-    /** Whether an errno after which reading cannot succeed gives the queue up (a tenant's device is re-attached on reload). */
+    /**
+     * Whether an errno after which reading cannot succeed gives the queue up (a tenant's device is re-attached, by
+     * the health thread or a reload, with new ports).
+     */
     boolean mayFail() {
         return this != TENANT;
     }

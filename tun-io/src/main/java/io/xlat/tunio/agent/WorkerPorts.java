@@ -7,6 +7,7 @@ import io.xlat.tunio.tun.PollSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One configuration generation as one worker sees it: the translator (new when a reload changed the translator
@@ -108,6 +109,20 @@ public final class WorkerPorts {
             tenantOf.add(tenant);
             queues.add(port.read);
         }
+    }
+
+    /**
+     * This generation with some ports swapped for others ({@code replacements}: old port to new, by identity): what
+     * a device that was deleted and is back needs, its ports on the new device's queues. The table stays, and the
+     * worker keeps its translator.
+     */
+    public WorkerPorts replacing(Map<Port, Port> replacements) {
+        final Port[] t = tenants.clone();
+        for (int i = 0; i < t.length; i++) {
+            t[i] = replacements.getOrDefault(t[i], t[i]);
+        }
+        return new WorkerPorts(table, null, ipv6 == null ? null : replacements.getOrDefault(ipv6, ipv6),
+            global == null ? null : replacements.getOrDefault(global, global), t);
     }
 
     public TenantTable table() {

@@ -36,11 +36,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The data plane, for every device combination {@link DataplaneSettings} describes: opens the devices (plain
@@ -52,8 +56,10 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #reload} swaps the translator section and the tenant set while the workers run: devices of new
  * tenants are opened first, every worker switches to the new generation (new translator, new tenant table) between
  * its batches, and only once all have are the devices of removed tenants closed, so a tenant that stays never
- * stops forwarding. {@link #health} reports device state and worker liveness as data. {@link #close} stops the
- * workers first (each publishes its last counters), then closes the devices and the counters file.
+ * stops forwarding. {@link #health} reports device state and worker liveness as data. {@link #reattach}, which the
+ * health thread calls, attaches to a device that was deleted and is back (or creates again one xlat had created) and
+ * swaps it into the workers' ports the same way. {@link #close} stops the workers first (each publishes its last
+ * counters), then closes the devices and the counters file.
  */
 public final class Dataplane implements RunningDataplane {
 
@@ -66,13 +72,25 @@ public final class Dataplane implements RunningDataplane {
     private final CountersFile counters;
     /** The live packet trace's ring, next to the counters file; null when it could not be created. */
     private TraceBuffer trace;
-    /** The host's IPv6 device, or null (plain SIIT on one device). */
-    private final Device ipv6;
-    /** Plain SIIT's device (siit-tun or ipv4-tun), or null (tenants only). */
-    private final Device global;
-    /** By worker: its port of each device above (null where the device is). */
-    private final Port[] ipv6Ports;
-    private final Port[] globalPorts;
+    /**
+     * The host's IPv6 device, or null (plain SIIT on one device). Replaced by {@link #reattach} only, read without
+     * the lock by {@link #health}.
+     */
+    private volatile Device ipv6;
+    /** Plain SIIT's device (siit-tun or ipv4-tun), or null (tenants only); replaced as {@link #ipv6} is. */
+    private volatile Device global;
+    /** By worker: its port of each device above (null where the device is); a new array when the device is. */
+    private volatile Port[] ipv6Ports;
+    private volatile Port[] globalPorts;
+    /** By worker: the generation last handed to it, in which {@link #reattach} swaps ports. */
+    private WorkerPorts[] offered;
+    private final MissingDevices missing = new MissingDevices();
+    /**
+     * Where the devices are that the last {@link #health} found gone, replaced or down: the only ones, beside those
+     * already missing or down, that {@link #reattach} asks the kernel about, so that it costs nothing more than
+     * the health checks while every device is fine.
+     */
+    private volatile Set<String> suspects = Set.of();
     private final List<WorkerAgent> agents;
     private final List<AgentRunner> runners = new ArrayList<>();
     /** The settings the devices were opened with: a reload changes the translator and the tenants only. */
@@ -85,8 +103,8 @@ public final class Dataplane implements RunningDataplane {
      * reload holds while it waits for the workers to switch (up to {@link WorkerTranslators#SWITCH_TIMEOUT_MILLIS}).
      */
     private volatile Map<String, TenantDevice> watched;
-    /** Tenant devices a failed switch left open: a worker may still read them, so they close only at stop. */
-    private final List<TenantDevice> orphans = new ArrayList<>();
+    /** Devices a failed switch left open: a worker may still read them, so they close only at stop. */
+    private final List<TunDevice> orphans = new ArrayList<>();
     private DataplaneSettings settings;
     /** The workers' ICMP error budget and id key, kept across reloads. */
     private WorkerTranslators.Shared shared;
@@ -99,8 +117,32 @@ public final class Dataplane implements RunningDataplane {
             return new Device(tun, Dataplane.ifindex(tun.name(), tun.netns()));
         }
 
+        /** Opened for a re-attach: closed again when its index cannot be read. */
+        static Device opened(TunDevice tun) throws NativeException {
+            try {
+                return of(tun);
+            } catch (NativeException | RuntimeException e) {
+                tun.close();
+                throw e;
+            }
+        }
+
         String name() {
             return tun.name();
+        }
+
+        /** "name", or "name in netns ns". */
+        String where() {
+            return Dataplane.where(tun.name(), tun.netns());
+        }
+
+        /** The interface index of the device of this name now: 0 when there is none, or it cannot be asked. */
+        int indexNow() {
+            try {
+                return Dataplane.ifindex(tun.name(), tun.netns());
+            } catch (NativeException | RuntimeException e) {
+                return 0;
+            }
         }
 
         String problem() {
@@ -117,10 +159,20 @@ public final class Dataplane implements RunningDataplane {
 
         /** Whether the device of this name in its namespace is still the one held. */
         boolean stillAttached() {
-            try {
-                return Dataplane.ifindex(tun, netns) == device.ifindex();
-            } catch (NativeException | RuntimeException e) {
-                return false;
+            return device.indexNow() == device.ifindex();
+        }
+
+        /** Whether {@code other} is this tenant's device opened again, its ports counting into the same counters. */
+        boolean sharesCounters(TenantDevice other) {
+            return other != null && ports.length > 0 && ports[0] != null && ports[0].sharesCounters(other.ports[0]);
+        }
+
+        /** Closes the device, and frees its counters unless {@code successor} took them over. */
+        void closeFor(TenantDevice successor) {
+            if (sharesCounters(successor)) {
+                device.tun().close();
+            } else {
+                close();
             }
         }
 
@@ -170,13 +222,13 @@ public final class Dataplane implements RunningDataplane {
         try {
             final int workers;
             if (settings.siitOnly()) {
-                global = openSiit(settings, log);
+                global = openSiit(settings, settings.workers(), log, true);
                 workers = global.queueCount();
             } else {
-                ipv6 = openIpv6(settings, log);
+                ipv6 = openIpv6(settings, settings.workers(), log, true);
                 workers = ipv6.queueCount();
                 if (settings.globalTun() != null) {
-                    global = openGlobal(settings, workers, log);
+                    global = openGlobal(settings, workers, log, true);
                 }
             }
             final Device ipv6Device = ipv6 == null ? null : Device.of(ipv6);
@@ -185,14 +237,12 @@ public final class Dataplane implements RunningDataplane {
             final Port[] globalPorts = new Port[workers];
             for (int w = 0; w < workers; w++) {
                 if (ipv6 != null) {
-                    ipv6Ports[w] = new Port(PortRole.IPV6, ipv6.queue(w), ipv6.queue(w), new DeviceCounters(),
-                        new WorkerCounters(counters.manager(), ipv6.name(), w), log, w);
+                    ipv6Ports[w] = port(PortRole.IPV6, ipv6, w, new WorkerCounters(counters.manager(), ipv6.name(),
+                        w), log);
                 }
                 if (global != null) {
-                    // a single-queue device is read by worker 0 alone, so that its flows stay in order
-                    globalPorts[w] = new Port(settings.globalBothFamilies() ? PortRole.BOTH : PortRole.IPV4,
-                        w < global.queueCount() ? global.queue(w) : null, global.queue(w % global.queueCount()),
-                        new DeviceCounters(), new WorkerCounters(counters.manager(), global.name(), w), log, w);
+                    globalPorts[w] = port(settings.globalBothFamilies() ? PortRole.BOTH : PortRole.IPV4, global, w,
+                        new WorkerCounters(counters.manager(), global.name(), w), log);
                 }
             }
             final WorkerPorts[] first = generation(settings, ipv6Ports, globalPorts, Map.of(), opened, counters,
@@ -210,6 +260,7 @@ public final class Dataplane implements RunningDataplane {
                 + counters.path() + ", pid " + pid;
             final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
                 globalPorts, agents, opened, shared, summary);
+            dataplane.offered = first;
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
@@ -265,9 +316,13 @@ public final class Dataplane implements RunningDataplane {
         }
     }
 
-    /** Plain SIIT's one device, carrying both families; its queues decide the number of workers. */
-    private static TunDevice openSiit(DataplaneSettings settings, DataplaneLog log) throws IOException {
-        final TunDevice device = TunDevice.open(settings.siitTun(), settings.workers(), null, settings.offload());
+    /**
+     * Plain SIIT's one device, carrying both families; its queues decide the number of workers. With
+     * {@code atStart} false (a re-attach) the workers are already running, and the caller says what it opened.
+     */
+    private static TunDevice openSiit(DataplaneSettings settings, int queues, DataplaneLog log, boolean atStart)
+        throws IOException {
+        final TunDevice device = TunDevice.open(settings.siitTun(), queues, null, settings.offload());
         try {
             if (settings.mtu() > 0) {
                 device.mtu(settings.mtu());
@@ -279,7 +334,9 @@ public final class Dataplane implements RunningDataplane {
             device.close();
             throw e;
         }
-        fewerWorkers(device, settings.workers(), log);
+        if (atStart) {
+            fewerWorkers(device, settings.workers(), log);
+        }
         return device;
     }
 
@@ -291,14 +348,18 @@ public final class Dataplane implements RunningDataplane {
         }
     }
 
-    /** The host's IPv6 device; its queues decide the number of workers. */
-    private static TunDevice openIpv6(DataplaneSettings settings, DataplaneLog log) throws IOException {
-        final TunDevice device = TunDevice.open(settings.ipv6Tun(), settings.workers(), null, settings.offload());
+    /** The host's IPv6 device; its queues decide the number of workers. {@code atStart}: as {@link #openSiit}. */
+    private static TunDevice openIpv6(DataplaneSettings settings, int queues, DataplaneLog log, boolean atStart)
+        throws IOException {
+        final TunDevice device = TunDevice.open(settings.ipv6Tun(), queues, null, settings.offload());
         try {
             if (!device.existed()) {
                 device.mtu(settings.translator().ipv6Mtu());
             }
             device.up();
+            if (!atStart) {
+                return device;
+            }
             final int workers = device.queueCount();
             final String globalRole = settings.globalTun() == null ? "no plain SIIT (no ipv4-tun or siit-tun)"
                 : settings.globalBothFamilies() ? "not plain SIIT's (on " + settings.globalTun() + ")"
@@ -311,12 +372,18 @@ public final class Dataplane implements RunningDataplane {
             device.close();
             throw e;
         }
-        fewerWorkers(device, settings.workers(), log);
+        if (atStart) {
+            fewerWorkers(device, settings.workers(), log);
+        }
         return device;
     }
 
-    /** Plain SIIT's device beside the IPv6 device: ipv4-tun (IPv4 only) or siit-tun (both), a queue per worker. */
-    private static TunDevice openGlobal(DataplaneSettings settings, int workers, DataplaneLog log) throws IOException {
+    /**
+     * Plain SIIT's device beside the IPv6 device: ipv4-tun (IPv4 only) or siit-tun (both), a queue per worker.
+     * {@code atStart}: as {@link #openSiit}.
+     */
+    private static TunDevice openGlobal(DataplaneSettings settings, int workers, DataplaneLog log, boolean atStart)
+        throws IOException {
         final TunDevice device = TunDevice.open(settings.globalTun(), workers, null, settings.offload());
         try {
             if (!device.existed()) {
@@ -325,6 +392,9 @@ public final class Dataplane implements RunningDataplane {
                     : settings.translator().ipv4Mtu());
             }
             device.up();
+            if (!atStart) {
+                return device;
+            }
             log.info("device " + device.name() + " (dataplane." + settings.globalRole() + "): "
                 + (settings.globalBothFamilies() ? "both families of pool6 and the EAM entries" : "IPv4 of pool6 and "
                 + "the EAM entries, their IPv6 on " + settings.ipv6Tun()) + ", mtu " + device.mtu()
@@ -355,7 +425,7 @@ public final class Dataplane implements RunningDataplane {
         final TenantTable table = new TenantTable(settings.tenants());
         final int n = table.size();
         final Port[][] ports = new Port[workers][n];
-        final List<TenantDevice> fresh = new ArrayList<>();
+        final Map<String, TenantDevice> fresh = new HashMap<>();
         try {
             for (int i = 0; i < n; i++) {
                 final TenantConfig tenant = table.get(i).config();
@@ -365,15 +435,22 @@ public final class Dataplane implements RunningDataplane {
                     continue;
                 }
                 TenantDevice device = current.get(tenant.name());
-                if (device != null && device.sameDevice(tenant) && !device.stillAttached()) {
-                    // deleted and created again since: the queues held are dead, attach to the new device
+                final boolean detached = device != null && device.sameDevice(tenant) && !device.stillAttached();
+                if (detached && device.device().tun().existed() && device.device().indexNow() == 0) {
+                    // a persistent device is the operator's to make again: creating one of that name here would
+                    // stand in its way; the held one stays, and the health thread attaches once it is back
+                    log.info("tenant " + tenant.name() + ": persistent device " + tenant.tun() + " is gone; "
+                        + "re-attaching once a device of that name is back");
+                } else if (detached) {
+                    // deleted (and maybe created again) since: the queues held are dead, attach to the new device
+                    // as the health thread's re-attach does, the counts running on
                     log.info("tenant " + tenant.name() + ": device " + tenant.tun() + " was deleted and created "
                         + "again; attaching to the new one");
-                    device = null;
-                }
-                if (device == null || !device.sameDevice(tenant)) {
+                    device = attachTenant(settings, tenant.tun(), tenant.netns(), workers, device, counters, log);
+                    fresh.put(tenant.name(), device);
+                } else if (device == null || !device.sameDevice(tenant)) {
                     device = openTenant(settings, tenant, workers, counters, log);
-                    fresh.add(device);
+                    fresh.put(tenant.name(), device);
                 }
                 next.put(tenant.name(), device);
                 for (int w = 0; w < workers; w++) {
@@ -387,9 +464,10 @@ public final class Dataplane implements RunningDataplane {
             }
             return generation;
         } catch (IOException | RuntimeException e) {
-            for (final TenantDevice device : fresh) {
-                next.values().remove(device);
-                device.close();
+            for (final Map.Entry<String, TenantDevice> device : fresh.entrySet()) {
+                next.values().remove(device.getValue());
+                // one opened again must not free the counters the held device still counts into
+                device.getValue().closeFor(current.get(device.getKey()));
             }
             throw e;
         }
@@ -402,31 +480,8 @@ public final class Dataplane implements RunningDataplane {
             throw new IOException("the counters file has no room for tenant " + tenant.name()
                 + "'s counters: restart xlat to add this many tenants");
         }
-        final TunDevice tun = TunDevice.open(tenant.tun(), workers, tenant.netns(), settings.offload());
-        final Port[] ports = new Port[workers];
-        final TenantDevice device;
-        try {
-            device = new TenantDevice(tenant.tun(), tenant.netns(), Device.of(tun), ports);
-        } catch (NativeException | RuntimeException e) {
-            tun.close();
-            throw e;
-        }
-        try {
-            if (!tun.existed()) {
-                tun.mtu(settings.translator().ipv4Mtu());
-            }
-            tun.up();
-            for (int w = 0; w < workers; w++) {
-                // a single-queue device is read by worker 0 alone, so that its flows stay in order; any worker
-                // may write to it
-                ports[w] = new Port(PortRole.TENANT, w < tun.queueCount() ? tun.queue(w) : null,
-                    tun.queue(w % tun.queueCount()), new DeviceCounters(),
-                    new WorkerCounters(counters.manager(), tenant.tun(), w), log, w);
-            }
-        } catch (IOException | RuntimeException e) {
-            device.close();
-            throw e;
-        }
+        final TenantDevice device = attachTenant(settings, tenant.tun(), tenant.netns(), workers, null, counters, log);
+        final TunDevice tun = device.device().tun();
         log.info("tenant " + tenant.name() + ": device " + tenant.tun()
             + (tenant.netns() == null ? "" : " in netns " + tenant.netns())
             + (tun.existed() ? " (existing)" : " (created)") + ", " + tun.queueCount()
@@ -438,6 +493,58 @@ public final class Dataplane implements RunningDataplane {
                 + " spread it over all " + workers + " workers)");
         }
         return device;
+    }
+
+    /**
+     * Opens (or creates) tenant device {@code name} in {@code netns} with a port per worker. The ports count into
+     * new counters in the file, or, with {@code previous} (the tenant's device that was deleted), into that one's,
+     * so that the counts run on across the re-attach. On failure nothing stays open and {@code previous}'s
+     * counters stay as they are.
+     */
+    private static TenantDevice attachTenant(DataplaneSettings settings, String name, String netns, int workers,
+        TenantDevice previous, CountersFile counters, DataplaneLog log) throws IOException {
+        final TunDevice tun = TunDevice.open(name, workers, netns, settings.offload());
+        final Port[] ports = new Port[workers];
+        final TenantDevice device;
+        try {
+            device = new TenantDevice(name, netns, Device.of(tun), ports);
+        } catch (NativeException | RuntimeException e) {
+            tun.close();
+            throw e;
+        }
+        try {
+            if (!tun.existed()) {
+                tun.mtu(settings.translator().ipv4Mtu());
+            }
+            tun.up();
+            for (int w = 0; w < workers; w++) {
+                ports[w] = previous == null
+                    ? port(PortRole.TENANT, tun, w, new WorkerCounters(counters.manager(), name, w), log)
+                    : onNewDevice(previous.ports()[w], tun, w);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (previous == null) {
+                device.close();
+            } else {
+                tun.close();
+            }
+            throw e;
+        }
+        return device;
+    }
+
+    /**
+     * Worker {@code w}'s port of {@code tun}, with fresh counters. A single-queue device is read by worker 0 alone,
+     * so that its flows stay in order (the other workers read nothing of it); any worker may write to it.
+     */
+    private static Port port(PortRole role, TunDevice tun, int w, WorkerCounters published, DataplaneLog log) {
+        return new Port(role, w < tun.queueCount() ? tun.queue(w) : null, tun.queue(w % tun.queueCount()),
+            new DeviceCounters(), published, log, w);
+    }
+
+    /** Worker {@code w}'s port {@code old} on the queues of {@code tun}, the device of that name opened again. */
+    private static Port onNewDevice(Port old, TunDevice tun, int w) {
+        return old.onNewDevice(w < tun.queueCount() ? tun.queue(w) : null, tun.queue(w % tun.queueCount()));
     }
 
     /**
@@ -557,32 +664,33 @@ public final class Dataplane implements RunningDataplane {
         final WorkerPorts[] generation = generation(applied, ipv6Ports, globalPorts, tenants, kept, counters,
             WorkerTranslators.build(next.translator(), drops, agents.size(), nextShared), log);
         shared = nextShared;
-        for (int w = 0; w < agents.size(); w++) {
-            agents.get(w).offer(generation[w]);
-        }
-        boolean allSwitched = true;
-        try {
-            WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == generation[w]);
-        } catch (IOException e) {
-            allSwitched = false;
-            log.info("reload: " + e.getMessage() + (started.siitOnly()
+        final String stuck = switchTo(generation);
+        final boolean allSwitched = stuck == null;
+        if (!allSwitched) {
+            log.info("reload: " + stuck + (started.siitOnly()
                 ? "; the others translate with the new section already"
                 : "; the others run the new configuration, it takes it when it comes round, and the devices of "
                 + "removed tenants stay open until stop"));
         }
         int removed = 0;
+        int added = 0;
         for (final Map.Entry<String, TenantDevice> old : tenants.entrySet()) {
-            if (kept.get(old.getKey()) != old.getValue()) {
+            final TenantDevice now = kept.get(old.getKey());
+            if (now != old.getValue()) {
                 if (allSwitched) {
-                    old.getValue().close();
+                    old.getValue().closeFor(now);
                 } else {
                     // a worker still on the old generation may read it
-                    orphans.add(old.getValue());
+                    orphans.add(old.getValue().device().tun());
                 }
-                removed++;
+                if (old.getValue().sharesCounters(now)) {
+                    // the same tenant's device, attached again: neither removed nor added
+                    added--;
+                } else {
+                    removed++;
+                }
             }
         }
-        int added = 0;
         for (final TenantDevice device : kept.values()) {
             if (!tenants.containsValue(device)) {
                 added++;
@@ -596,6 +704,183 @@ public final class Dataplane implements RunningDataplane {
             + (agents.size() == 1 ? " worker" : " workers")
             : "reloaded: translator section and " + next.tenants().size() + " tenants, " + added
             + " devices opened, " + removed + " closed");
+    }
+
+    /**
+     * Hands every worker its part of {@code generation} and waits until each has switched to it (between two of its
+     * batches); null once all have, else why not (a worker stuck, or its thread dead), in which case the old
+     * generation's devices must stay open until stop.
+     */
+    private String switchTo(WorkerPorts[] generation) {
+        for (int w = 0; w < agents.size(); w++) {
+            agents.get(w).offer(generation[w]);
+        }
+        offered = generation;
+        try {
+            WorkerTranslators.awaitSwitch(agents.size(), w -> agents.get(w).current() == generation[w]);
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Re-attaches the devices that were deleted and are back, called by the health thread (never by a worker)
+     * before each {@link #health}: for each device xlat holds that the last health check found failing (or that is
+     * missing or down already) and whose name now has another interface index (none, or a new device's), noted and
+     * logged once as gone, then tried at most once a second ({@link MissingDevices}). A persistent device (one
+     * that was there when xlat opened it) is someone else's to create again: xlat attaches once a device of that
+     * name exists. A device xlat created itself is created again, with the settings of what runs (queues,
+     * offloads, MTU, link up). Its ports are swapped into every worker the way a reload swaps a tenant's device
+     * (a new generation, taken between two batches), keeping each port's counters, and the old descriptors are
+     * closed once every worker has switched.
+     *
+     * @return the devices back since the last call: re-attached (by this call, or by a reload meanwhile), or up
+     *         again after they were set down; the kernel deleted the routes into them either way, so that they can
+     *         be installed again. Usually none
+     */
+    @Override
+    public synchronized List<DeviceBack> reattach() {
+        if (closed) {
+            return List.of();
+        }
+        final long now = System.nanoTime();
+        final int workers = agents.size();
+        final Map<Port, Port> swapped = new IdentityHashMap<>();
+        final List<TunDevice> replaced = new ArrayList<>();
+        final List<DeviceBack> back = new ArrayList<>();
+        final Device oldIpv6 = ipv6;
+        if (oldIpv6 != null) {
+            final Device d = comeBack(oldIpv6, now, () -> Device.opened(openIpv6(settings, workers, log, false)),
+                Function.identity(), back);
+            if (d != null) {
+                ipv6Ports = onNewDevice(ipv6Ports, d.tun(), swapped);
+                ipv6 = d;
+                replaced.add(oldIpv6.tun());
+            }
+        }
+        final Device oldGlobal = global;
+        if (oldGlobal != null) {
+            final Device d = comeBack(oldGlobal, now, () -> Device.opened(started.siitOnly()
+                ? openSiit(settings, workers, log, false) : openGlobal(settings, workers, log, false)),
+                Function.identity(), back);
+            if (d != null) {
+                globalPorts = onNewDevice(globalPorts, d.tun(), swapped);
+                global = d;
+                replaced.add(oldGlobal.tun());
+            }
+        }
+        for (final Map.Entry<String, TenantDevice> e : tenants.entrySet()) {
+            final TenantDevice old = e.getValue();
+            final TenantDevice d = comeBack(old.device(), now, () -> attachTenant(settings, old.tun(), old.netns(),
+                workers, old, counters, log), TenantDevice::device, back);
+            if (d != null) {
+                for (int w = 0; w < workers; w++) {
+                    swapped.put(old.ports()[w], d.ports()[w]);
+                }
+                e.setValue(d);
+                replaced.add(old.device().tun());
+            }
+        }
+        if (swapped.isEmpty()) {
+            return List.copyOf(back);
+        }
+        final WorkerPorts[] next = new WorkerPorts[workers];
+        for (int w = 0; w < workers; w++) {
+            next[w] = offered[w].replacing(swapped);
+        }
+        final String stuck = switchTo(next);
+        watched = Map.copyOf(tenants);
+        for (final TunDevice old : replaced) {
+            if (stuck == null) {
+                old.close();
+            } else {
+                // a worker still on the old generation may touch it: it closes at stop
+                orphans.add(old);
+            }
+        }
+        if (stuck != null) {
+            log.info("re-attach: " + stuck + "; it takes the new device when it comes round");
+        }
+        return List.copyOf(back);
+    }
+
+    /** Opens a device again for a re-attach. */
+    @FunctionalInterface
+    private interface Reopen<T> {
+        T open() throws IOException;
+    }
+
+    /**
+     * The re-attach of one held device: null while it is attached, or missing and not due for a try, or the try
+     * failed (logged once per reason); else what {@code reopen} opened, logged as back. A device back (opened
+     * here, attached by a reload meanwhile, or up again after it was down) goes into {@code back}.
+     */
+    private <T> T comeBack(Device held, long now, Reopen<T> reopen, Function<T, Device> device,
+        List<DeviceBack> back) {
+        final String where = held.where();
+        if (!suspects.contains(where) && !missing.isMissing(where) && !missing.isDown(where)) {
+            return null;
+        }
+        final int index = held.indexNow();
+        if (index == held.ifindex()) {
+            // a reload attaches to a device that is back at once, without waiting for the next try here
+            final boolean reattached = missing.isMissing(where);
+            missing.back(where);
+            if (reattached | upAgain(held)) {
+                back.add(new DeviceBack(held.name(), held.tun().netns()));
+            }
+            return null;
+        }
+        final boolean persistent = held.tun().existed();
+        if (missing.gone(where, now)) {
+            log.info("device " + where + (index == 0 ? " went missing" : " was deleted and another took its name")
+                + (persistent ? "; re-attaching once a device of that name is back"
+                : "; xlat created it, so it creates it again"));
+        }
+        if (!missing.due(where, now) || index == 0 && persistent) {
+            return null;
+        }
+        try {
+            final T opened = reopen.open();
+            missing.back(where);
+            // opened up: whether the old one was down no longer matters
+            missing.linkUp(where, true);
+            final TunDevice tun = device.apply(opened).tun();
+            back.add(new DeviceBack(tun.name(), tun.netns()));
+            log.info("device " + where + " back, re-attached (" + (tun.existed() ? "existing device, " : "created "
+                + "again, ") + tun.queueCount() + (tun.queueCount() == 1 ? " queue)" : " queues)"));
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            if (missing.failed(where, String.valueOf(e.getMessage()))) {
+                log.info("device " + where + ": cannot re-attach yet (" + e.getMessage() + "); trying again every "
+                    + "second");
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code held} is up after it was seen down: the kernel deletes the routes into a device when it goes
+     * down (both families), and does not put them back when it comes up.
+     */
+    private boolean upAgain(Device held) {
+        try {
+            return missing.linkUp(held.where(), held.tun().isUp());
+        } catch (NativeException | RuntimeException e) {
+            // the health checks report it; nothing to tell here
+            return false;
+        }
+    }
+
+    /** {@code ports} on the queues of {@code tun}, each old one mapped to its new one in {@code swapped}. */
+    private static Port[] onNewDevice(Port[] ports, TunDevice tun, Map<Port, Port> swapped) {
+        final Port[] next = new Port[ports.length];
+        for (int w = 0; w < ports.length; w++) {
+            next[w] = onNewDevice(ports[w], tun, w);
+            swapped.put(ports[w], next[w]);
+        }
+        return next;
     }
 
     /** What runs now: the devices as started, the translator section and tenants of the last reload. */
@@ -643,10 +928,17 @@ public final class Dataplane implements RunningDataplane {
         for (int w = 0; w < beats.length; w++) {
             beats[w] = agents.get(w).heartbeat();
         }
+        // one read of each: the health thread's own re-attach may replace them between two health checks
+        final Device ipv6 = this.ipv6;
+        final Device global = this.global;
+        final Port[] globalPorts = this.globalPorts;
         final Device first = ipv6 != null ? ipv6 : global;
         final Port[] firstPorts = ipv6 != null ? ipv6Ports : globalPorts;
+        final Set<String> suspect = new HashSet<>();
         String problem = first.problem();
-        if (problem == null) {
+        if (problem != null) {
+            suspect.add(first.where());
+        } else {
             problem = queueProblem(firstPorts, first.name());
         }
         if (problem == null) {
@@ -660,7 +952,9 @@ public final class Dataplane implements RunningDataplane {
         // with one device its failure is everybody's; beside the IPv6 device plain SIIT's fails alone
         if (ipv6 != null && global != null) {
             String globalProblem = global.problem();
-            if (globalProblem == null && queueProblem(globalPorts, global.name()) != null) {
+            if (globalProblem != null) {
+                suspect.add(global.where());
+            } else if (queueProblem(globalPorts, global.name()) != null) {
                 globalProblem = "a worker's queue of " + global.name() + " failed (see the log)";
             }
             if (globalProblem != null) {
@@ -671,8 +965,10 @@ public final class Dataplane implements RunningDataplane {
             final String p = e.getValue().device().problem();
             if (p != null) {
                 paths.put(e.getKey(), p);
+                suspect.add(e.getValue().device().where());
             }
         }
+        suspects = suspect;
         return new DataplaneHealth(problem, paths, beats);
     }
 
@@ -703,19 +999,24 @@ public final class Dataplane implements RunningDataplane {
      * the queues xlat holds are dead), or administratively down.
      */
     static String deviceProblem(String name, String netns, int ifindex, LinkState link) {
-        final String where = name + (netns == null ? "" : " in netns " + netns);
+        final String where = where(name, netns);
         try {
             final int now = ifindex(name, netns);
             if (now == 0) {
                 return "device " + where + " is gone";
             }
             if (now != ifindex) {
-                return "device " + where + " was deleted and another took its name: restart xlat to attach to it";
+                return "device " + where + " was deleted and another took its name (re-attaching)";
             }
             return link.isUp() ? null : "device " + where + " is down";
         } catch (NativeException | RuntimeException gone) {
             return "device " + where + " is gone (" + gone.getMessage() + ")";
         }
+    }
+
+    /** "name", or "name in netns ns": how the log names a device. */
+    static String where(String name, String netns) {
+        return name + (netns == null ? "" : " in netns " + netns);
     }
 
     /** The device's interface index in its namespace, 0 when there is none of that name. */
@@ -745,8 +1046,8 @@ public final class Dataplane implements RunningDataplane {
         for (final TenantDevice device : tenants.values()) {
             device.device().tun().close();
         }
-        for (final TenantDevice device : orphans) {
-            device.device().tun().close();
+        for (final TunDevice device : orphans) {
+            device.close();
         }
         if (global != null) {
             global.tun().close();

@@ -443,6 +443,36 @@ class WorkerAgentSeveralDevicesTest {
     }
 
     @Test
+    void shouldForwardThroughATenantsNewDeviceWithItsCountsRunningOnOnceTheDeletedOneIsSwappedOut() {
+        blue.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
+        agent.doWork();
+        // the device is deleted: reading its queue fails
+        blue.failNextReads(1, io.xlat.tunio.tun.LinuxNative.EBADFD);
+        agent.doWork();
+        final WorkerPorts before = agent.current();
+        final Port deleted = before.tenants[0];
+
+        // the device is back: the same port on the new device's queue, in the same generation otherwise
+        final FakeQueue back = new FakeQueue("xb-blue");
+        final Port reattached = deleted.onNewDevice(back, back);
+        agent.offer(before.replacing(java.util.Map.of(deleted, reattached)));
+        back.inject(ipv4Udp(LOCAL, PEER, 64, 0, 4000, 5000, sequence(20)));
+        ipv6.inject(ipv6Udp(BLUE_HI, PEER & 0xFFFFFFFFL, BLUE_HI, LOCAL & 0xFFFFFFFFL, 64, 5000, 4000, sequence(16)));
+        final int readsOfTheDeletedQueue = blue.readCalls;
+
+        assertEquals(2, agent.doWork());
+
+        assertSame(before.table(), agent.current().table(), "the tenants and their counters stay");
+        assertSame(reattached, agent.current().tenants[0]);
+        assertTrue(!reattached.failed() && reattached.sharesCounters(deleted));
+        assertEquals(2, ipv6.written.size(), "blue's IPv4 is translated from the new device as before");
+        assertEquals(1, back.written.size(), "IPv6 for blue goes into the new device");
+        assertEquals(readsOfTheDeletedQueue, blue.readCalls, "the deleted device's queue is no longer read");
+        assertEquals(2, blueCounters.get(DeviceMetric.RX_PACKETS), "one count across the two devices");
+        assertEquals(1, blueCounters.get(DeviceMetric.READ_ERRORS));
+    }
+
+    @Test
     void shouldNameTheWorkerWhoseQueueFailedWhenReportingAReadError() {
         final TwoWorkers two = new TwoWorkers(false);
         final List<Integer> reported = new ArrayList<>();

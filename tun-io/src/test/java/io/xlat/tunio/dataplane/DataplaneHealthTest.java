@@ -25,7 +25,7 @@ class DataplaneHealthTest {
     void shouldTellADeviceThatIsDownFromOneReplacedUnderItsName() throws NativeException {
         final int lo = Dataplane.ifindex("lo", null);
         assertEquals("device lo is down", Dataplane.deviceProblem("lo", null, lo, () -> false));
-        assertEquals("device lo was deleted and another took its name: restart xlat to attach to it",
+        assertEquals("device lo was deleted and another took its name (re-attaching)",
             Dataplane.deviceProblem("lo", null, lo + 1000, () -> true));
         assertTrue(Dataplane.deviceProblem("lo", null, lo, () -> {
             throw new NativeException("SIOCGIFFLAGS failed", 19);
