@@ -80,7 +80,7 @@ class BgpControlTest {
         final XlatConfig c = config("\"64496:100\"");
         final io.xlat.control.config.BgpConfig b = c.bgp();
         final io.xlat.control.config.BgpConfig draining = new io.xlat.control.config.BgpConfig(b.asn(), b.routerId(),
-            b.holdTime(), b.peers(), b.communities(), b.largeCommunities(), 50, 200, 3);
+            b.holdTime(), b.peers(), b.communities(), b.largeCommunities(), 50, 200, 3, b.listen());
         for (final RouteAttributes a : BgpControl.routeSet(draining, HostRoutes.of(c.translator(), List.of()))
             .routes().values()) {
             assertEquals(50, a.med());
