@@ -47,12 +47,15 @@ import java.util.concurrent.TimeUnit;
  *     RFC 7606 session reset / treat-as-withdraw / attribute discard: {@code UpdateErrorHandlingTest}.</li>
  * <li>RFC 4271 8 FSM, 4.4/6.5 hold and keepalive timers, 10 jitter, backoff, deltas, route refresh, RFC 8203 stop:
  *     {@code BgpSessionTest}; UPDATE packing within 4096 octets: {@code UpdatePlannerTest}.</li>
- * <li>Netty wiring over loopback: {@code BgpSpeakerTest}.</li>
+ * <li>Netty wiring over loopback: {@code BgpSpeakerTest}; the listening socket (passive peers, strangers closed
+ *     unread, RFC 4271 6.8 collisions both ways and against Established, unnumbered matching by scope id):
+ *     {@code BgpListenerTest}; passive and accepted sessions in the FSM: {@code BgpSessionTest}.</li>
  * <li>Interop with BIRD 2, FRR and GoBGP, the speaker in its own JVM and namespace ({@code BgpInteropContract}
  *     and its {@code *InteropIT}s): exact RIB with RFC 8950 IPv4 over IPv6, 4-octet AS and MED; withdrawal within
  *     1 s of stop; routes gone on SIGKILL (TCP close) and after the hold time on a hang. BIRD: communities, large
  *     communities, RFC 8203 message. FRR: TCP-MD5 right and wrong key, link-local peering (next hops in RIB and
- *     kernel), TCP-MD5 on link-local, 2-way ECMP of two speakers in the kernel and fail-over to one.</li>
+ *     kernel), TCP-MD5 on link-local, 2-way ECMP of two speakers in the kernel and fail-over to one; FRR's
+ *     {@code neighbor eth0 interface} against a passive speaker ({@code FrrUnnumberedIT}).</li>
  * <li>Health coupling and stop order with {@code xlat run} ({@code io.xlat.control.run.BgpControl} and
  *     {@code HealthMonitor}): {@code BgpControlTest}, {@code HealthMonitorTest}; end to end against BIRD (device
  *     down or deleted withdraws within 2 s, SIGTERM withdraws before Cease): {@code XlatRunBgpIT}.</li>
