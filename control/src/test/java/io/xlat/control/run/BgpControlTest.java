@@ -109,19 +109,18 @@ class BgpControlTest {
             bgp:
               asn: 4200000001
               router-id: 192.0.2.11
-              listen: "[::]:179"
               peers:
-                - {interface: eth0, asn: 64496}
-                - {address: "2001:db8:ffff::1", asn: 64496, passive: true}
-                - {address: "2001:db8:ffff::2", asn: 64496}
+                - {interface: eth1, asn: 64496}
+                - {address: "192.0.2.1", asn: 64496, passive: true}
+              listen: "[::]:179"
             """, "t.yaml");
         final List<BgpPeer> peers = BgpControl.peers(c.bgp());
-        assertEquals("eth0", peers.get(0).interfaceName());
+        assertEquals("eth1", peers.get(0).interfaceName());
         assertEquals(null, peers.get(0).address());
-        assertEquals("eth0", peers.get(0).session().name());
+        assertEquals("eth1", peers.get(0).session().name());
         assertTrue(peers.get(0).session().passive());
         assertTrue(peers.get(1).session().passive());
-        assertEquals(false, peers.get(2).session().passive());
+        assertEquals(false, BgpControl.peers(config("").bgp()).get(0).session().passive(), "active by default");
         assertEquals(new java.net.InetSocketAddress("::", 179), BgpControl.listen(c.bgp()));
         assertEquals(null, BgpControl.listen(config("").bgp()), "nothing listens unless asked");
     }
