@@ -154,6 +154,51 @@ class FrrInteropIT extends BgpInteropContract {
     }
 
     @Test
+    void shouldAcceptFrrsConnectionAsAPassivePeerWithTcpMd5OnTheListeningSocket() throws Exception {
+        try (InteropLab l = new InteropLab(tag())) {
+            final InteropLab.Link link = pair(l);
+            final Neighbor xlat = new Neighbor(link.addressA(), null, XLAT_ASN, PASSWORD);
+            startDaemon(l, link.nsB(), List.of(xlat), false);
+            // the key is set on the listening socket: Linux checks FRR's SYN against it
+            final List<String> args = new ArrayList<>(speakerArguments("192.0.2.11"));
+            args.add("listen=::,179");
+            args.add("passive-peer=" + link.addressB() + "," + PEER_ASN + "," + PASSWORD);
+            final SpeakerProcess speaker = SpeakerProcess.start(l, link.nsA(), "xlat.log", args);
+            awaitAllRoutes(speaker, xlat, 1);
+            assertOurRoutes(routes(true), ROUTES6, List.of(link.addressA()));
+        }
+    }
+
+    @Test
+    void shouldSettleOnOneSessionWhenBothEndsConnect() throws Exception {
+        try (InteropLab l = new InteropLab(tag())) {
+            final InteropLab.Link link = pair(l);
+            final Neighbor xlat = Neighbor.xlat(link.addressA());
+            startDaemon(l, link.nsB(), List.of(xlat), false);
+            // xlat connects and listens, FRR connects and listens: RFC 4271 section 6.8 on both sides
+            final List<String> args = new ArrayList<>(speakerArguments("192.0.2.11",
+                link.addressB() + "," + PEER_ASN));
+            args.add("listen=::,179");
+            final SpeakerProcess speaker = SpeakerProcess.start(l, link.nsA(), "xlat.log", args);
+            for (int round = 0; round < 3; round++) {
+                awaitAllRoutes(speaker, xlat, 1);
+                InteropLab.holds("one session, and it stays up", 2_000,
+                    () -> speaker.state(0) == SessionState.ESTABLISHED && established(xlat));
+                frr.vtysh("clear bgp *"); // both ends reconnect at once
+                InteropLab.await("the speaker saw the reset", 5_000,
+                    () -> speaker.state(0) != SessionState.ESTABLISHED);
+            }
+            awaitAllRoutes(speaker, xlat, 1);
+            // which connections collided depends on timing; the log says, for whoever reads the test's output
+            final String log = l.read("xlat.log");
+            System.out.println("both ends connecting: " + log.lines().filter(s -> s.contains("collision resolved"))
+                .count() + " collisions resolved by identifier, " + log.lines().filter(s -> s.contains(
+                    "while Established: closed")).count() + " late connections closed, "
+                + log.lines().filter(s -> s.contains("accepted the connection")).count() + " accepted");
+        }
+    }
+
+    @Test
     void shouldInstallATwoWayEcmpRouteWhenTwoTranslatorsAnnounceTheSamePrefixes() throws Exception {
         try (InteropLab l = new InteropLab(tag())) {
             final String peer = l.namespace("peer");

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The child ({@link #main}) takes {@code key=value} arguments: {@code local-asn}, {@code router-id},
  * {@code hold-time}, repeated {@code peer=ADDRESS,ASN[,PASSWORD]}, {@code local-address}, repeated {@code route},
  * {@code med}, {@code community}, {@code large-community}; for accepted sessions {@code listen=ADDRESS,PORT} and
- * repeated {@code passive-peer=ADDRESS,ASN} and {@code interface-peer=INTERFACE,ASN} (unnumbered). It prints {@code state INDEX STATE} whenever a peer's
+ * repeated {@code passive-peer=ADDRESS,ASN[,PASSWORD]} and {@code interface-peer=INTERFACE,ASN} (unnumbered). It prints {@code state INDEX STATE} whenever a peer's
  * session changes state, and obeys {@code stop MESSAGE} on its standard input (prints {@code stopped}, exits).
  * The parent side is the instance: it starts the child, follows its output and waits for states.
  */
@@ -165,7 +165,7 @@ final class SpeakerProcess implements AutoCloseable {
                 case "hold-time" -> holdTime = Integer.parseInt(value);
                 case "local-address" -> localAddress = InetAddress.getByName(value);
                 case "peer" -> peerSpecs.add(value.split(",", 3));
-                case "passive-peer" -> passiveSpecs.add(value.split(",", 2));
+                case "passive-peer" -> passiveSpecs.add(value.split(",", 3));
                 case "interface-peer" -> interfaceSpecs.add(value.split(",", 2));
                 case "listen" -> listen = new InetSocketAddress(InetAddress.getByName(value.split(",")[0]),
                     Integer.parseInt(value.split(",")[1]));
@@ -188,8 +188,9 @@ final class SpeakerProcess implements AutoCloseable {
             peers.add(new BgpPeer(spec[0], Bgp.PORT, spec.length > 2 ? spec[2] : null, localAddress, config));
         }
         for (final String[] spec : passiveSpecs) {
-            peers.add(BgpPeer.of(spec[0], SessionConfig.builder(localAsn, Long.parseLong(spec[1]), routerId)
-                .name(spec[0]).holdTime(holdTime).passive(true).build()));
+            peers.add(new BgpPeer(spec[0], Bgp.PORT, spec.length > 2 ? spec[2] : null, localAddress,
+                SessionConfig.builder(localAsn, Long.parseLong(spec[1]), routerId).name(spec[0]).holdTime(holdTime)
+                    .passive(true).build()));
         }
         for (final String[] spec : interfaceSpecs) {
             peers.add(BgpPeer.onInterface(spec[0], SessionConfig.builder(localAsn, Long.parseLong(spec[1]), routerId)
