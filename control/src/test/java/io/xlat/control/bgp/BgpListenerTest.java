@@ -119,14 +119,17 @@ class BgpListenerTest {
 
     @Test
     void shouldCloseConnectionsFromUnknownAddressesUnreadAndKeepServingTheConfiguredPeer() throws Exception {
+        // [::] takes IPv4 too: the IPv4 peer's address arrives as 127.0.0.1, not as ::ffff:127.0.0.1
         try (BgpSpeaker speaker = new BgpSpeaker(List.of(new BgpPeer("127.0.0.1", 179, null, null,
-            config().passive(true).build())), loopback("127.0.0.1"))) {
+            config().passive(true).build())), loopback("::"))) {
             speaker.routes(RouteSet.builder().add("192.0.2.0/24", RouteAttributes.DEFAULT).build());
             speaker.start();
+            final InetSocketAddress ipv4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
+                speaker.listening().getPort());
             // 127.0.0.2 is loopback too, but no peer of ours: garbage, or a real OPEN, is never answered
             final InetAddress stranger = InetAddress.getByName("127.0.0.2");
             for (int i = 0; i < 20; i++) {
-                try (FakePeer intruder = FakePeer.connectTo(speaker.listening(), stranger)) {
+                try (FakePeer intruder = FakePeer.connectTo(ipv4, stranger)) {
                     if (i % 2 == 0) {
                         intruder.sendRaw("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     } else {
@@ -142,7 +145,7 @@ class BgpListenerTest {
             await("20 rejected", () -> speaker.rejectedConnections() == 20);
             assertEquals(SessionState.ACTIVE, speaker.status().get(0).state());
 
-            try (FakePeer peer = FakePeer.connectTo(speaker.listening(), InetAddress.getByName("127.0.0.1"))) {
+            try (FakePeer peer = FakePeer.connectTo(ipv4, InetAddress.getByName("127.0.0.1"))) {
                 final UpdateMessage update = establish(peer, HIGHER_ID);
                 assertEquals(List.of(IpPrefix.parse("192.0.2.0/24")), update.nlri());
             }
