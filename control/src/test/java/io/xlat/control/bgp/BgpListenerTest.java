@@ -196,6 +196,21 @@ class BgpListenerTest {
     }
 
     @Test
+    void shouldCloseACollidingConnectionThatDoesNotStartWithAnOpenAndCarryOnWithOurs() throws Exception {
+        try (FakePeer dialled = new FakePeer(InetAddress.getByName("::1"));
+             BgpSpeaker speaker = connectedInOpenSent(dialled)) {
+            try (FakePeer dialling = FakePeer.connectTo(speaker.listening(), InetAddress.getByName("::1"))) {
+                dialling.send(KeepaliveMessage.INSTANCE);
+                assertEquals(COLLISION, dialling.receive());
+                assertTrue(dialling.closedBySpeaker());
+            }
+            answer(dialled, HIGHER_ID);
+            assertEquals(SessionState.ESTABLISHED, speaker.status().get(0).state());
+            speaker.stop("test over").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void shouldMatchAnUnnumberedPeerByTheScopeOfAnyLinkLocalAddressOnItsInterface() throws Exception {
         final NetworkInterface lo = NetworkInterface.getByName("lo");
         final BgpPeer peer = BgpPeer.onInterface("lo", config().passive(true).build());
