@@ -22,6 +22,10 @@ import io.xlat.control.bgp.wire.BgpDecoder;
 import io.xlat.control.bgp.wire.BgpEncoder;
 import io.xlat.control.bgp.wire.BgpMessage;
 import io.xlat.control.bgp.wire.BgpProtocolException;
+import io.xlat.control.bgp.wire.NotificationMessage;
+import io.xlat.control.bgp.wire.OpenMessage;
+import io.xlat.control.bgp.session.SessionState;
+import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,8 +41,15 @@ import org.agrona.concurrent.SystemNanoClock;
  * The {@link BgpTransport} of one peer: one TCP connection at a time on one event loop, which is also the only
  * thread that touches the {@link BgpSession}. Events from a channel the session has already given up are
  * dropped, so the session never hears about a connection it closed.
+ *
+ * <p>The connection is one we opened ({@link #connect}) or one {@link BgpListener} accepted ({@link #accepted}).
+ * A connection accepted while the session already has one in OpenSent or OpenConfirm is a collision (RFC 4271
+ * section 6.8): it is held as the candidate, unread by the session, until its OPEN names the peer's BGP
+ * Identifier, and then one of the two is closed with Cease / Connection Collision Resolution (RFC 4486).
  */
 final class BgpPeerConnection implements BgpTransport {
+
+    private static final System.Logger LOG = System.getLogger(BgpPeerConnection.class.getName());
 
     /** How often the session's timers are checked; the shortest timer (keepalive at 1 s for hold 3) needs less. */
     static final long TICK_MILLIS = 100;
@@ -46,6 +57,11 @@ final class BgpPeerConnection implements BgpTransport {
     static final long CLOSE_GRACE_MILLIS = 1000;
     /** RFC 4271 gives no DSCP; routing protocols customarily use CS6 (RFC 4594 section 3.1). */
     static final int TOS_CS6 = 0xC0;
+    /**
+     * How long a colliding connection may take to send its OPEN. A peer sends it as soon as TCP is up; the wait
+     * only bounds what a silent one costs (a socket), since the existing connection carries on meanwhile.
+     */
+    static final long CANDIDATE_OPEN_MILLIS = 30_000;
 
     private final BgpPeer peer;
     private final EventLoop loop;
@@ -53,6 +69,11 @@ final class BgpPeerConnection implements BgpTransport {
     private final BgpSession session;
 
     private Channel channel;
+    /** Whether {@link #channel} is one the peer opened (for collision resolution). */
+    private boolean inbound;
+    /** A second connection from the peer during OpenSent or OpenConfirm, waiting for its OPEN; or null. */
+    private Channel candidate;
+    private ScheduledFuture<?> candidateTimeout;
     private boolean wrote;
     private ScheduledFuture<?> tick;
 
@@ -115,6 +136,7 @@ final class BgpPeerConnection implements BgpTransport {
                 tick = null;
             }
             final Channel open = channel;
+            dropCandidate();
             session.stop(shutdownCommunication);
             if (open == null) {
                 done.complete(null);
@@ -178,9 +200,7 @@ final class BgpPeerConnection implements BgpTransport {
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("decoder", new BgpDecoder(false));
-                    ch.pipeline().addLast("encoder", new BgpEncoder());
-                    ch.pipeline().addLast("session", new SessionHandler(ch));
+                    pipeline(ch);
                 }
             });
         final InternetProtocolFamily family = remote.getAddress() instanceof Inet4Address
@@ -198,8 +218,121 @@ final class BgpPeerConnection implements BgpTransport {
         final ChannelFuture future = peer.localAddress() == null ? bootstrap.connect(remote)
             : bootstrap.connect(remote, new InetSocketAddress(peer.localAddress(), 0));
         channel = future.channel();
+        inbound = false;
         // always report on a later turn of the loop: the session is still inside connect() right now
         future.addListener(f -> loop.execute(() -> onConnectDone(future)));
+    }
+
+    /** The codec and the session handler; the same for connections we open and connections we accept. */
+    void pipeline(Channel ch) {
+        ch.pipeline().addLast("decoder", new BgpDecoder(false));
+        ch.pipeline().addLast("encoder", new BgpEncoder());
+        ch.pipeline().addLast("session", new SessionHandler(ch));
+    }
+
+    // ------------------------------------------------------------------------------------------ accepted connections
+
+    /**
+     * A connection from this peer, already given its {@link #pipeline} and not yet read from (auto-read off):
+     * the session takes it if it has none open, else it is a collision or, in Established, closed at once.
+     * Runs on the loop.
+     */
+    void accepted(Channel ch) {
+        final SessionState state = session.state();
+        if (state == SessionState.OPEN_SENT || state == SessionState.OPEN_CONFIRM) {
+            LOG.log(Level.INFO, "{0}: connection from the peer while in {1}: a collision, resolved when its OPEN "
+                + "arrives (RFC 4271 section 6.8)", session.config().name(), state);
+            dropCandidate(); // a newer one supersedes it: the peer has given the older one up
+            candidate = ch;
+            candidateTimeout = loop.schedule(() -> {
+                if (candidate == ch) {
+                    LOG.log(Level.WARNING, "{0}: colliding connection sent no OPEN within {1} ms; closed",
+                        session.config().name(), CANDIDATE_OPEN_MILLIS);
+                    dropCandidate();
+                }
+            }, CANDIDATE_OPEN_MILLIS, TimeUnit.MILLISECONDS);
+            ch.config().setAutoRead(true);
+            return;
+        }
+        if (state == SessionState.ESTABLISHED) {
+            // RFC 4271 section 6.8: "a connection collision with an existing BGP connection that is in the
+            // Established state causes closing of the newly created connection"
+            LOG.log(Level.INFO, "{0}: connection from the peer while Established: closed (RFC 4271 section 6.8)",
+                session.config().name());
+            closeColliding(ch);
+            return;
+        }
+        adopt(ch, null);
+    }
+
+    /** Hands {@code ch} to the session as its connection; then the OPEN already read on it, if any. */
+    private void adopt(Channel ch, OpenMessage open) {
+        final Channel attempt = channel;
+        channel = ch;
+        inbound = true;
+        if (!session.onAccepted(((InetSocketAddress) ch.localAddress()).getAddress())) {
+            channel = attempt;
+            LOG.log(Level.INFO, "{0}: connection from the peer refused: the session is stopped",
+                session.config().name());
+            ch.close();
+            return;
+        }
+        if (attempt != null) {
+            attempt.close(); // our own TCP open still in progress; onConnectDone ignores it now
+        }
+        LOG.log(Level.INFO, "{0}: accepted the connection from {1}", session.config().name(), ch.remoteAddress());
+        ch.config().setAutoRead(true);
+        if (open != null) {
+            session.onMessage(open);
+        }
+        flush();
+    }
+
+    /**
+     * RFC 4271 section 6.8 when the candidate's OPEN arrives: "If the value of the local BGP Identifier is less
+     * than the remote one, the local system closes the BGP connection that already exists [...] and accepts the
+     * BGP connection initiated by the remote system. Otherwise, the local system closes the newly created BGP
+     * connection". When the existing connection was opened by the peer as well, the rule cannot tell them apart;
+     * the newer one wins, since the peer evidently gave the older up.
+     */
+    private void onCandidateOpen(Channel ch, OpenMessage open) {
+        final SessionState state = session.state();
+        if (state == SessionState.ESTABLISHED) {
+            closeColliding(ch);
+            return;
+        }
+        if (state != SessionState.OPEN_SENT && state != SessionState.OPEN_CONFIRM) {
+            adopt(ch, open); // the existing connection is gone meanwhile: no collision left
+            return;
+        }
+        final boolean newWins = inbound || Integer.compareUnsigned(session.config().routerId(),
+            open.bgpIdentifier()) < 0;
+        LOG.log(Level.INFO, "{0}: collision resolved (RFC 4271 section 6.8): keeping the {1} connection",
+            session.config().name(), newWins ? "peer's new" : "existing");
+        if (newWins) {
+            session.onCollisionLost(); // Cease on the existing connection, close it, Active
+            adopt(ch, open);
+        } else {
+            closeColliding(ch);
+        }
+    }
+
+    private void dropCandidate() {
+        if (candidateTimeout != null) {
+            candidateTimeout.cancel(false);
+            candidateTimeout = null;
+        }
+        if (candidate != null) {
+            candidate.close();
+            candidate = null;
+        }
+    }
+
+    /** Cease / Connection Collision Resolution (RFC 4486 subcode 7) on a connection the session never used. */
+    private static void closeColliding(Channel ch) {
+        ch.writeAndFlush(new NotificationMessage(NotificationMessage.CEASE,
+            NotificationMessage.CEASE_CONNECTION_COLLISION)).addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> ch.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void onConnectDone(ChannelFuture future) {
@@ -257,6 +390,16 @@ final class BgpPeerConnection implements BgpTransport {
             if (owner == channel) {
                 session.onMessage(message);
                 flush();
+            } else if (owner == candidate) {
+                candidate = null;
+                candidateTimeout.cancel(false);
+                candidateTimeout = null;
+                if (message instanceof OpenMessage open) {
+                    onCandidateOpen(owner, open);
+                } else {
+                    // RFC 4271 section 8.2.2: the peer must send OPEN first; this connection never joined the session
+                    closeColliding(owner);
+                }
             }
         }
 
@@ -271,7 +414,9 @@ final class BgpPeerConnection implements BgpTransport {
         }
 
         private void onInactive() {
-            if (owner == channel) {
+            if (owner == candidate) {
+                dropCandidate();
+            } else if (owner == channel) {
                 channel = null;
                 session.onDisconnected("connection closed by peer");
                 flush();
@@ -284,6 +429,10 @@ final class BgpPeerConnection implements BgpTransport {
         }
 
         private void onException(Throwable cause) {
+            if (owner == candidate) {
+                dropCandidate();
+                return;
+            }
             if (owner != channel) {
                 return;
             }

@@ -32,13 +32,20 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
     static final String MED = "med";
     static final String LOCAL_PREF = "local-pref";
     static final String AS_PATH_PREPEND = "as-path-prepend";
+    static final String LISTEN = "listen";
     static final String ADDRESS = "address";
     static final String PASSWORD = "password";
+    static final String PASSIVE = "passive";
+    static final String INTERFACE = "interface";
 
     /** The contract's keys, in the order they are documented and written. */
     static final List<String> KEYS = List.of(ASN, ROUTER_ID, HOLD_TIME, PEERS, COMMUNITIES, LARGE_COMMUNITIES, MED,
-        LOCAL_PREF, AS_PATH_PREPEND);
-    static final List<String> PEER_KEYS = List.of(ADDRESS, ASN, PASSWORD);
+        LOCAL_PREF, AS_PATH_PREPEND, LISTEN);
+    static final List<String> PEER_KEYS = List.of(ADDRESS, ASN, PASSWORD, PASSIVE, INTERFACE);
+
+    /** RFC 4271 section 8.2.1.2's PassiveTcpEstablishment needs somewhere to accept the connection. */
+    private static final String NEEDS_LISTEN = "needs bgp.listen (such as \"[::]:179\") to accept the peer's "
+        + "connection";
 
     static final long MAX_ASN = 0xFFFF_FFFFL;
     /** RFC 6793: AS_TRANS stands in for four-octet AS numbers in two-octet fields; no speaker may use it. */
@@ -88,7 +95,11 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
                 holdTime = null;
             }
         }
-        final List<BgpConfig.Peer> peers = m.has(PEERS) ? peers(m, problems) : List.of();
+        final ListenAddress listen = m.has(LISTEN) && !YamlValues.isNull(m.value(LISTEN))
+            ? listen(m.value(LISTEN), m.path(LISTEN), problems) : null;
+        final List<BgpConfig.Peer> peers = m.has(PEERS) ? peers(m,
+            m.has(LISTEN) && !YamlValues.isNull(m.value(LISTEN)), problems)
+            : List.of();
         final List<Community> communities = new ArrayList<>();
         for (final String text : strings(m, COMMUNITIES, "a community such as \"64496:100\"", problems)) {
             communities.add(Community.parse(text));
@@ -107,7 +118,21 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
             m.path(AS_PATH_PREPEND), 0, BgpConfig.MAX_PREPEND, problems) : null;
         return new BgpConfig(asn != null ? asn : 0, routerId != null ? routerId : 0,
             holdTime != null ? holdTime : BgpConfig.DEFAULT_HOLD_TIME, peers, communities, large,
-            med != null ? med : -1, localPref != null ? localPref : -1, prepend != null ? prepend : 0);
+            med != null ? med : -1, localPref != null ? localPref : -1, prepend != null ? prepend : 0, listen);
+    }
+
+    private static ListenAddress listen(Node node, String path, ConfigProblems problems) {
+        final String text = YamlValues.text(node, path, "HOST:PORT such as \"[::]:179\"", problems);
+        if (text == null) {
+            return null;
+        }
+        final ListenAddress parsed = ListenAddress.parse(text);
+        if (parsed == null) {
+            problems.error(node, path + ": expected an IP address and a port such as \"[::]:179\" or "
+                + "\"0.0.0.0:179\" (no host names: the daemon resolves nothing), got '" + YamlValues.excerpt(text)
+                + "'");
+        }
+        return parsed;
     }
 
     private static Long asn(Node node, String path, ConfigProblems problems) {
@@ -119,7 +144,8 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         return asn;
     }
 
-    private static List<BgpConfig.Peer> peers(YamlMapping m, ConfigProblems problems) {
+    /** {@code listening}: {@code bgp.listen} is set (or set wrongly: reported there, not again per peer). */
+    private static List<BgpConfig.Peer> peers(YamlMapping m, boolean listening, ConfigProblems problems) {
         final String path = m.path(PEERS);
         final List<Node> items = YamlValues.list(m.value(PEERS), path, problems);
         if (items == null) {
@@ -140,9 +166,38 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
                 continue;
             }
             for (final String key : List.of(ADDRESS, ASN)) {
-                if (!p.has(key)) {
+                if (!p.has(key) && !(key.equals(ADDRESS) && p.has(INTERFACE))) {
                     problems.error(item, itemPath + ": missing key '" + key + "' (a peer is {address: ADDRESS, asn: "
                         + "NUMBER, password: TEXT})");
+                }
+            }
+            if (p.has(ADDRESS) && p.has(INTERFACE)) {
+                problems.error(p.value(INTERFACE), p.path(INTERFACE) + ": a peer has an address or an interface, not "
+                    + "both (a link-local address names its interface: \"fe80::1%eth0\")");
+                continue;
+            }
+            final String interfaceName = p.has(INTERFACE) ? interfaceName(p.value(INTERFACE), p.path(INTERFACE),
+                problems) : null;
+            final Boolean passiveValue = p.has(PASSIVE) ? YamlValues.bool(p.value(PASSIVE), p.path(PASSIVE), problems)
+                : null;
+            if (p.has(INTERFACE) && Boolean.FALSE.equals(passiveValue)) {
+                problems.error(p.value(PASSIVE), p.path(PASSIVE) + ": a peer given by interface has no address to "
+                    + "connect to: it is always passive");
+            }
+            if (p.has(INTERFACE) && p.has(PASSWORD) && !YamlValues.isNull(p.value(PASSWORD))) {
+                problems.error(p.value(PASSWORD), p.path(PASSWORD) + ": not with interface: Linux binds a TCP-MD5 "
+                    + "key to the peer's address");
+            }
+            final boolean passive = p.has(INTERFACE) || Boolean.TRUE.equals(passiveValue);
+            if (passive && !listening) {
+                final String key = p.has(INTERFACE) ? INTERFACE : PASSIVE;
+                problems.error(p.value(key), p.path(key) + ": " + NEEDS_LISTEN);
+            }
+            if (interfaceName != null) {
+                final Integer other = addresses.putIfAbsent("%" + interfaceName, i);
+                if (other != null) {
+                    problems.error(p.value(INTERFACE), p.path(INTERFACE) + ": " + interfaceName + " is already "
+                        + path + "[" + other + "] (line " + YamlValues.line(items.get(other)) + ")");
                 }
             }
             final String address = p.has(ADDRESS) ? address(p.value(ADDRESS), p.path(ADDRESS), problems) : null;
@@ -156,8 +211,9 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
             final Long asn = p.has(ASN) ? asn(p.value(ASN), p.path(ASN), problems) : null;
             final String password = p.has(PASSWORD) && !YamlValues.isNull(p.value(PASSWORD))
                 ? password(p.value(PASSWORD), p.path(PASSWORD), problems) : null;
-            if (address != null && asn != null) {
-                peers.add(new BgpConfig.Peer(address, asn, password));
+            if ((address != null || interfaceName != null) && asn != null) {
+                peers.add(new BgpConfig.Peer(address, asn, interfaceName != null ? null : password, passive,
+                    interfaceName));
             }
         }
         return peers;
@@ -213,6 +269,19 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         }
         final String canonical = Ipv6Addresses.format(a[0], a[1]);
         return zone == null ? canonical : canonical + "%" + zone;
+    }
+
+    private static String interfaceName(Node node, String path, ConfigProblems problems) {
+        final String text = YamlValues.text(node, path, "an interface name such as eth0", problems);
+        if (text == null) {
+            return null;
+        }
+        final String problem = YamlValues.interfaceNameProblem(text);
+        if (problem != null) {
+            problems.error(node, path + ": '" + YamlValues.excerpt(text) + "' " + problem);
+            return null;
+        }
+        return text;
     }
 
     private static String password(Node node, String path, ConfigProblems problems) {
@@ -274,8 +343,16 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         out.append("  ").append(HOLD_TIME).append(": ").append(c.holdTime()).append('\n');
         out.append("  ").append(PEERS).append(":\n");
         for (final BgpConfig.Peer p : c.peers()) {
-            out.append("    - {").append(ADDRESS).append(": ").append(YamlValues.quoted(p.address())).append(", ")
-                .append(ASN).append(": ").append(p.asn());
+            out.append("    - {");
+            if (p.address() != null) {
+                out.append(ADDRESS).append(": ").append(YamlValues.quoted(p.address()));
+            } else {
+                out.append(INTERFACE).append(": ").append(YamlValues.quoted(p.interfaceName()));
+            }
+            out.append(", ").append(ASN).append(": ").append(p.asn());
+            if (p.passive()) {
+                out.append(", ").append(PASSIVE).append(": true");
+            }
             if (p.password() != null && showSecrets) {
                 out.append(", ").append(PASSWORD).append(": ").append(YamlValues.escaped(p.password()));
             }
@@ -299,5 +376,7 @@ public final class BgpSection implements ConfigSection<BgpConfig> {
         out.append("  ").append(LOCAL_PREF).append(": ")
             .append(c.localPref() < 0 ? "null" : String.valueOf(c.localPref())).append('\n');
         out.append("  ").append(AS_PATH_PREPEND).append(": ").append(c.asPathPrepend()).append('\n');
+        out.append("  ").append(LISTEN).append(": ")
+            .append(c.listen() == null ? "null" : YamlValues.quoted(c.listen().text())).append('\n');
     }
 }

@@ -25,6 +25,6 @@ public record MetricsConfig(String host, int port) {
         if (host == null) {
             return "off";
         }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return new ListenAddress(host, port).text();
     }
 }

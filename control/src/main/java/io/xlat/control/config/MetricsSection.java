@@ -3,7 +3,6 @@ package io.xlat.control.config;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code metrics:} section: {@code listen: "HOST:PORT"}. Absent, the endpoint is off; present, it listens on
@@ -19,9 +18,6 @@ public final class MetricsSection implements ConfigSection<MetricsConfig> {
 
     /** The keys, in the order they are documented and written. */
     static final List<String> KEYS = List.of(LISTEN);
-
-    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private MetricsSection() {
     }
@@ -63,52 +59,8 @@ public final class MetricsSection implements ConfigSection<MetricsConfig> {
 
     /** {@code 192.0.2.1:9464} or {@code [2001:db8::1]:9464}; null when it is neither. */
     static MetricsConfig listen(String text) {
-        final String host;
-        final String port;
-        if (text.startsWith("[")) {
-            final int close = text.indexOf("]:");
-            if (close < 0) {
-                return null;
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-            if (!IPV6.matcher(host).matches() || !validIpv6(host)) {
-                return null;
-            }
-        } else {
-            final int colon = text.lastIndexOf(':');
-            if (colon < 0) {
-                return null;
-            }
-            host = text.substring(0, colon);
-            port = text.substring(colon + 1);
-            if (!IPV4.matcher(host).matches() || !validIpv4(host)) {
-                return null;
-            }
-        }
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return null;
-        }
-        final int p = Integer.parseInt(port);
-        return p >= 1 && p <= 65535 ? new MetricsConfig(host, p) : null;
-    }
-
-    private static boolean validIpv4(String host) {
-        for (final String part : host.split("\\.")) {
-            if (Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean validIpv6(String host) {
-        try {
-            io.xlat.core.addr.Ipv6Prefix.parse(host);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        final ListenAddress parsed = ListenAddress.parse(text);
+        return parsed == null ? null : new MetricsConfig(parsed.host(), parsed.port());
     }
 
     @Override

@@ -16,6 +16,9 @@ import io.xlat.tunio.dataplane.DataplaneSettings;
 import io.xlat.control.bgp.BgpPeerStatus;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -118,23 +121,50 @@ public final class BgpControl implements AutoCloseable {
     }
 
     private static BgpControl start(BgpConfig config, Function<Set<String>, HostRoutes> routesFor, RunLog log) {
-        final BgpSpeaker speaker = new BgpSpeaker(peers(config));
+        final BgpSpeaker speaker = new BgpSpeaker(peers(config), listen(config));
         final BgpControl control = new BgpControl(config, routesFor, speaker::routes, speaker, log);
         control.publish();
-        speaker.start();
+        try {
+            speaker.start();
+        } catch (RuntimeException e) {
+            speaker.close(); // the listen address could not be bound: xlat run fails with the reason
+            throw e;
+        }
         log.info("bgp: AS " + config.asn() + ", " + config.peers().size() + (config.peers().size() == 1 ? " peer"
-            : " peers") + ", announcing " + control.wanted.size() + " prefixes " + control.wanted);
+            : " peers") + (config.listen() == null ? "" : ", listening on " + config.listen().text())
+            + ", announcing " + control.wanted.size() + " prefixes " + control.wanted);
         return control;
     }
 
-    /** One speaker peer per configured neighbour; the same session settings for all but the peer's AS. */
+    /** Where the speaker accepts connections ({@code bgp.listen}), or null. */
+    static InetSocketAddress listen(BgpConfig config) {
+        if (config.listen() == null) {
+            return null;
+        }
+        try {
+            // a literal, checked by the loader: never DNS
+            return new InetSocketAddress(InetAddress.getByName(config.listen().host()), config.listen().port());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bgp.listen: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One speaker peer per configured neighbour; the same session settings for all but the peer's AS and
+     * whether it is passive.
+     */
     static List<BgpPeer> peers(BgpConfig config) {
         final List<BgpPeer> peers = new ArrayList<>();
         for (final BgpConfig.Peer p : config.peers()) {
             final SessionConfig session = SessionConfig.builder(config.asn(), p.asn(), config.routerId())
-                .name(p.address())
+                .name(p.name())
                 .holdTime(config.holdTime())
+                .passive(p.passive())
                 .build();
+            if (p.interfaceName() != null) {
+                peers.add(BgpPeer.onInterface(p.interfaceName(), session));
+                continue;
+            }
             BgpPeer peer = BgpPeer.of(p.address(), session);
             if (p.password() != null) {
                 peer = peer.withPassword(p.password());
@@ -233,9 +263,9 @@ public final class BgpControl implements AutoCloseable {
                 + delta.announce().size() + " announced " + delta.announce());
         }
         if (!next.peers().equals(config.peers()) || next.asn() != config.asn() || next.routerId() != config.routerId()
-            || next.holdTime() != config.holdTime()) {
-            log.info("bgp: reload: the peers, asn, router-id and hold-time are read at start only; restart xlat "
-                + "to apply the changed ones");
+            || next.holdTime() != config.holdTime() || !java.util.Objects.equals(next.listen(), config.listen())) {
+            log.info("bgp: reload: the peers, asn, router-id, hold-time and listen are read at start only; restart "
+                + "xlat to apply the changed ones");
         }
         publish();
     }

@@ -8,13 +8,18 @@ import io.xlat.control.bgp.wire.BgpMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
-/** A blocking, scripted BGP neighbour on a loopback port, for wiring tests without root. */
+/**
+ * A blocking, scripted BGP neighbour on a loopback port, for wiring tests without root: it waits for the speaker
+ * to connect, or ({@link #connectTo}) connects to the speaker's listening socket itself.
+ */
 final class FakePeer implements AutoCloseable {
 
+    /** Null for a peer that connected out. */
     private final ServerSocket server;
     private final ByteBuf inbound = Unpooled.buffer();
     private Socket socket;
@@ -22,6 +27,20 @@ final class FakePeer implements AutoCloseable {
     FakePeer(InetAddress address) throws IOException {
         server = new ServerSocket(0, 1, address);
         server.setSoTimeout(10_000);
+    }
+
+    private FakePeer(Socket socket) throws IOException {
+        server = null;
+        this.socket = socket;
+        socket.setSoTimeout(10_000);
+    }
+
+    /** A peer that connects from {@code from} to the speaker listening on {@code speaker}. */
+    static FakePeer connectTo(InetSocketAddress speaker, InetAddress from) throws IOException {
+        final Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(speaker, 10_000);
+        return new FakePeer(s);
     }
 
     int port() {
@@ -105,6 +124,8 @@ final class FakePeer implements AutoCloseable {
         if (socket != null) {
             socket.close();
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }

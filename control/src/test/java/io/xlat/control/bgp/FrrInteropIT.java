@@ -5,32 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xlat.control.bgp.session.SessionState;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interop with FRR (Debian package {@code frr}, 8.4 on Debian 12): zebra and bgpd run inside the test's peer
- * namespace with their own configuration, pid files, zebra socket and vty sockets in the lab directory (the system
- * service and /etc/frr are not touched), and {@code vtysh --vty_socket} queries them. Zebra installs what bgpd
- * selects into the namespace's kernel table, so the tests also read {@code ip route} there. Needs root; skips
- * otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
+ * Interop with FRR (Debian package {@code frr}, 8.4 on Debian 12, started by {@link FrrLeaf}) inside the test's
+ * peer namespace. Zebra installs what bgpd selects into the namespace's kernel table, so the tests also read
+ * {@code ip route} there. Needs root; skips otherwise, unless XLAT_REQUIRE_ROOT_TESTS=1, when it fails.
  */
 class FrrInteropIT extends BgpInteropContract {
 
-    private static final String FRR = "/usr/lib/frr/";
     private static final String PASSWORD = "s3cret";
 
     private InteropLab lab;
-    private Path frrDir;
+    private FrrLeaf frr;
 
     @Override
     String[] programs() {
-        return new String[] {FRR + "zebra", FRR + "bgpd", "vtysh"};
+        return FrrLeaf.PROGRAMS;
     }
 
     @Override
@@ -41,18 +35,7 @@ class FrrInteropIT extends BgpInteropContract {
     @Override
     void startDaemon(InteropLab lab, String ns, List<Neighbor> neighbors, boolean multipath) throws Exception {
         this.lab = lab;
-        // the daemons drop to user frr: it must reach its own directory inside the root-only lab directory
-        Files.setPosixFilePermissions(lab.dir(), PosixFilePermissions.fromString("rwx--x--x"));
-        frrDir = Files.createDirectory(lab.dir().resolve("frr"));
-        final StringBuilder conf = new StringBuilder(String.join("\n",
-            "frr defaults traditional",
-            "hostname peer-" + lab.id,
-            "router bgp " + PEER_ASN,
-            " bgp router-id 198.51.100.2",
-            // 8.x wants a policy before it exchanges eBGP routes (RFC 8212); the test accepts everything
-            " no bgp ebgp-requires-policy",
-            " no bgp default ipv4-unicast",
-            ""));
+        final StringBuilder conf = new StringBuilder(FrrLeaf.bgpdHeader(lab, PEER_ASN));
         for (final Neighbor n : neighbors) {
             conf.append(" neighbor ").append(n.address()).append(" remote-as ").append(n.asn()).append('\n');
             if (n.ifName() != null) {
@@ -78,63 +61,26 @@ class FrrInteropIT extends BgpInteropContract {
             }
             conf.append(" exit-address-family\n");
         }
-        final Path bgpdConf = Files.writeString(frrDir.resolve("bgpd.conf"), conf.toString());
-        final Path zebraConf = Files.writeString(frrDir.resolve("zebra.conf"), "hostname peer-" + lab.id + "\n");
-        lab.run("chown", "-R", "frr:frr", frrDir.toString());
-
-        final String zserv = frrDir.resolve("zserv.api").toString();
-        lab.start(ns, "zebra.log", FRR + "zebra", "-u", "frr", "-g", "frr", "-f", zebraConf.toString(),
-            "-i", frrDir.resolve("zebra.pid").toString(), "-z", zserv, "--vty_socket", frrDir.toString(),
-            "-P", "0", "--log", "stdout");
-        InteropLab.await("zebra socket", 10_000, () -> Files.exists(Path.of(zserv)));
-        lab.start(ns, "bgpd.log", FRR + "bgpd", "-u", "frr", "-g", "frr", "-f", bgpdConf.toString(),
-            "-i", frrDir.resolve("bgpd.pid").toString(), "-z", zserv, "--vty_socket", frrDir.toString(),
-            "-P", "0", "--log", "stdout");
-        InteropLab.await("bgpd vty socket", 10_000, () -> Files.exists(frrDir.resolve("bgpd.vty")));
+        frr = FrrLeaf.start(lab, ns, "frr", "hostname peer-" + lab.id + "\n", conf.toString());
     }
 
     private Object vtysh(String command) {
-        return Json.parse(lab.run("vtysh", "--vty_socket", frrDir.toString(), "-c", command));
+        return frr.vtyshJson(command);
     }
 
     @Override
     boolean established(Neighbor neighbor) {
-        final String name = neighbor.address();
-        for (final Map.Entry<String, Object> e : Json.object(vtysh("show bgp neighbors json")).entrySet()) {
-            // a link-local neighbour may be listed with its interface as fe80::1%eth0
-            if (e.getKey().equals(name) || e.getKey().startsWith(name + "%")) {
-                return "Established".equals(Json.object(e.getValue()).get("bgpState"));
-            }
-        }
-        return false;
+        return frr.established(neighbor.address());
     }
 
     @Override
     List<Route> routes(boolean ipv6) {
-        final Map<String, Object> table = Json.object(vtysh("show bgp " + (ipv6 ? "ipv6" : "ipv4") + " unicast json"));
-        final List<Route> out = new ArrayList<>();
-        final Object routes = table.get("routes");
-        if (routes == null) {
-            return out;
-        }
-        for (final Map.Entry<String, Object> e : Json.object(routes).entrySet()) {
-            for (final Object p : Json.array(e.getValue())) {
-                final Map<String, Object> path = Json.object(p);
-                final List<String> nextHops = new ArrayList<>();
-                for (final Object nh : Json.array(path.get("nexthops"))) {
-                    nextHops.add((String) Json.object(nh).get("ip"));
-                }
-                final Object metric = path.get("metric");
-                out.add(new Route(e.getKey(), nextHops, (String) path.get("path"),
-                    metric == null ? -1 : (Long) metric));
-            }
-        }
-        return out;
+        return frr.routes(ipv6);
     }
 
     @Override
     String daemonLog() {
-        return lab == null ? "" : lab.read("bgpd.log");
+        return frr == null ? "" : frr.bgpdLog();
     }
 
     /** The namespace's kernel route for {@code prefix}, as {@code ip route show} prints it. */
@@ -204,6 +150,51 @@ class FrrInteropIT extends BgpInteropContract {
                     + PASSWORD));
             awaitAllRoutes(speaker, xlat, 1);
             assertEquals(ROUTES6.size(), routes(true).size());
+        }
+    }
+
+    @Test
+    void shouldAcceptFrrsConnectionAsAPassivePeerWithTcpMd5OnTheListeningSocket() throws Exception {
+        try (InteropLab l = new InteropLab(tag())) {
+            final InteropLab.Link link = pair(l);
+            final Neighbor xlat = new Neighbor(link.addressA(), null, XLAT_ASN, PASSWORD);
+            startDaemon(l, link.nsB(), List.of(xlat), false);
+            // the key is set on the listening socket: Linux checks FRR's SYN against it
+            final List<String> args = new ArrayList<>(speakerArguments("192.0.2.11"));
+            args.add("listen=::,179");
+            args.add("passive-peer=" + link.addressB() + "," + PEER_ASN + "," + PASSWORD);
+            final SpeakerProcess speaker = SpeakerProcess.start(l, link.nsA(), "xlat.log", args);
+            awaitAllRoutes(speaker, xlat, 1);
+            assertOurRoutes(routes(true), ROUTES6, List.of(link.addressA()));
+        }
+    }
+
+    @Test
+    void shouldSettleOnOneSessionWhenBothEndsConnect() throws Exception {
+        try (InteropLab l = new InteropLab(tag())) {
+            final InteropLab.Link link = pair(l);
+            final Neighbor xlat = Neighbor.xlat(link.addressA());
+            startDaemon(l, link.nsB(), List.of(xlat), false);
+            // xlat connects and listens, FRR connects and listens: RFC 4271 section 6.8 on both sides
+            final List<String> args = new ArrayList<>(speakerArguments("192.0.2.11",
+                link.addressB() + "," + PEER_ASN));
+            args.add("listen=::,179");
+            final SpeakerProcess speaker = SpeakerProcess.start(l, link.nsA(), "xlat.log", args);
+            for (int round = 0; round < 3; round++) {
+                awaitAllRoutes(speaker, xlat, 1);
+                InteropLab.holds("one session, and it stays up", 2_000,
+                    () -> speaker.state(0) == SessionState.ESTABLISHED && established(xlat));
+                frr.vtysh("clear bgp *"); // both ends reconnect at once
+                InteropLab.await("the speaker saw the reset", 5_000,
+                    () -> speaker.state(0) != SessionState.ESTABLISHED);
+            }
+            awaitAllRoutes(speaker, xlat, 1);
+            // which connections collided depends on timing; the log says, for whoever reads the test's output
+            final String log = l.read("xlat.log");
+            System.out.println("both ends connecting: " + log.lines().filter(s -> s.contains("collision resolved"))
+                .count() + " collisions resolved by identifier, " + log.lines().filter(s -> s.contains(
+                    "while Established: closed")).count() + " late connections closed, "
+                + log.lines().filter(s -> s.contains("accepted the connection")).count() + " accepted");
         }
     }
 

@@ -18,6 +18,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The child ({@link #main}) takes {@code key=value} arguments: {@code local-asn}, {@code router-id},
  * {@code hold-time}, repeated {@code peer=ADDRESS,ASN[,PASSWORD]}, {@code local-address}, repeated {@code route},
- * {@code med}, {@code community}, {@code large-community}. It prints {@code state INDEX STATE} whenever a peer's
+ * {@code med}, {@code community}, {@code large-community}; for accepted sessions {@code listen=ADDRESS,PORT} and
+ * repeated {@code passive-peer=ADDRESS,ASN[,PASSWORD]} and {@code interface-peer=INTERFACE,ASN} (unnumbered). It prints {@code state INDEX STATE} whenever a peer's
  * session changes state, and obeys {@code stop MESSAGE} on its standard input (prints {@code stopped}, exits).
  * The parent side is the instance: it starts the child, follows its output and waits for states.
  */
@@ -151,6 +153,9 @@ final class SpeakerProcess implements AutoCloseable {
         final List<LargeCommunity> large = new ArrayList<>();
         final List<String> routes = new ArrayList<>();
         final List<String[]> peerSpecs = new ArrayList<>();
+        final List<String[]> passiveSpecs = new ArrayList<>();
+        final List<String[]> interfaceSpecs = new ArrayList<>();
+        InetSocketAddress listen = null;
         for (final String arg : args) {
             final int eq = arg.indexOf('=');
             final String value = arg.substring(eq + 1);
@@ -160,6 +165,10 @@ final class SpeakerProcess implements AutoCloseable {
                 case "hold-time" -> holdTime = Integer.parseInt(value);
                 case "local-address" -> localAddress = InetAddress.getByName(value);
                 case "peer" -> peerSpecs.add(value.split(",", 3));
+                case "passive-peer" -> passiveSpecs.add(value.split(",", 3));
+                case "interface-peer" -> interfaceSpecs.add(value.split(",", 2));
+                case "listen" -> listen = new InetSocketAddress(InetAddress.getByName(value.split(",")[0]),
+                    Integer.parseInt(value.split(",")[1]));
                 case "route" -> routes.add(value);
                 case "med" -> attributes = attributes.withMed(Long.parseLong(value));
                 case "community" -> communities.add(Community.parse(value));
@@ -178,6 +187,15 @@ final class SpeakerProcess implements AutoCloseable {
                 .name(spec[0]).holdTime(holdTime).connectRetry(200, 1000, TimeUnit.MILLISECONDS).build();
             peers.add(new BgpPeer(spec[0], Bgp.PORT, spec.length > 2 ? spec[2] : null, localAddress, config));
         }
+        for (final String[] spec : passiveSpecs) {
+            peers.add(new BgpPeer(spec[0], Bgp.PORT, spec.length > 2 ? spec[2] : null, localAddress,
+                SessionConfig.builder(localAsn, Long.parseLong(spec[1]), routerId).name(spec[0]).holdTime(holdTime)
+                    .passive(true).build()));
+        }
+        for (final String[] spec : interfaceSpecs) {
+            peers.add(BgpPeer.onInterface(spec[0], SessionConfig.builder(localAsn, Long.parseLong(spec[1]), routerId)
+                .name(spec[0]).holdTime(holdTime).passive(true).build()));
+        }
 
         final BlockingQueue<String> input = new LinkedBlockingQueue<>();
         final Thread stdin = new Thread(() -> {
@@ -193,7 +211,7 @@ final class SpeakerProcess implements AutoCloseable {
         stdin.setDaemon(true);
         stdin.start();
 
-        try (BgpSpeaker speaker = new BgpSpeaker(peers)) {
+        try (BgpSpeaker speaker = new BgpSpeaker(peers, listen)) {
             speaker.routes(desired.build());
             speaker.start();
             final SessionState[] reported = new SessionState[peers.size()];

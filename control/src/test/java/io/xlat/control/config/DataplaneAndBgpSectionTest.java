@@ -219,6 +219,72 @@ class DataplaneAndBgpSectionTest {
         assertFalse(e.get(0).contains(longKey), "a password is never echoed");
     }
 
+    /** Unnumbered (FRR's {@code neighbor eth0 interface}): the leaf connects, xlat listens. */
+    static final String BGP_PASSIVE = """
+        bgp:
+          asn: 4200000001
+          router-id: 192.0.2.11
+          listen: "[::]:179"
+          peers:
+            - {interface: eth0, asn: 64496}
+            - {address: "2001:db8:ffff::1", asn: 64496, passive: true}
+            - {address: "2001:db8:ffff::2", asn: 64496}
+        """;
+
+    @Test
+    void shouldReadTheListenAddressAndPassiveAndUnnumberedPeers() throws ConfigException {
+        final BgpConfig b = parse(BGP_PASSIVE).bgp();
+        assertEquals(new ListenAddress("::", 179), b.listen());
+        assertEquals(List.of(new BgpConfig.Peer(null, 64496, null, true, "eth0"),
+            new BgpConfig.Peer("2001:db8:ffff::1", 64496, null, true, null),
+            new BgpConfig.Peer("2001:db8:ffff::2", 64496, null)), b.peers());
+        assertEquals("eth0", b.peers().get(0).name());
+        assertEquals(true, parse(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}",
+            "{interface: eth0, asn: 64496, passive: true}")).bgp().peers().get(0).passive(), "passive may be said");
+        assertEquals(null, parse(BGP_EXAMPLE).bgp().listen(), "off by default: xlat only connects");
+        assertEquals(new ListenAddress("192.0.2.11", 1179),
+            parse(BGP_EXAMPLE + "  listen: \"192.0.2.11:1179\"\n").bgp().listen());
+        final String written = parse(BGP_PASSIVE).toYaml();
+        assertTrue(written.contains("    - {interface: \"eth0\", asn: 64496, passive: true}\n"), written);
+        assertTrue(written.contains("  listen: \"[::]:179\"\n"), written);
+        assertEquals(parse(BGP_PASSIVE).bgp(), ConfigLoader.parse(written, "effective.yaml").bgp());
+    }
+
+    @Test
+    void shouldRejectPassivePeersWithoutAListenAddressAndUnnumberedOnesThatCannotWork() {
+        final String noListen = BGP_PASSIVE.replace("  listen: \"[::]:179\"\n", "");
+        assertEquals(List.of(
+            "t.yaml:5:19: bgp.peers[0].interface: needs bgp.listen (such as \"[::]:179\") to accept the peer's "
+                + "connection",
+            "t.yaml:6:58: bgp.peers[1].passive: needs bgp.listen (such as \"[::]:179\") to accept the peer's "
+                + "connection"), errors(noListen));
+        assertEquals(2, errors(BGP_PASSIVE.replace("  listen: \"[::]:179\"", "  listen: null")).size(),
+            "listen: null is off");
+        assertSingleError(BGP_PASSIVE.replace("  listen: \"[::]:179\"", "  listen: \"[::]\""),
+            "t.yaml:4:11: bgp.listen: expected an IP address and a port such as \"[::]:179\" or \"0.0.0.0:179\" "
+                + "(no host names: the daemon resolves nothing), got '[::]'");
+        assertSingleError(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}",
+                "{interface: eth0, address: \"fe80::1%eth0\", asn: 64496}"),
+            "t.yaml:6:19: bgp.peers[0].interface: a peer has an address or an interface, not both (a link-local "
+                + "address names its interface: \"fe80::1%eth0\")");
+        assertSingleError(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}", "{interface: eth0, asn: 64496, "
+                + "passive: false}"),
+            "t.yaml:6:46: bgp.peers[0].passive: a peer given by interface has no address to connect to: it is "
+                + "always passive");
+        assertSingleError(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}", "{interface: eth0, asn: 64496, "
+                + "password: x}"),
+            "t.yaml:6:47: bgp.peers[0].password: not with interface: Linux binds a TCP-MD5 key to the peer's "
+                + "address");
+        assertSingleError(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}", "{interface: \"eth/0\", asn: 64496}"),
+            "t.yaml:6:19: bgp.peers[0].interface: 'eth/0' " + YamlValues.interfaceNameProblem("eth/0"));
+        assertSingleError(BGP_PASSIVE.replace("{address: \"2001:db8:ffff::2\", asn: 64496}",
+                "{interface: eth0, asn: 64497}"),
+            "t.yaml:8:19: bgp.peers[2].interface: eth0 is already bgp.peers[0] (line 6)");
+        assertSingleError(BGP_PASSIVE.replace("{interface: eth0, asn: 64496}", "{asn: 64496}"),
+            "t.yaml:6:7: bgp.peers[0]: missing key 'address' (a peer is {address: ADDRESS, asn: NUMBER, password: "
+                + "TEXT})");
+    }
+
     @Test
     void shouldRejectBadCommunities() {
         assertSingleError(bgpWith("communities", "  communities: [\"64496:70000\"]"),

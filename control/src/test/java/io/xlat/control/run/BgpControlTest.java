@@ -80,7 +80,7 @@ class BgpControlTest {
         final XlatConfig c = config("\"64496:100\"");
         final io.xlat.control.config.BgpConfig b = c.bgp();
         final io.xlat.control.config.BgpConfig draining = new io.xlat.control.config.BgpConfig(b.asn(), b.routerId(),
-            b.holdTime(), b.peers(), b.communities(), b.largeCommunities(), 50, 200, 3);
+            b.holdTime(), b.peers(), b.communities(), b.largeCommunities(), 50, 200, 3, b.listen());
         for (final RouteAttributes a : BgpControl.routeSet(draining, HostRoutes.of(c.translator(), List.of()))
             .routes().values()) {
             assertEquals(50, a.med());
@@ -101,6 +101,28 @@ class BgpControlTest {
         assertEquals(0xC000020B, peers.get(0).session().routerId());
         assertEquals(null, peers.get(1).password());
         assertTrue(peers.get(1).session().isInternal());
+    }
+
+    @Test
+    void shouldBuildPassiveAndUnnumberedPeersAndTheListenAddress() throws Exception {
+        final XlatConfig c = ConfigLoader.parse(TRANSLATOR + """
+            bgp:
+              asn: 4200000001
+              router-id: 192.0.2.11
+              peers:
+                - {interface: eth1, asn: 64496}
+                - {address: "192.0.2.1", asn: 64496, passive: true}
+              listen: "[::]:179"
+            """, "t.yaml");
+        final List<BgpPeer> peers = BgpControl.peers(c.bgp());
+        assertEquals("eth1", peers.get(0).interfaceName());
+        assertEquals(null, peers.get(0).address());
+        assertEquals("eth1", peers.get(0).session().name());
+        assertTrue(peers.get(0).session().passive());
+        assertTrue(peers.get(1).session().passive());
+        assertEquals(false, BgpControl.peers(config("").bgp()).get(0).session().passive(), "active by default");
+        assertEquals(new java.net.InetSocketAddress("::", 179), BgpControl.listen(c.bgp()));
+        assertEquals(null, BgpControl.listen(config("").bgp()), "nothing listens unless asked");
     }
 
     @Test

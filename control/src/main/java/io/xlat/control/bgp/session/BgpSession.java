@@ -2,6 +2,7 @@ package io.xlat.control.bgp.session;
 
 import static io.xlat.control.bgp.wire.NotificationMessage.CEASE;
 import static io.xlat.control.bgp.wire.NotificationMessage.CEASE_ADMINISTRATIVE_SHUTDOWN;
+import static io.xlat.control.bgp.wire.NotificationMessage.CEASE_CONNECTION_COLLISION;
 import static io.xlat.control.bgp.wire.NotificationMessage.FSM_ERROR;
 import static io.xlat.control.bgp.wire.NotificationMessage.OPEN_MESSAGE_ERROR;
 
@@ -28,15 +29,23 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * One BGP session, RFC 4271 section 8, for an originate-only speaker that opens connections and never accepts
- * them. Driven by events (start, stop, TCP outcome, received message, timer tick) on a single thread and a
- * {@link NanoClock}, so tests run it with a manual clock and a fake transport.
+ * One BGP session, RFC 4271 section 8, for an originate-only speaker. Driven by events (start, stop, TCP outcome,
+ * received message, timer tick) on a single thread and a {@link NanoClock}, so tests run it with a manual clock
+ * and a fake transport. The same machine runs a connection we opened ({@link #onConnected}) and one the peer
+ * opened to our listening socket ({@link #onAccepted}); a {@linkplain SessionConfig#passive() passive} session
+ * never opens one and waits in Active.
  *
- * <p>Deviations and simplifications, each because we only ever connect out:
+ * <p>Deviations and simplifications:
  * <ul>
- * <li>No connection collision detection (RFC 4271 section 6.8): a collision needs a passive connection too.</li>
+ * <li>The session holds one connection. Connection collisions (RFC 4271 section 6.8) are resolved by the
+ *     transport, which holds the second connection until its OPEN arrives and then either closes it or hands it
+ *     over after {@link #onCollisionLost()}.</li>
  * <li>Connect, Active and Idle all wait on one backoff timer. RFC 4271 retries a stuck TCP open at once when
  *     the ConnectRetryTimer fires; we back off first (the peer is probably down).</li>
+ * <li>A connection from the peer is accepted in Idle too while an automatic restart is pending (RFC 4271 Idle
+ *     refuses it): the backoff paces our own attempts, and a peer that connects is evidently up. A passive
+ *     session restarts at once: the peer paces its attempts, and refusing one would leave it waiting its own
+ *     ConnectRetryTimer (120 s in FRR).</li>
  * <li>Automatic restart after an error (RFC 4271 event 3 with DampPeerOscillations) waits for the same
  *     exponential backoff; the backoff is reset after a session stayed Established for the maximum delay.</li>
  * <li>MinRouteAdvertisementIntervalTimer is 0: a desired-set change is sent at once, since withdrawals must reach
@@ -147,11 +156,49 @@ public final class BgpSession {
 
     // ---------------------------------------------------------------------------------------------- transport events
 
-    /** TcpConnectionConfirmed (RFC 4271 event 17): send OPEN, go to OpenSent. */
+    /** Tcp_CR_Acked (RFC 4271 event 16), our connection is up: send OPEN, go to OpenSent. */
     public void onConnected(InetAddress local) {
         if (state != SessionState.CONNECT) {
             return;
         }
+        openSent(local);
+    }
+
+    /**
+     * TcpConnectionConfirmed (RFC 4271 event 17), the peer connected to us: send OPEN, go to OpenSent. Taken in
+     * Connect (the transport drops its own attempt), Active, and Idle while an automatic restart is pending;
+     * false otherwise (stopped, or a connection is already open: a collision, the transport's to resolve), and
+     * the transport closes the connection.
+     */
+    public boolean onAccepted(InetAddress local) {
+        if (!started || (state != SessionState.IDLE && state != SessionState.CONNECT
+            && state != SessionState.ACTIVE)) {
+            return false;
+        }
+        openSent(local);
+        return true;
+    }
+
+    /**
+     * RFC 4271 section 6.8: the peer's connection won the collision, "the local system closes the BGP connection
+     * that already exists (the one that is already in the OpenConfirm state)" with a Cease (RFC 4486 subcode 7,
+     * Connection Collision Resolution); the session waits in Active for {@link #onAccepted} with the winner, at
+     * once and without a backoff (nothing failed).
+     */
+    public void onCollisionLost() {
+        if (state != SessionState.OPEN_SENT && state != SessionState.OPEN_CONFIRM) {
+            return;
+        }
+        send(new NotificationMessage(CEASE, CEASE_CONNECTION_COLLISION));
+        transport.close();
+        LOG.log(Level.INFO, "{0}: {1} -> Active: the peer''s own connection won the collision (RFC 4271 section "
+            + "6.8)", config.name(), state);
+        resetSession();
+        state = SessionState.ACTIVE;
+        retryDeadline = NONE;
+    }
+
+    private void openSent(InetAddress local) {
         localAddress = local;
         retryDeadline = NONE;
         // RFC 4271 section 8.2.2, Connect, event 17: "sends an OPEN message to its peer, sets the HoldTimer to a
@@ -468,6 +515,13 @@ public final class BgpSession {
     // ---------------------------------------------------------------------------------------------- transitions
 
     private void connect() {
+        if (config.passive()) {
+            // RFC 4271 section 8.2.2, Idle, event 5 (AutomaticStart_with_PassiveTcpEstablishment): "changes its
+            // state to Active"; only the peer's connection moves it on
+            state = SessionState.ACTIVE;
+            retryDeadline = NONE;
+            return;
+        }
         state = SessionState.CONNECT;
         retryDeadline = clock.nanoTime() + config.connectTimeoutNanos();
         transport.connect();
@@ -475,6 +529,13 @@ public final class BgpSession {
 
     /** Waits for the next backoff delay, and says once why and for how long. */
     private void toActive() {
+        if (config.passive()) {
+            LOG.log(Level.WARNING, "{0}: {1} -> Active: {2}; waiting for the peer to connect", config.name(), state,
+                lastError);
+            state = SessionState.ACTIVE;
+            retryDeadline = NONE;
+            return;
+        }
         final long delay = backoff.nextDelayNanos();
         LOG.log(Level.WARNING, "{0}: {1} -> Active: {2}; next attempt in {3} ms", config.name(), state, lastError,
             TimeUnit.NANOSECONDS.toMillis(delay));
@@ -499,11 +560,12 @@ public final class BgpSession {
         if (state == SessionState.ESTABLISHED && now - establishedAtNanos >= config.connectRetryMaxNanos()) {
             backoff.reset(); // it was stable: the next failure starts from the short delay again
         }
-        final long delay = restart && started ? backoff.nextDelayNanos() : NONE;
+        final long delay = !restart || !started ? NONE : config.passive() ? 0 : backoff.nextDelayNanos();
         if (state != SessionState.IDLE || restart) {
             // an error (ours, the peer's NOTIFICATION or a lost connection) is a warning; a stop we asked for is not
             LOG.log(restart ? Level.WARNING : Level.INFO, "{0}: {1} -> Idle: {2}{3}", config.name(), state, reason,
-                delay == NONE ? "" : "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+                delay == NONE ? "" : config.passive() ? "; waiting for the peer to connect"
+                    : "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
         }
         lastError = reason;
         resetSession();

@@ -26,11 +26,13 @@ import java.util.concurrent.TimeUnit;
  * @param connectTimeoutNanos  how long a TCP open may take
  * @param gracefulRestartTime  RFC 4724 Restart Time to advertise in seconds, or -1 (default) not to advertise
  *                             graceful restart: it would keep a dead translator in the fabric's tables
+ * @param passive              RFC 4271 PassiveTcpEstablishment: never connect, wait in Active for the peer to
+ *                             connect to the speaker's listening socket
  */
 public record SessionConfig(String name, long localAsn, long peerAsn, int routerId, int holdTime, boolean ipv4,
     boolean ipv6, boolean extendedNextHop, Inet4Address nextHopIpv4, Inet6Address nextHopIpv6,
     Inet6Address nextHopLinkLocal, long connectRetryNanos, long connectRetryMaxNanos, long connectTimeoutNanos,
-    int gracefulRestartTime) {
+    int gracefulRestartTime, boolean passive) {
 
     public static final int DEFAULT_HOLD_TIME = 9;
 
@@ -86,6 +88,7 @@ public record SessionConfig(String name, long localAsn, long peerAsn, int router
         private long connectRetryMaxNanos = TimeUnit.SECONDS.toNanos(60);
         private long connectTimeoutNanos = TimeUnit.SECONDS.toNanos(5);
         private int gracefulRestartTime = -1;
+        private boolean passive;
 
         Builder(long localAsn, long peerAsn, int routerId) {
             this.localAsn = localAsn;
@@ -108,11 +111,12 @@ public record SessionConfig(String name, long localAsn, long peerAsn, int router
         }
         public Builder connectTimeout(long v, TimeUnit unit) { connectTimeoutNanos = unit.toNanos(v); return this; }
         public Builder gracefulRestartTime(int v) { gracefulRestartTime = v; return this; }
+        public Builder passive(boolean v) { passive = v; return this; }
 
         public SessionConfig build() {
             return new SessionConfig(name, localAsn, peerAsn, routerId, holdTime, ipv4, ipv6, extendedNextHop,
                 nextHopIpv4, nextHopIpv6, nextHopLinkLocal, connectRetryNanos, connectRetryMaxNanos,
-                connectTimeoutNanos, gracefulRestartTime);
+                connectTimeoutNanos, gracefulRestartTime, passive);
         }
     }
 }

@@ -55,6 +55,7 @@ public final class NotificationMessage implements BgpMessage {
     public static final int CEASE_ADMINISTRATIVE_SHUTDOWN = 2;
     public static final int CEASE_PEER_DECONFIGURED = 3;
     public static final int CEASE_ADMINISTRATIVE_RESET = 4;
+    public static final int CEASE_CONNECTION_COLLISION = 7;
     public static final int CEASE_OUT_OF_RESOURCES = 8;
 
     /** RFC 9003 section 2: the Shutdown Communication length octet allows 0..255 octets of UTF-8. */

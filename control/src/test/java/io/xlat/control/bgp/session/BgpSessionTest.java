@@ -652,4 +652,74 @@ class BgpSessionTest {
         assertTrue(s.negotiated().ipv4());
         assertFalse(s.negotiated().ipv6());
     }
+
+    // ------------------------------------------------------------------------------------------ passive, accepted
+
+    @Test
+    void shouldWaitInActiveForThePeerAndNeverConnectWhenPassive() throws Exception {
+        final BgpSession s = session(ebgp().passive(true).build());
+        s.start();
+        assertEquals(SessionState.ACTIVE, s.state());
+        advance(3600 * SECOND);
+        s.onTimer();
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertEquals(0, transport.connects);
+        assertEquals(Long.MAX_VALUE, s.nextDeadline(), "no timer: only the peer's connection moves it on");
+
+        assertTrue(s.onAccepted(InetAddress.getByName("fe80::1%1")));
+        assertEquals(SessionState.OPEN_SENT, s.state());
+        assertInstanceOf(OpenMessage.class, transport.last());
+        s.onMessage(fullPeerOpen());
+        s.onMessage(KeepaliveMessage.INSTANCE);
+        assertEquals(SessionState.ESTABLISHED, s.state());
+        assertEquals(0, transport.connects);
+    }
+
+    @Test
+    void shouldWaitForThePeerAgainAtOnceWhenAPassiveSessionFails() throws Exception {
+        final BgpSession s = session(ebgp().passive(true).build());
+        s.start();
+        s.onAccepted(InetAddress.getByName("2001:db8::2"));
+        s.onMessage(fullPeerOpen());
+        s.onMessage(KeepaliveMessage.INSTANCE);
+        s.onMessage(NotificationMessage.cease(NotificationMessage.CEASE_ADMINISTRATIVE_RESET, ""));
+        assertEquals(SessionState.IDLE, s.state());
+        assertTrue(s.onAccepted(InetAddress.getByName("2001:db8::2")), "the peer's reconnect is taken in Idle");
+        assertEquals(SessionState.OPEN_SENT, s.state());
+        s.onDisconnected("reset");
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertEquals(Long.MAX_VALUE, s.nextDeadline());
+        assertEquals(0, transport.connects);
+    }
+
+    @Test
+    void shouldTakeAnAcceptedConnectionWhileConnectingAndRefuseItWhenOpenOrStopped() throws Exception {
+        final BgpSession s = session(ebgp().build());
+        assertFalse(s.onAccepted(InetAddress.getByName("192.0.2.11")), "not started");
+        s.start();
+        assertEquals(SessionState.CONNECT, s.state());
+        assertTrue(s.onAccepted(InetAddress.getByName("192.0.2.11")));
+        assertEquals(SessionState.OPEN_SENT, s.state());
+        assertFalse(s.onAccepted(InetAddress.getByName("192.0.2.11")), "a second one is a collision");
+        s.onConnected(InetAddress.getByName("192.0.2.11"));
+        assertEquals(1, transport.sent(OpenMessage.class).size(), "our late connect is ignored");
+    }
+
+    @Test
+    void shouldCeaseWithConnectionCollisionResolutionAndWaitInActiveWhenTheCollisionIsLost() throws Exception {
+        final BgpSession s = session(ebgp().build());
+        s.start();
+        s.onConnected(InetAddress.getByName("192.0.2.11"));
+        s.onMessage(fullPeerOpen());
+        assertEquals(SessionState.OPEN_CONFIRM, s.state());
+        s.onCollisionLost();
+        assertEquals(new NotificationMessage(NotificationMessage.CEASE,
+            NotificationMessage.CEASE_CONNECTION_COLLISION), lastNotification());
+        assertEquals(1, transport.closes);
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertTrue(s.onAccepted(InetAddress.getByName("192.0.2.11")), "the winning connection is taken at once");
+        s.onMessage(fullPeerOpen());
+        s.onMessage(KeepaliveMessage.INSTANCE);
+        assertEquals(SessionState.ESTABLISHED, s.state());
+    }
 }
