@@ -122,6 +122,12 @@ final class RunCommand implements Callable<Integer> {
             + "--no-offload reads and writes one packet at a time.")
     Boolean offload;
 
+    @Option(names = "--coalesce", negatable = true,
+        description = "Coalescing on write (dataplane.coalesce, off by default; needs offloads and Linux 6.2+): "
+            + "consecutive UDP datagrams of one flow that a batch writes to one device go out as one UDP "
+            + "super-packet, which the kernel cuts into the same datagrams again.")
+    Boolean coalesce;
+
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
             + "(park up to 1 ms, never block) or busy (spin: a full core per worker). With several devices poll "
@@ -194,7 +200,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The command line's part of the settings: what overrides the file, and how idle workers wait. */
     RunOptions options() {
-        return new RunOptions(config, tun, mtu, workers, countersFile, offload, idleMode());
+        return new RunOptions(config, tun, mtu, workers, countersFile, offload, coalesce, idleMode());
     }
 
     /** Resolves the command line and the configuration file into what to run, for every device combination. */

@@ -202,12 +202,12 @@ public final class Dataplane implements RunningDataplane {
             final List<WorkerAgent> agents = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 agents.add(new WorkerAgent(w, translators[w], first[w], log, SystemNanoClock.INSTANCE,
-                    WorkerAgent.DEFAULT_BATCH));
+                    WorkerAgent.DEFAULT_BATCH, settings.offload() && settings.coalesce()));
             }
             final String summary = settings.siitOnly() ? siitSummary(settings, global, counters.path(), pid)
                 : ipv6.name() + (global == null ? "" : " and " + global.name()) + ", " + settings.tenants().size()
-                + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", counters "
-                + counters.path() + ", pid " + pid;
+                + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", offloads "
+                + offloads(settings, ipv6) + ", counters " + counters.path() + ", pid " + pid;
             final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
                 globalPorts, agents, opened, shared, summary);
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
@@ -484,6 +484,16 @@ public final class Dataplane implements RunningDataplane {
         }
     }
 
+    /** What the start log says of offloads: those the device runs with, and whether UDP is coalesced. */
+    private static String offloads(DataplaneSettings settings, TunDevice device) {
+        final String on = device.offloads();
+        if (!settings.offload()) {
+            return on;
+        }
+        return on + (device.udpSegmentation() ? (settings.coalesce() ? ", udp coalescing on" : ", udp coalescing off")
+            : "");
+    }
+
     private static String siitSummary(DataplaneSettings settings, TunDevice device, Path countersPath, long pid)
         throws IOException {
         final TranslatorConfig t = settings.translator();
@@ -499,6 +509,7 @@ public final class Dataplane implements RunningDataplane {
             + ", ipv4-mtu " + t.ipv4Mtu() + ", ipv6-mtu " + t.ipv6Mtu()
             + ", workers " + device.queueCount()
             + " (idle " + settings.idle().name().toLowerCase(Locale.ROOT) + ')'
+            + ", offloads " + offloads(settings, device)
             + ", counters " + countersPath
             + ", pid " + pid;
     }

@@ -1,6 +1,7 @@
 package io.xlat.tunio.agent;
 
 import io.xlat.tunio.tun.PacketQueue;
+import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -27,6 +28,8 @@ final class FakeQueue implements PacketQueue {
     private int failWritesErrno;
     private byte[] replay;
     private int replayBudget;
+    /** A queue with offloads that takes UDP super-packets: reads and writes carry a virtio-net header. */
+    private boolean vnet;
 
     FakeQueue() {
         this("fake0");
@@ -42,7 +45,30 @@ final class FakeQueue implements PacketQueue {
     }
 
     void inject(byte[] packet) {
-        inbound.add(packet.clone());
+        if (vnet) {
+            // an ordinary packet: an all-zero header in front
+            final byte[] withHeader = new byte[VirtioNetHeader.LENGTH + packet.length];
+            System.arraycopy(packet, 0, withHeader, VirtioNetHeader.LENGTH, packet.length);
+            inbound.add(withHeader);
+        } else {
+            inbound.add(packet.clone());
+        }
+    }
+
+    /** From now on a queue with offloads on a kernel that takes UDP super-packets; writes keep their header. */
+    FakeQueue vnet() {
+        vnet = true;
+        return this;
+    }
+
+    @Override
+    public boolean offloads() {
+        return vnet;
+    }
+
+    @Override
+    public boolean udpSegmentation() {
+        return vnet;
     }
 
     void failNextReads(int count, int errno) {
