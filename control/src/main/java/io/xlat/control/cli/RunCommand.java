@@ -123,9 +123,10 @@ final class RunCommand implements Callable<Integer> {
     Boolean offload;
 
     @Option(names = "--coalesce", negatable = true,
-        description = "Coalescing on write (dataplane.coalesce, off by default; needs offloads and Linux 6.2+): "
+        description = "Coalescing on write (dataplane.coalesce, on by default; needs offloads and Linux 6.2+): "
             + "consecutive UDP datagrams of one flow that a batch writes to one device go out as one UDP "
-            + "super-packet, which the kernel cuts into the same datagrams again.")
+            + "super-packet, which the kernel cuts into the same datagrams again. --no-coalesce writes UDP one "
+            + "datagram at a time.")
     Boolean coalesce;
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",

@@ -40,7 +40,7 @@ class SiitCoalesceIT {
 
     @BeforeEach
     void startTopology() throws Exception {
-        NamespaceLab.requireRoot("python3");
+        NamespaceLab.requireRoot("python3", "ping");
         siit = new SiitLab("xcoal", 1520, 1520);
         for (final String link : new String[] {"v6x", "v4x"}) {
             siit.lab.run("ip", "-n", siit.nsx, "link", "set", link, "gso_max_size", "200");
@@ -62,6 +62,10 @@ class SiitCoalesceIT {
         siit.routesIntoDevice();
         // the warm-up's scratch worker competes for the cores with the receivers: let it finish first
         NamespaceLab.await("the warm-up", 30_000, () -> siit.log().contains("warm-up: "));
+        // the neighbours resolved both ways: a burst into an unresolved one would wait in its queue, of which
+        // unres_qlen_bytes holds about 256 small packets (and more of them coalesced): the rest would be lost
+        siit.lab.in(siit.ns4, "ping", "-c", "1", "-W", "5", SERVER_V4);
+        siit.lab.in(siit.ns6, "ping", "-c", "1", "-W", "5", CLIENT_AS_V6);
         return p;
     }
 

@@ -213,7 +213,7 @@ public final class Dataplane implements RunningDataplane {
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
-            warmUp(settings.offload(), log);
+            warmUp(settings.offload(), settings.coalesce(), log);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final TenantDevice t : opened.values()) {
@@ -444,10 +444,10 @@ public final class Dataplane implements RunningDataplane {
      * Compiles the workers' path before traffic needs it: a scratch worker on its own thread, beside the real ones
      * (which forward from the first packet), translates a mix of packets over socket pairs for a moment.
      */
-    private static void warmUp(boolean offloads, DataplaneLog log) {
+    private static void warmUp(boolean offloads, boolean coalesce, DataplaneLog log) {
         final Thread thread = new Thread(() -> {
             try {
-                final WarmUp.Result r = WarmUp.run(offloads, WarmUp.DEFAULT_ROUNDS);
+                final WarmUp.Result r = WarmUp.run(offloads, coalesce, WarmUp.DEFAULT_ROUNDS);
                 log.info("warm-up: " + r.packetsIn() + " packets through a scratch worker in " + r.millis() + " ms");
             } catch (IOException | RuntimeException e) {
                 // forwarding does not depend on it: the path compiles under traffic instead
