@@ -10,6 +10,7 @@ import io.xlat.core.testing.Packets;
 import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.DeviceMetric;
+import io.xlat.tunio.testing.Allocations;
 import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -252,6 +253,25 @@ class CoalescerTest {
         final Run on = coalescedAsWithout(in, 2);
 
         assertEquals(3, on.written.size(), "batches of 2, 2 and 1");
+    }
+
+    @Test
+    void shouldNotAllocateWhileCoalescing() {
+        final TranslatorConfig config = TranslatorConfig.builder().pool6(new Ipv6Prefix(POOL6_HI, 0L, 96)).build();
+        final FakeQueue queue = new FakeQueue().vnet();
+        final DeviceCounters counters = new DeviceCounters();
+        final DeviceErrorHandler errors = (device, worker, operation, errno, fatal) -> { };
+        final WorkerAgent agent = new WorkerAgent(0, new Translator(config, new DropCounters()),
+            WorkerPorts.siit(Port.both(queue, counters, null, errors, 0)), errors, new CachedNanoClock(), 64, true);
+        queue.replay(ipv4Udp(CLIENT_V4, SERVER_V4, 64, 0, 4000, 5001, Packets.bytes(64, 1)));
+        Allocations.assertEventuallyAllocatesNothing("6,400 datagrams in batches of 64", 20, () -> {
+            for (int i = 0; i < 100; i++) {
+                queue.refill(64);
+                agent.doWork();
+            }
+        });
+        assertTrue(counters.get(DeviceMetric.TX_COALESCED) >= 6_400, "they were coalesced");
+        assertEquals(counters.get(DeviceMetric.TX_PACKETS), 64 * queue.writeCount, "one write per batch of 64");
     }
 
     @Test
