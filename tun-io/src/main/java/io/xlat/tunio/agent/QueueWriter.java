@@ -64,11 +64,6 @@ final class QueueWriter implements PacketSink {
         pendingWrites = pending;
     }
 
-    /** Whether UDP datagrams are coalesced on this queue. */
-    boolean coalescing() {
-        return coalescer != null;
-    }
-
     /** Writes the pending super-packet, if any. */
     void flush() {
         final Coalescer c = coalescer;

@@ -487,11 +487,10 @@ public final class Dataplane implements RunningDataplane {
     /** What the start log says of offloads: those the device runs with, and whether UDP is coalesced. */
     private static String offloads(DataplaneSettings settings, TunDevice device) {
         final String on = device.offloads();
-        if (!settings.offload()) {
+        if (!settings.offload() || !device.udpSegmentation()) {
             return on;
         }
-        return on + (device.udpSegmentation() ? (settings.coalesce() ? ", udp coalescing on" : ", udp coalescing off")
-            : "");
+        return on + (settings.coalesce() ? ", udp coalescing on" : ", udp coalescing off");
     }
 
     private static String siitSummary(DataplaneSettings settings, TunDevice device, Path countersPath, long pid)
