@@ -97,6 +97,9 @@ public final class XlatCollector implements MultiCollector {
             "Packets written to the device: translated packets and the ICMP errors xlat sends.", DEVICE, TENANT);
         final Family txBytes = new Family("xlat_device_sent_bytes", "Bytes of the packets written to the device.",
             DEVICE, TENANT);
+        final Family txCoalesced = new Family("xlat_device_sent_coalesced_packets",
+            "UDP datagrams among the sent packets that went out in a super-packet of several (dataplane.coalesce).",
+            DEVICE, TENANT);
         final Family deviceErrors = new Family("xlat_device_errors",
             "Device reads and writes that failed (error=read, write) or that the kernel took only part of "
                 + "(error=short-write; the packet is lost).", DEVICE, TENANT, "error");
@@ -139,6 +142,7 @@ public final class XlatCollector implements MultiCollector {
                         case WRITE_ERRORS: deviceErrors.add(value, device, tenant, "write"); break;
                         case READ_ERRORS: deviceErrors.add(value, device, tenant, "read"); break;
                         case NO_DEVICE: noDevice.add(value, device, tenant); break;
+                        case TX_COALESCED: txCoalesced.add(value, device, tenant); break;
                         default: break;
                     }
                 } else if (typeId == CounterKey.TRANSLATOR_TYPE_ID) {
@@ -168,7 +172,7 @@ public final class XlatCollector implements MultiCollector {
                 }
             });
         }
-        for (final Family f : List.of(rxPackets, rxBytes, txPackets, txBytes, deviceErrors, noDevice,
+        for (final Family f : List.of(rxPackets, rxBytes, txPackets, txBytes, txCoalesced, deviceErrors, noDevice,
             translatedPackets, translatedBytes, icmpSent, icmpNotSent, drops)) {
             out.add(f.snapshot());
         }

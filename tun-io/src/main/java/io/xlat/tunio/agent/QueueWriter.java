@@ -32,6 +32,8 @@ final class QueueWriter implements PacketSink {
     private PendingWrites pendingWrites;
     /** Whether this writer is on {@link #pendingWrites}' list until its next flush there. */
     boolean listed;
+    /** The kernel refused a super-packet (EINVAL): this writer writes one datagram at a time from then on. */
+    private boolean refused;
 
     QueueWriter(PacketQueue queue, DeviceCounters counters, DeviceErrorHandler errors, int worker) {
         this.queue = queue;
@@ -53,7 +55,7 @@ final class QueueWriter implements PacketSink {
      * accepted USO), else off. A writer that holds datagrams signs up in {@code pending} to be flushed.
      */
     void coalesce(boolean on, PendingWrites pending) {
-        if (on && header != null && queue.udpSegmentation()) {
+        if (on && header != null && queue.udpSegmentation() && !refused) {
             if (coalescer == null) {
                 coalescer = new Coalescer();
             }
@@ -72,12 +74,19 @@ final class QueueWriter implements PacketSink {
         }
         final int length = c.seal(header);
         final int n = queue.writeWithHeader(header, c.buffer(), 0, length, iov);
-        if (n == length && c.datagrams() > 1) {
+        final boolean several = c.datagrams() > 1;
+        if (n == length && several) {
             counters.sentCoalesced(c.datagrams(), c.originalBytes());
         } else {
             outcome(n, length);
         }
         c.clear();
+        if (several && n == -LinuxNative.EINVAL) {
+            // a kernel that accepted USO but not this super-packet: lose it once (reported as a write error), not
+            // every batch's
+            refused = true;
+            coalescer = null;
+        }
     }
 
     /** Whether the queue takes a virtio-net header in front of each packet (a device opened with offloads). */

@@ -11,6 +11,7 @@ import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.DeviceMetric;
 import io.xlat.tunio.testing.Allocations;
+import io.xlat.tunio.tun.LinuxNative;
 import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -272,6 +273,29 @@ class CoalescerTest {
         });
         assertTrue(counters.get(DeviceMetric.TX_COALESCED) >= 6_400, "they were coalesced");
         assertEquals(counters.get(DeviceMetric.TX_PACKETS), 64 * queue.writeCount, "one write per batch of 64");
+    }
+
+    @Test
+    void shouldWriteOneDatagramAtATimeOnceTheKernelRefusedASuperPacket() {
+        final TranslatorConfig config = TranslatorConfig.builder().pool6(new Ipv6Prefix(POOL6_HI, 0L, 96)).build();
+        final FakeQueue queue = new FakeQueue().vnet();
+        final DeviceCounters counters = new DeviceCounters();
+        final List<String> errors = new ArrayList<>();
+        final DeviceErrorHandler handler = (device, worker, operation, errno, fatal) -> errors.add(operation + " "
+            + errno);
+        final WorkerAgent agent = new WorkerAgent(0, new Translator(config, new DropCounters()),
+            WorkerPorts.siit(Port.both(queue, counters, null, handler, 0)), handler, new CachedNanoClock(), 64, true);
+        ipv4Flow(4, 64, 4000).forEach(queue::inject);
+        queue.failWrites(LinuxNative.EINVAL);
+        agent.doWork();
+        queue.failWrites(0);
+        ipv4Flow(4, 64, 4000).forEach(queue::inject);
+        agent.doWork();
+
+        assertEquals(List.of("write " + LinuxNative.EINVAL), errors, "reported once");
+        assertEquals(1, counters.get(DeviceMetric.WRITE_ERRORS), "the one super-packet lost");
+        assertEquals(4, queue.written.size(), "then each datagram alone");
+        assertEquals(0, counters.get(DeviceMetric.TX_COALESCED));
     }
 
     @Test
