@@ -42,9 +42,10 @@ import java.util.concurrent.Callable;
         "%nOne worker thread per device queue (dataplane.workers, default one per core; a device created without "
             + "multi_queue has one queue). Live counters go to dataplane.counters-file; read them with 'xlat stats'.",
         "%nWithout --config, the options below build the configuration: --tun and --prefix at least. With "
-            + "--config, --tun, --mtu, --workers, --counters-file and --[no-]offload override the file's dataplane "
-            + "section. TUN offloads are on unless turned off: TCP arrives as super-packets of up to 64 KiB, "
-            + "translated once and segmented again by the kernel.",
+            + "--config, --tun, --mtu, --workers, --counters-file, --[no-]offload and --[no-]coalesce override the "
+            + "file's dataplane section. TUN offloads are on unless turned off: TCP arrives as super-packets of up "
+            + "to 64 KiB, translated once and segmented again by the kernel; UDP of one flow goes out as one "
+            + "super-packet per batch (Linux 6.2+), cut into the same datagrams by the kernel.",
         "%nSIGTERM or SIGINT stop it, and it exits 0: workers stop, the device is closed (a persistent one stays), "
             + "the counters file keeps the last values.",
         "%nSeveral devices: when the file sets dataplane.ipv6-tun, one process runs every device the file names, "
@@ -60,7 +61,7 @@ import java.util.concurrent.Callable;
             + "and the tenant list: every worker takes the new translator and tenant table between two batches, "
             + "new tenants' devices open, removed ones close, the others keep forwarding without a lost packet. An "
             + "invalid file is rejected in the log and the running configuration stays. The dataplane section "
-            + "(devices, workers, counters file, manage-routes, offload) takes a restart; a change there is logged.",
+            + "(devices, workers, counters file, manage-routes, offload, coalesce) takes a restart; a change there is logged.",
         "%nBGP: with a bgp: section xlat connects to each peer and announces what 'xlat routes' prints, while the "
             + "data plane is healthy (its device up, its workers alive; checked every 150 ms, withdrawn within "
             + "about 300 ms of a failure, announced again on recovery). SIGHUP re-reads the routes (and the "
@@ -124,6 +125,13 @@ final class RunCommand implements Callable<Integer> {
             + "translated as one and cut into segments again by the kernel: much less work per byte for TCP. "
             + "--no-offload reads and writes one packet at a time.")
     Boolean offload;
+
+    @Option(names = "--coalesce", negatable = true,
+        description = "Coalescing on write (dataplane.coalesce, on by default; needs offloads and Linux 6.2+): "
+            + "consecutive UDP datagrams of one flow that a batch writes to one device go out as one UDP "
+            + "super-packet, which the kernel cuts into the same datagrams again. --no-coalesce writes UDP one "
+            + "datagram at a time.")
+    Boolean coalesce;
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
@@ -197,7 +205,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The command line's part of the settings: what overrides the file, and how idle workers wait. */
     RunOptions options() {
-        return new RunOptions(config, tun, mtu, workers, countersFile, offload, idleMode());
+        return new RunOptions(config, tun, mtu, workers, countersFile, offload, coalesce, idleMode());
     }
 
     /** Resolves the command line and the configuration file into what to run, for every device combination. */

@@ -13,9 +13,11 @@ package io.xlat.control.config;
  *                     {@code ipv6-tun}; or null
  * @param offload      {@code offload}: open every device with virtio-net headers and TCP segmentation offload, so
  *                     that the kernel hands over TCP super-packets of up to 64 KiB (default true)
+ * @param coalesce     {@code coalesce}: with offloads, write consecutive UDP datagrams of a flow as one UDP
+ *                     super-packet that the kernel cuts up again (default true)
  */
 public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
-    String ipv4Tun, boolean offload) {
+    String ipv4Tun, boolean offload, boolean coalesce) {
 
     /**
      * Whether {@code xlat run} carries plain SIIT (pool6, EAM) with this section: on siit-tun, on a pair, or
@@ -26,9 +28,9 @@ public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boole
         return ipv6Tun == null || ipv4Tun != null || siitTun != null;
     }
 
-    /** Without {@code ipv4-tun}, offloads on. */
+    /** Without {@code ipv4-tun}, offloads and coalescing on. */
     public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
-        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, true);
+        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, true, true);
     }
 
     /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */

@@ -22,10 +22,12 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
     static final String IPV4_TUN = "ipv4-tun";
     /** An extension: TUN offloads (virtio-net headers, TCP segmentation offload) on every device. */
     static final String OFFLOAD = "offload";
+    /** An extension: UDP datagrams of one flow written as one super-packet (with offloads). */
+    static final String COALESCE = "coalesce";
 
     /** The contract's keys, then the extensions, in the order they are documented and written. */
     static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE, IPV4_TUN,
-        OFFLOAD);
+        OFFLOAD, COALESCE);
 
     /** More queues than a TUN device takes (the kernel's MAX_TAP_QUEUES is 256) would fail at start-up. */
     static final int MAX_WORKERS = 256;
@@ -84,6 +86,10 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         if (present(m, OFFLOAD)) {
             offload = YamlValues.bool(m.value(OFFLOAD), m.path(OFFLOAD), problems);
         }
+        Boolean coalesce = null;
+        if (present(m, COALESCE)) {
+            coalesce = YamlValues.bool(m.value(COALESCE), m.path(COALESCE), problems);
+        }
         String countersFile = null;
         if (present(m, COUNTERS_FILE)) {
             countersFile = countersFile(m, problems);
@@ -91,7 +97,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
             manageRoutes != null ? manageRoutes : d.manageRoutes(),
             countersFile != null ? countersFile : d.countersFile(),
-            ipv4Tun, offload != null ? offload : d.offload());
+            ipv4Tun, offload != null ? offload : d.offload(), coalesce != null ? coalesce : d.coalesce());
     }
 
     private static boolean present(YamlMapping m, String key) {
@@ -124,6 +130,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         field(out, COUNTERS_FILE, YamlValues.escaped(c.countersFile()));
         field(out, IPV4_TUN, c.ipv4Tun() == null ? "null" : YamlValues.name(c.ipv4Tun()));
         field(out, OFFLOAD, Boolean.toString(c.offload()));
+        field(out, COALESCE, Boolean.toString(c.coalesce()));
     }
 
     private static void field(StringBuilder out, String key, String value) {

@@ -126,6 +126,9 @@ final class CounterFamilies {
         "Packets written to the device: translated packets and the ICMP errors xlat sends.", DEVICE, TENANT);
     private final Family txBytes = new Family("xlat_device_sent_bytes", "Bytes of the packets written to the device.",
         DEVICE, TENANT);
+    private final Family txCoalesced = new Family("xlat_device_sent_coalesced_packets",
+        "UDP datagrams among the sent packets that went out in a super-packet of several (dataplane.coalesce).",
+        DEVICE, TENANT);
     private final Family deviceErrors = new Family("xlat_device_errors",
         "Device reads and writes that failed (error=read, write) or that the kernel took only part of "
             + "(error=short-write; the packet is lost).", DEVICE, TENANT, "error");
@@ -145,7 +148,7 @@ final class CounterFamilies {
         "Packets dropped, by the stable name of the reason ('xlat stats --explain' says what each means) and "
             + "direction (the family the packet arrived in: 46, 64, or unknown for neither).",
         DEVICE, TENANT, "reason", "direction");
-    private final Family[] families = {rxPackets, rxBytes, txPackets, txBytes, deviceErrors, noDevice,
+    private final Family[] families = {rxPackets, rxBytes, txPackets, txBytes, txCoalesced, deviceErrors, noDevice,
         translatedPackets, translatedBytes, icmpSent, icmpNotSent, drops};
 
     private final UnaryOperator<String> tenantOf;
@@ -226,6 +229,7 @@ final class CounterFamilies {
                 case RX_BYTES: return rxBytes.point(device, tenant);
                 case TX_PACKETS: return txPackets.point(device, tenant);
                 case TX_BYTES: return txBytes.point(device, tenant);
+                case TX_COALESCED: return txCoalesced.point(device, tenant);
                 case SHORT_WRITES: return deviceErrors.point(device, tenant, "short-write");
                 case WRITE_ERRORS: return deviceErrors.point(device, tenant, "write");
                 case READ_ERRORS: return deviceErrors.point(device, tenant, "read");

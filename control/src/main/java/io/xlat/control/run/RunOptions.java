@@ -19,10 +19,11 @@ import java.util.List;
  * @param workers      {@code --workers}, or null for the file's (default: one per core)
  * @param countersFile {@code --counters-file}, or null for the file's
  * @param offload      {@code --[no-]offload}, or null for the file's
+ * @param coalesce     {@code --[no-]coalesce}, or null for the file's
  * @param idle         {@code --idle}
  */
 public record RunOptions(Path config, String tun, Integer mtu, Integer workers, Path countersFile, Boolean offload,
-    DataplaneSettings.IdleMode idle) {
+    Boolean coalesce, DataplaneSettings.IdleMode idle) {
 
     /**
      * The settings for {@code loaded} under these options; what the file asks for that will not run goes to
@@ -47,7 +48,8 @@ public record RunOptions(Path config, String tun, Integer mtu, Integer workers, 
                 countersFile == null && DataplaneConfig.DEFAULT_COUNTERS_FILE.equals(dataplane.countersFile()))
             .idle(idle)
             .manageRoutes(dataplane.manageRoutes())
-            .offload(offload != null ? offload : dataplane.offload());
+            .offload(offload != null ? offload : dataplane.offload())
+            .coalesce(coalesce != null ? coalesce : dataplane.coalesce());
         final boolean siitOnly = tun != null || dataplane.ipv6Tun() == null;
         if (tun != null) {
             settings.siitTun(tun).mtu(mtu != null ? mtu : 0);

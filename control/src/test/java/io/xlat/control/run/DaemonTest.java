@@ -94,7 +94,7 @@ class DaemonTest {
         """;
 
     private static DataplaneSettings settings(XlatConfig c) {
-        return new RunOptions(null, null, null, 1, null, false, DataplaneSettings.IdleMode.POLL)
+        return new RunOptions(null, null, null, 1, null, false, null, DataplaneSettings.IdleMode.POLL)
             .resolve(c, 1, new ArrayList<>());
     }
 

@@ -49,6 +49,8 @@ public final class WarmUp {
     private static final int PACKET_ROOM = 256;
 
     private final boolean offloads;
+    /** Whether the workers coalesce UDP on write (dataplane.coalesce): then the scratch worker does too. */
+    private final boolean coalesce;
     private final UnsafeBuffer packets = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32 * PACKET_ROOM, 64));
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 16));
     private final UnsafeBuffer iov = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 16));
@@ -64,8 +66,9 @@ public final class WarmUp {
     public record Result(long packetsIn, long packetsOut, long drops, long millis) {
     }
 
-    private WarmUp(boolean offloads) {
+    private WarmUp(boolean offloads, boolean coalesce) {
         this.offloads = offloads;
+        this.coalesce = coalesce;
         VirtioNetHeader.writeNone(header, 0);
     }
 
@@ -76,8 +79,16 @@ public final class WarmUp {
      * @throws IOException when no socket pair can be made (nothing was warmed)
      */
     public static Result run(boolean offloads, int rounds) throws IOException {
+        return run(offloads, false, rounds);
+    }
+
+    /**
+     * As {@link #run(boolean, int)}, with the workers' coalescing on write ({@code dataplane.coalesce}) when
+     * {@code coalesce}, so that its path is compiled too.
+     */
+    public static Result run(boolean offloads, boolean coalesce, int rounds) throws IOException {
         final long start = System.nanoTime();
-        final WarmUp w = new WarmUp(offloads);
+        final WarmUp w = new WarmUp(offloads, offloads && coalesce);
         final long[] totals = new long[3];
         w.runSiit(rounds, totals);
         w.runDevices(rounds, totals);
@@ -100,7 +111,7 @@ public final class WarmUp {
         final Port both = Port.both(device[0], new DeviceCounters(), null, ignored(), 0);
         try {
             final WorkerAgent agent = new WorkerAgent(0, new Translator(config(), drops), WorkerPorts.siit(both),
-                ignored(), SystemNanoClock.INSTANCE, WorkerAgent.DEFAULT_BATCH);
+                ignored(), SystemNanoClock.INSTANCE, WorkerAgent.DEFAULT_BATCH, coalesce);
             count = 0;
             addIpv4Kinds(CLIENT, SERVER, 0);
             addIpv6Kinds(pool6(SERVER), pool6(CLIENT), 0);
@@ -131,7 +142,7 @@ public final class WarmUp {
             final Translator translator = new Translator(config(), drops);
             final WorkerAgent agent = new WorkerAgent(0, translator,
                 new WorkerPorts(table, null, ipv6, ipv4, new Port[] {tenantPort}), ignored(),
-                SystemNanoClock.INSTANCE, WorkerAgent.DEFAULT_BATCH);
+                SystemNanoClock.INSTANCE, WorkerAgent.DEFAULT_BATCH, coalesce);
             count = 0;
             addIpv4Kinds(CLIENT, SERVER, 1);
             addIpv6Kinds(pool6(SERVER), pool6(CLIENT), 0);

@@ -62,6 +62,9 @@ public final class WorkerAgent implements Agent {
     /** Null unless the devices have offloads (virtio-net headers): all devices' or none's (dataplane.offload). */
     private final Offloads offloads;
     private final Router router = new Router();
+    /** Coalescing on write (dataplane.coalesce): the writers holding UDP datagrams until the batch ends. */
+    private final boolean coalesce;
+    private final PendingWrites pendingWrites = new PendingWrites();
     private final ErrnoSet reportedReadErrors = new ErrnoSet();
     private volatile WorkerPorts offered;
     private volatile WorkerPorts installed;
@@ -79,6 +82,15 @@ public final class WorkerAgent implements Agent {
      */
     public WorkerAgent(int worker, Translator translator, WorkerPorts ports, DeviceErrorHandler errors,
         NanoClock clock, int batch) {
+        this(worker, translator, ports, errors, clock, batch, false);
+    }
+
+    /**
+     * @param coalesce whether consecutive UDP datagrams of a flow that a batch writes to one queue go out as one
+     *                 super-packet where the queue takes them ({@link Coalescer})
+     */
+    public WorkerAgent(int worker, Translator translator, WorkerPorts ports, DeviceErrorHandler errors,
+        NanoClock clock, int batch, boolean coalesce) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
@@ -94,6 +106,7 @@ public final class WorkerAgent implements Agent {
         this.slot = slot();
         final Port first = ports.ipv6 != null ? ports.ipv6 : ports.global;
         this.offloads = first.writer.vnet() ? new Offloads() : null;
+        this.coalesce = coalesce;
         this.offered = ports;
         install(ports);
     }
@@ -137,6 +150,7 @@ public final class WorkerAgent implements Agent {
     private void install(WorkerPorts next) {
         for (final Port port : next.all) {
             port.writer.offloads(offloads);
+            port.writer.coalesce(coalesce, pendingWrites);
         }
         if (next.translator != null && next.translator != translator) {
             next.translator.takeOver(translator, next.table);
@@ -166,6 +180,8 @@ public final class WorkerAgent implements Agent {
             final Port port = p.reads[i];
             if (!port.failed()) {
                 packets += drain(port, p.readTenant[i], now, tracing);
+                // coalesced datagrams wait no longer than their batch, and never across a reload
+                pendingWrites.flush();
             }
         }
         if (packets > 0) {

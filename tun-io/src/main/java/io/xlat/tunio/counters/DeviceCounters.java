@@ -18,6 +18,13 @@ public final class DeviceCounters {
         values[DeviceMetric.TX_BYTES.id()] += bytes;
     }
 
+    /** {@code datagrams} UDP datagrams of {@code bytes} in all, written as one super-packet. */
+    public void sentCoalesced(int datagrams, int bytes) {
+        values[DeviceMetric.TX_PACKETS.id()] += datagrams;
+        values[DeviceMetric.TX_BYTES.id()] += bytes;
+        values[DeviceMetric.TX_COALESCED.id()] += datagrams;
+    }
+
     public void shortWrite() {
         values[DeviceMetric.SHORT_WRITES.id()]++;
     }

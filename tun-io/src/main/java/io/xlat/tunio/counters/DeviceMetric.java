@@ -14,10 +14,12 @@ public enum DeviceMetric {
     READ_ERRORS(7, "read-errors",
         "reads that failed for another reason than an empty queue (the worker's log says why)"),
     NO_DEVICE(8, "no-device", "translated packets dropped because no device here takes them: their tenant has no tun: "
-        + "key, or they belong to no tenant and there is no ipv4-tun or siit-tun");
+        + "key, or they belong to no tenant and there is no ipv4-tun or siit-tun"),
+    TX_COALESCED(9, "tx-coalesced", "UDP datagrams among tx-packets that went out in a super-packet of several "
+        + "(dataplane.coalesce): the kernel cut them out again");
 
     /** The largest id in use: arrays indexed by id are MAX_ID + 1 long. */
-    public static final int MAX_ID = 8;
+    public static final int MAX_ID = 9;
 
     private static final DeviceMetric[] VALUES = values();
 

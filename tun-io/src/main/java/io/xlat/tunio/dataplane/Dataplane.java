@@ -252,19 +252,19 @@ public final class Dataplane implements RunningDataplane {
             final List<WorkerAgent> agents = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 agents.add(new WorkerAgent(w, translators[w], first[w], log, SystemNanoClock.INSTANCE,
-                    WorkerAgent.DEFAULT_BATCH));
+                    WorkerAgent.DEFAULT_BATCH, settings.offload() && settings.coalesce()));
             }
             final String summary = settings.siitOnly() ? siitSummary(settings, global, counters.path(), pid)
                 : ipv6.name() + (global == null ? "" : " and " + global.name()) + ", " + settings.tenants().size()
-                + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", counters "
-                + counters.path() + ", pid " + pid;
+                + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", offloads "
+                + offloads(settings, ipv6) + ", counters " + counters.path() + ", pid " + pid;
             final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
                 globalPorts, agents, opened, shared, summary);
             dataplane.offered = first;
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
-            warmUp(settings.offload(), log);
+            warmUp(settings.offload(), settings.coalesce(), log);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final TenantDevice t : opened.values()) {
@@ -551,10 +551,10 @@ public final class Dataplane implements RunningDataplane {
      * Compiles the workers' path before traffic needs it: a scratch worker on its own thread, beside the real ones
      * (which forward from the first packet), translates a mix of packets over socket pairs for a moment.
      */
-    private static void warmUp(boolean offloads, DataplaneLog log) {
+    private static void warmUp(boolean offloads, boolean coalesce, DataplaneLog log) {
         final Thread thread = new Thread(() -> {
             try {
-                final WarmUp.Result r = WarmUp.run(offloads, WarmUp.DEFAULT_ROUNDS);
+                final WarmUp.Result r = WarmUp.run(offloads, coalesce, WarmUp.DEFAULT_ROUNDS);
                 log.info("warm-up: " + r.packetsIn() + " packets through a scratch worker in " + r.millis() + " ms");
             } catch (IOException | RuntimeException e) {
                 // forwarding does not depend on it: the path compiles under traffic instead
@@ -591,6 +591,15 @@ public final class Dataplane implements RunningDataplane {
         }
     }
 
+    /** What the start log says of offloads: those the device runs with, and whether UDP is coalesced. */
+    private static String offloads(DataplaneSettings settings, TunDevice device) {
+        final String on = device.offloads();
+        if (!settings.offload() || !device.udpSegmentation()) {
+            return on;
+        }
+        return on + (settings.coalesce() ? ", udp coalescing on" : ", udp coalescing off");
+    }
+
     private static String siitSummary(DataplaneSettings settings, TunDevice device, Path countersPath, long pid)
         throws IOException {
         final TranslatorConfig t = settings.translator();
@@ -606,6 +615,7 @@ public final class Dataplane implements RunningDataplane {
             + ", ipv4-mtu " + t.ipv4Mtu() + ", ipv6-mtu " + t.ipv6Mtu()
             + ", workers " + device.queueCount()
             + " (idle " + settings.idle().name().toLowerCase(Locale.ROOT) + ')'
+            + ", offloads " + offloads(settings, device)
             + ", counters " + countersPath
             + ", pid " + pid;
     }

@@ -31,10 +31,12 @@ import java.util.Objects;
  * @param tenants             the tenants (need {@code ipv6Tun})
  * @param manageRoutes        whether xlat installs its routes into the devices and removes them on stop
  * @param offload             whether every device is opened with TUN offloads (TCP super-packets)
+ * @param coalesce            with {@code offload}: whether consecutive UDP datagrams of a flow that one batch writes
+ *                            to one queue go out as one UDP super-packet, on kernels that take them
  */
 public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, int mtu, int workers,
     Path countersFile, boolean countersFileDefault, IdleMode idle, TranslatorConfig translator,
-    List<TenantConfig> tenants, boolean manageRoutes, boolean offload) {
+    List<TenantConfig> tenants, boolean manageRoutes, boolean offload, boolean coalesce) {
 
     /** The most queues a Linux TUN device takes (MAX_TAP_QUEUES). */
     public static final int MAX_WORKERS = 256;
@@ -113,7 +115,7 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
     /** These settings with another translator section and tenant list (what a reload changes). */
     public DataplaneSettings with(TranslatorConfig nextTranslator, List<TenantConfig> nextTenants) {
         return new DataplaneSettings(siitTun, ipv4Tun, ipv6Tun, mtu, workers, countersFile, countersFileDefault,
-            idle, nextTranslator, nextTenants, manageRoutes, offload);
+            idle, nextTranslator, nextTenants, manageRoutes, offload, coalesce);
     }
 
     /** The keys whose change from these settings to {@code next} a reload cannot apply, as the file names them. */
@@ -137,6 +139,9 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
         if (offload != next.offload) {
             keys.add("dataplane.offload");
         }
+        if (coalesce != next.coalesce) {
+            keys.add("dataplane.coalesce");
+        }
         if (idle != next.idle) {
             keys.add("the idle mode");
         }
@@ -157,6 +162,7 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
         private List<TenantConfig> tenants = List.of();
         private boolean manageRoutes;
         private boolean offload;
+        private boolean coalesce;
 
         private Builder() {
         }
@@ -218,10 +224,15 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
             return this;
         }
 
+        public Builder coalesce(boolean value) {
+            coalesce = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when the devices do not make a data plane, or a value is out of range */
         public DataplaneSettings build() {
             return new DataplaneSettings(siitTun, ipv4Tun, ipv6Tun, mtu, workers, countersFile, countersFileDefault,
-                idle, translator, tenants, manageRoutes, offload);
+                idle, translator, tenants, manageRoutes, offload, coalesce);
         }
     }
 }

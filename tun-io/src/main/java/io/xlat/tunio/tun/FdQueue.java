@@ -39,16 +39,21 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
     private UnsafeBuffer staging;
     private volatile boolean closed;
     private final boolean offloads;
+    private final boolean udpSegmentation;
 
     FdQueue(int fd, String deviceName) {
-        this(fd, deviceName, false);
+        this(fd, deviceName, false, false);
     }
 
-    /** @param offloads whether the descriptor was attached with IFF_VNET_HDR */
-    FdQueue(int fd, String deviceName, boolean offloads) {
+    /**
+     * @param offloads        whether the descriptor was attached with IFF_VNET_HDR
+     * @param udpSegmentation whether the kernel takes UDP super-packets on it (it accepted TUN_F_USO4/6)
+     */
+    FdQueue(int fd, String deviceName, boolean offloads, boolean udpSegmentation) {
         this.fd = fd;
         this.deviceName = deviceName;
         this.offloads = offloads;
+        this.udpSegmentation = offloads && udpSegmentation;
         pollFd.putInt(POLLFD_FD_OFFSET, fd, nativeOrder());
         pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
     }
@@ -66,7 +71,9 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
             LinuxNative.SOCK_SEQPACKET | LinuxNative.SOCK_NONBLOCK | LinuxNative.SOCK_CLOEXEC, 0, fds) != 0) {
             throw new NativeException("socketpair", LinuxNative.errno());
         }
-        return new FdQueue[] {new FdQueue(fds[0], name, offloads), new FdQueue(fds[1], name, offloads)};
+        // a socket pair carries any header: with offloads it stands for a kernel that takes UDP super-packets too
+        return new FdQueue[] {new FdQueue(fds[0], name, offloads, offloads),
+            new FdQueue(fds[1], name, offloads, offloads)};
     }
 
     @Override
@@ -122,6 +129,11 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
     @Override
     public boolean offloads() {
         return offloads;
+    }
+
+    @Override
+    public boolean udpSegmentation() {
+        return udpSegmentation;
     }
 
     /** One writev(2): the header from its own memory, the packet from where it lies, no copy. */

@@ -109,6 +109,9 @@ public final class LinuxNative {
     public static final int TUN_F_TSO4 = 0x02;
     public static final int TUN_F_TSO6 = 0x04;
     public static final int TUN_F_TSO_ECN = 0x08;
+    /** UDP segmentation offload, IPv4 and IPv6 (Linux 6.2+; older kernels answer EINVAL, and take only both). */
+    public static final int TUN_F_USO4 = 0x20;
+    public static final int TUN_F_USO6 = 0x40;
     /** {@code _IOW('T', 216, int)}: the virtio-net header's size, through a pointer to an int. */
     public static final long TUNSETVNETHDRSZ = 0x400454d8L;
     /** {@code _IOW('T', 220, int)}: the header in little-endian order (1), through a pointer to an int. */

@@ -45,6 +45,14 @@ public interface PacketQueue {
     }
 
     /**
+     * Whether writes may carry UDP super-packets ({@link VirtioNetHeader#GSO_UDP_L4}): a queue with
+     * {@link #offloads()} on a kernel that knows UDP segmentation offload (Linux 6.2+).
+     */
+    default boolean udpSegmentation() {
+        return false;
+    }
+
+    /**
      * Writes {@link VirtioNetHeader#LENGTH} bytes of {@code header} and then the packet, as one packet.
      *
      * @param iov {@link LinuxNative#IOVEC_LENGTH} * 2 bytes of native memory the caller owns (one per writing thread)

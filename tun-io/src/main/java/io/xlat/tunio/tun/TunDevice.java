@@ -154,7 +154,7 @@ public final class TunDevice implements AutoCloseable {
             // 64 KiB super-packet with an unfinished checksum would read as one huge packet. Best effort: a
             // kernel without TUNSETOFFLOAD has no offloads to turn off either.
             LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, 0);
-            return new FdQueue(fd, name, false);
+            return new FdQueue(fd, name, false, false);
         }
         // the header's size and order are the device's too, and an earlier user (qemu, vhost) may have set them
         // otherwise; xlat reads struct virtio_net_hdr, 10 bytes, little-endian
@@ -166,11 +166,18 @@ public final class TunDevice implements AutoCloseable {
         value.putInt(0, 1, nativeOrder());
         // on a little-endian host the legacy header is little-endian already: a kernel without TUNSETVNETLE is fine
         LIBC.ioctl(fd, LinuxNative.TUNSETVNETLE, value.addressOffset());
-        if (LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, LinuxNative.TUN_F_CSUM | LinuxNative.TUN_F_TSO4
-            | LinuxNative.TUN_F_TSO6 | LinuxNative.TUN_F_TSO_ECN) < 0) {
+        final int tcp = LinuxNative.TUN_F_CSUM | LinuxNative.TUN_F_TSO4 | LinuxNative.TUN_F_TSO6
+            | LinuxNative.TUN_F_TSO_ECN;
+        // the probe for UDP super-packets on write: the kernel that knows TUN_F_USO4/6 (6.2) is the one whose
+        // virtio_net_hdr_to_skb takes VIRTIO_NET_HDR_GSO_UDP_L4; an older one refuses the flags (EINVAL)
+        final boolean uso = LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, tcp | LinuxNative.TUN_F_USO4
+            | LinuxNative.TUN_F_USO6) == 0;
+        // then TCP alone again: with USO the kernel would also hand xlat UDP super-packets, which the translator
+        // does not take (it translates TCP super-packets only); what xlat writes needs no flag (measured on 6.18)
+        if (LIBC.ioctl(fd, LinuxNative.TUNSETOFFLOAD, tcp) < 0) {
             throw offloadsRefused(fd, name, "TUNSETOFFLOAD");
         }
-        return new FdQueue(fd, name, true);
+        return new FdQueue(fd, name, true, uso);
     }
 
     /** Closes {@code fd} and says which ioctl refused offloads, with the errno it left. */
@@ -217,6 +224,24 @@ public final class TunDevice implements AutoCloseable {
 
     public FdQueue queue(int index) {
         return queues[index];
+    }
+
+    /**
+     * The offloads its queues run with, for the start log: {@code off}, or the TUNSETOFFLOAD flags xlat keeps,
+     * and whether the kernel takes UDP super-packets written to it (it accepted TUN_F_USO4 and TUN_F_USO6).
+     */
+    public String offloads() {
+        final FdQueue q = queues[0];
+        if (!q.offloads()) {
+            return "off";
+        }
+        return "csum tso4 tso6 tso-ecn" + (q.udpSegmentation() ? ", uso4 uso6 on write"
+            : ", no uso (the kernel refused TUN_F_USO4/6: UDP is written one datagram at a time)");
+    }
+
+    /** Whether the kernel takes UDP super-packets written to this device's queues. */
+    public boolean udpSegmentation() {
+        return queues[0].udpSegmentation();
     }
 
     /** The network namespace the device lives in, or null for the opening thread's own. */

@@ -20,6 +20,8 @@ public final class VirtioNetHeader {
     public static final int GSO_TCPV4 = 1;
     public static final int GSO_UDP = 3;
     public static final int GSO_TCPV6 = 4;
+    /** UDP segmentation (USO, Linux 6.2+): gso_size payload bytes per datagram, each with its own UDP header. */
+    public static final int GSO_UDP_L4 = 5;
     /** Or-ed into gso_type: the segments carry ECN marks (CWR on the first only). */
     public static final int GSO_ECN = 0x80;
 

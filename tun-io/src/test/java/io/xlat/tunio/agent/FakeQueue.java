@@ -1,6 +1,7 @@
 package io.xlat.tunio.agent;
 
 import io.xlat.tunio.tun.PacketQueue;
+import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -27,6 +28,8 @@ final class FakeQueue implements PacketQueue {
     private int failWritesErrno;
     private byte[] replay;
     private int replayBudget;
+    /** A queue with offloads that takes UDP super-packets: reads and writes carry a virtio-net header. */
+    private boolean vnet;
 
     FakeQueue() {
         this("fake0");
@@ -42,7 +45,33 @@ final class FakeQueue implements PacketQueue {
     }
 
     void inject(byte[] packet) {
-        inbound.add(packet.clone());
+        inbound.add(asRead(packet));
+    }
+
+    /** What a read returns for {@code packet}: with {@link #vnet()} an all-zero header (an ordinary packet) in front. */
+    private byte[] asRead(byte[] packet) {
+        if (!vnet) {
+            return packet.clone();
+        }
+        final byte[] withHeader = new byte[VirtioNetHeader.LENGTH + packet.length];
+        System.arraycopy(packet, 0, withHeader, VirtioNetHeader.LENGTH, packet.length);
+        return withHeader;
+    }
+
+    /** From now on a queue with offloads on a kernel that takes UDP super-packets; writes keep their header. */
+    FakeQueue vnet() {
+        vnet = true;
+        return this;
+    }
+
+    @Override
+    public boolean offloads() {
+        return vnet;
+    }
+
+    @Override
+    public boolean udpSegmentation() {
+        return vnet;
     }
 
     void failNextReads(int count, int errno) {
@@ -56,7 +85,7 @@ final class FakeQueue implements PacketQueue {
 
     /** Every read returns {@code packet} until {@code count} reads were served per {@link #refill}. */
     void replay(byte[] packet) {
-        replay = packet;
+        replay = asRead(packet);
     }
 
     void refill(int count) {
@@ -96,6 +125,23 @@ final class FakeQueue implements PacketQueue {
         if (replay == null) {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
+            written.add(copy);
+        }
+        return length;
+    }
+
+    /** Records the header and the packet as one (allocating nothing in {@link #replay} mode). */
+    @Override
+    public int writeWithHeader(DirectBuffer header, DirectBuffer buffer, int offset, int length,
+        MutableDirectBuffer iov) {
+        if (failWritesErrno != 0) {
+            return -failWritesErrno;
+        }
+        writeCount++;
+        if (replay == null) {
+            final byte[] copy = new byte[VirtioNetHeader.LENGTH + length];
+            header.getBytes(0, copy, 0, VirtioNetHeader.LENGTH);
+            buffer.getBytes(offset, copy, VirtioNetHeader.LENGTH, length);
             written.add(copy);
         }
         return length;

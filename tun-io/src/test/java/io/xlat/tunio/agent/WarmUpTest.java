@@ -2,7 +2,7 @@ package io.xlat.tunio.agent;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,10 +13,10 @@ class WarmUpTest {
     /** The TTL-1 and hop-limit-1 packets of each address set: dropped, each with an ICMP error sent back. */
     private static final int EXPIRING_PER_ROUND = 2 + 4;
 
-    @ParameterizedTest(name = "offloads {0}")
-    @ValueSource(booleans = {false, true})
-    void everyWarmUpPacketIsTranslatedOrAnswered(boolean offloads) throws Exception {
-        final WarmUp.Result r = WarmUp.run(offloads, 3);
+    @ParameterizedTest(name = "offloads {0}, coalescing {1}")
+    @CsvSource({"false,false", "true,false", "true,true"})
+    void everyWarmUpPacketIsTranslatedOrAnswered(boolean offloads, boolean coalesce) throws Exception {
+        final WarmUp.Result r = WarmUp.run(offloads, coalesce, 3);
 
         assertEquals(3L * PACKETS_PER_ROUND, r.packetsIn(), "packets the scratch worker read");
         // a packet that expires is dropped and answered: one packet out for every packet in, nothing lost
