@@ -43,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -555,7 +556,13 @@ public final class Dataplane implements RunningDataplane {
         final Thread thread = new Thread(() -> {
             try {
                 final WarmUp.Result r = WarmUp.run(offloads, coalesce, WarmUp.DEFAULT_ROUNDS);
-                log.info("warm-up: " + r.packetsIn() + " packets through a scratch worker in " + r.millis() + " ms");
+                // Start-up (configuration, class loading, this warm-up) leaves the young generation nearly full;
+                // collected now, once, the running translator's first young GC is many minutes away instead of a
+                // minute or so into its traffic (BENCHMARKS.md, "Zero-GC after warm-up").
+                final long gcStart = System.nanoTime();
+                System.gc();
+                log.info("warm-up: " + r.packetsIn() + " packets through a scratch worker in " + r.millis()
+                    + " ms; start-up garbage collected in " + (System.nanoTime() - gcStart) / 1_000_000 + " ms");
             } catch (IOException | RuntimeException e) {
                 // forwarding does not depend on it: the path compiles under traffic instead
                 log.info("warm-up skipped: " + e);
@@ -1029,11 +1036,22 @@ public final class Dataplane implements RunningDataplane {
         return name + (netns == null ? "" : " in netns " + netns);
     }
 
+    /**
+     * Device names as C strings, made once: the health thread asks for every device's index several times a
+     * second, and converting the name on each call was most of what a running xlat allocated.
+     */
+    private static final Map<String, byte[]> C_NAMES = new ConcurrentHashMap<>();
+
+    private static byte[] cName(String name) {
+        final byte[] ascii = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.util.Arrays.copyOf(ascii, ascii.length + 1);
+    }
+
     /** The device's interface index in its namespace, 0 when there is none of that name. */
     static int ifindex(String name, String netns) throws NativeException {
         final NetworkNamespace inside = NetworkNamespace.enter(netns);
         try {
-            return LinuxNative.LIBC.if_nametoindex(name);
+            return LinuxNative.LIBC.if_nametoindex(C_NAMES.computeIfAbsent(name, Dataplane::cName));
         } finally {
             inside.close();
         }

@@ -175,6 +175,9 @@ public final class LinuxNative {
 
         int if_nametoindex(String name);
 
+        /** As above with the name as NUL-terminated bytes: no conversion (and garbage) per call, for polling. */
+        int if_nametoindex(byte[] name);
+
         int setns(int fd, int nstype);
 
         int kill(int pid, int signal);
