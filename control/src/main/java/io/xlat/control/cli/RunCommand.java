@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
         "%nOne worker thread per device queue (dataplane.workers, default one per core; a device created without "
             + "multi_queue has one queue). Live counters go to dataplane.counters-file; read them with 'xlat stats'.",
         "%nWithout --config, the options below build the configuration: --tun and --prefix at least. With "
-            + "--config, --tun, --mtu, --workers, --counters-file, --[no-]offload and --[no-]coalesce override the "
+            + "--config, --tun, --mtu, --workers, --counters-file, --[no-]offload, --[no-]coalesce and --io override the "
             + "file's dataplane section. TUN offloads are on unless turned off: TCP arrives as super-packets of up "
             + "to 64 KiB, translated once and segmented again by the kernel; UDP of one flow goes out as one "
             + "super-packet per batch (Linux 6.2+), cut into the same datagrams by the kernel.",
@@ -61,7 +61,8 @@ import java.util.concurrent.Callable;
             + "and the tenant list: every worker takes the new translator and tenant table between two batches, "
             + "new tenants' devices open, removed ones close, the others keep forwarding without a lost packet. An "
             + "invalid file is rejected in the log and the running configuration stays. The dataplane section "
-            + "(devices, workers, counters file, manage-routes, offload, coalesce) takes a restart; a change there is logged.",
+            + "(devices, workers, counters file, manage-routes, offload, coalesce, io) takes a restart; a change there is "
+            + "logged.",
         "%nBGP: with a bgp: section xlat connects to each peer and announces what 'xlat routes' prints, while the "
             + "data plane is healthy (its device up, its workers alive; checked every 150 ms, withdrawn within "
             + "about 300 ms of a failure, announced again on recovery). SIGHUP re-reads the routes (and the "
@@ -132,6 +133,14 @@ final class RunCommand implements Callable<Integer> {
             + "super-packet, which the kernel cuts into the same datagrams again. --no-coalesce writes UDP one "
             + "datagram at a time.")
     Boolean coalesce;
+
+    @Option(names = "--io", paramLabel = "PATH",
+        description = "How the workers read and write their devices (dataplane.io): syscalls (the default: one "
+            + "read(2) and one writev(2) per packet, poll(2) when idle) or io_uring (reads kept posted in a ring "
+            + "per queue and a round's writes submitted together: one io_uring_enter(2) per round of packets). "
+            + "Where the kernel refuses io_uring (kernel.io_uring_disabled) xlat runs with syscalls and says so "
+            + "in its start line; xlat stats names the path that runs.")
+    String io;
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "poll",
         description = "How idle workers wait: poll (default: sleep in poll(2) until a packet arrives), backoff "
@@ -205,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The command line's part of the settings: what overrides the file, and how idle workers wait. */
     RunOptions options() {
-        return new RunOptions(config, tun, mtu, workers, countersFile, offload, coalesce, idleMode());
+        return new RunOptions(config, tun, mtu, workers, countersFile, offload, coalesce, idleMode(), ioPath());
     }
 
     /** Resolves the command line and the configuration file into what to run, for every device combination. */
@@ -230,6 +239,17 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private DataplaneSettings.IoPath ioPath() {
+        if (io == null) {
+            return null;
+        }
+        final DataplaneSettings.IoPath path = DataplaneSettings.IoPath.of(io);
+        if (path == null) {
+            throw new ParameterException(spec.commandLine(), "--io must be syscalls or io_uring, got '" + io + "'");
+        }
+        return path;
     }
 
     private DataplaneSettings.IdleMode idleMode() {

@@ -175,7 +175,8 @@ final class StatsCommand implements Callable<Integer> {
         final Instant started = Instant.ofEpochMilli(snapshot.startTimeMillis());
         out.println(snapshot.path() + ": xlat pid " + snapshot.pid() + ", " + (snapshot.running()
             ? "running since " + started + " (" + duration(Duration.between(started, now)) + ")"
-            : "stopped (started " + started + "; the values are its last)"));
+            : "stopped (started " + started + "; the values are its last)")
+            + (snapshot.ioPathName() == null ? "" : ", io " + snapshot.ioPathName()));
         final Map<String, TreeMap<Integer, Line>> groups = new LinkedHashMap<>();
         final Map<String, Set<Integer>> workersByGroup = new LinkedHashMap<>();
         snapshot.reader().forEach((id, typeId, keyBuffer, label) -> {

@@ -15,9 +15,16 @@ package io.xlat.control.config;
  *                     that the kernel hands over TCP super-packets of up to 64 KiB (default true)
  * @param coalesce     {@code coalesce}: with offloads, write consecutive UDP datagrams of a flow as one UDP
  *                     super-packet that the kernel cuts up again (default true)
+ * @param io           {@code io}: how the workers read and write their queues, {@value #IO_SYSCALLS} (the default)
+ *                     or {@value #IO_URING}
  */
 public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile,
-    String ipv4Tun, boolean offload, boolean coalesce) {
+    String ipv4Tun, boolean offload, boolean coalesce, String io) {
+
+    /** One read(2) and one writev(2) per packet. */
+    public static final String IO_SYSCALLS = "syscalls";
+    /** io_uring: one io_uring_enter(2) per round of packets; falls back to syscalls where the kernel refuses it. */
+    public static final String IO_URING = "io_uring";
 
     /**
      * Whether {@code xlat run} carries plain SIIT (pool6, EAM) with this section: on siit-tun, on a pair, or
@@ -28,9 +35,9 @@ public record DataplaneConfig(String ipv6Tun, String siitTun, int workers, boole
         return ipv6Tun == null || ipv4Tun != null || siitTun != null;
     }
 
-    /** Without {@code ipv4-tun}, offloads and coalescing on. */
+    /** Without {@code ipv4-tun}, offloads and coalescing on, the system-call I/O path. */
     public DataplaneConfig(String ipv6Tun, String siitTun, int workers, boolean manageRoutes, String countersFile) {
-        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, true, true);
+        this(ipv6Tun, siitTun, workers, manageRoutes, countersFile, null, true, true, IO_SYSCALLS);
     }
 
     /** Where the counters live unless configured: tmpfs, readable by {@code xlat stats} without the config. */

@@ -24,10 +24,13 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
     static final String OFFLOAD = "offload";
     /** An extension: UDP datagrams of one flow written as one super-packet (with offloads). */
     static final String COALESCE = "coalesce";
+    /** An extension: the workers' I/O path (io_uring or read/write system calls). */
+    static final String IO = "io";
+    static final List<String> IO_NAMES = List.of(DataplaneConfig.IO_SYSCALLS, DataplaneConfig.IO_URING);
 
     /** The contract's keys, then the extensions, in the order they are documented and written. */
     static final List<String> KEYS = List.of(IPV6_TUN, SIIT_TUN, WORKERS, MANAGE_ROUTES, COUNTERS_FILE, IPV4_TUN,
-        OFFLOAD, COALESCE);
+        OFFLOAD, COALESCE, IO);
 
     /** More queues than a TUN device takes (the kernel's MAX_TAP_QUEUES is 256) would fail at start-up. */
     static final int MAX_WORKERS = 256;
@@ -90,6 +93,10 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         if (present(m, COALESCE)) {
             coalesce = YamlValues.bool(m.value(COALESCE), m.path(COALESCE), problems);
         }
+        String io = null;
+        if (present(m, IO)) {
+            io = YamlValues.choice(m.value(IO), m.path(IO), IO_NAMES, IO_NAMES.toArray(new String[0]), problems);
+        }
         String countersFile = null;
         if (present(m, COUNTERS_FILE)) {
             countersFile = countersFile(m, problems);
@@ -97,7 +104,8 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         return new DataplaneConfig(ipv6Tun, siitTun, workers != null ? workers : d.workers(),
             manageRoutes != null ? manageRoutes : d.manageRoutes(),
             countersFile != null ? countersFile : d.countersFile(),
-            ipv4Tun, offload != null ? offload : d.offload(), coalesce != null ? coalesce : d.coalesce());
+            ipv4Tun, offload != null ? offload : d.offload(), coalesce != null ? coalesce : d.coalesce(),
+            io != null ? io : d.io());
     }
 
     private static boolean present(YamlMapping m, String key) {
@@ -131,6 +139,7 @@ public final class DataplaneSection implements ConfigSection<DataplaneConfig> {
         field(out, IPV4_TUN, c.ipv4Tun() == null ? "null" : YamlValues.name(c.ipv4Tun()));
         field(out, OFFLOAD, Boolean.toString(c.offload()));
         field(out, COALESCE, Boolean.toString(c.coalesce()));
+        field(out, IO, c.io());
     }
 
     private static void field(StringBuilder out, String key, String value) {

@@ -21,9 +21,16 @@ import java.util.List;
  * @param offload      {@code --[no-]offload}, or null for the file's
  * @param coalesce     {@code --[no-]coalesce}, or null for the file's
  * @param idle         {@code --idle}
+ * @param io           {@code --io}, or null for the file's
  */
 public record RunOptions(Path config, String tun, Integer mtu, Integer workers, Path countersFile, Boolean offload,
-    Boolean coalesce, DataplaneSettings.IdleMode idle) {
+    Boolean coalesce, DataplaneSettings.IdleMode idle, DataplaneSettings.IoPath io) {
+
+    /** Without {@code --io}: the file's I/O path. */
+    public RunOptions(Path config, String tun, Integer mtu, Integer workers, Path countersFile, Boolean offload,
+        Boolean coalesce, DataplaneSettings.IdleMode idle) {
+        this(config, tun, mtu, workers, countersFile, offload, coalesce, idle, null);
+    }
 
     /**
      * The settings for {@code loaded} under these options; what the file asks for that will not run goes to
@@ -49,7 +56,8 @@ public record RunOptions(Path config, String tun, Integer mtu, Integer workers, 
             .idle(idle)
             .manageRoutes(dataplane.manageRoutes())
             .offload(offload != null ? offload : dataplane.offload())
-            .coalesce(coalesce != null ? coalesce : dataplane.coalesce());
+            .coalesce(coalesce != null ? coalesce : dataplane.coalesce())
+            .io(io != null ? io : DataplaneSettings.IoPath.of(dataplane.io()));
         final boolean siitOnly = tun != null || dataplane.ipv6Tun() == null;
         if (tun != null) {
             settings.siitTun(tun).mtu(mtu != null ? mtu : 0);

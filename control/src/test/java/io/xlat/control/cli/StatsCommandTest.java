@@ -129,6 +129,23 @@ class StatsCommandTest {
     }
 
     @Test
+    void shouldNameTheWorkersIoPathOnceTheDataPlaneRecordedIt() throws IOException {
+        final Path path = dir.resolve("counters");
+        try (CountersFile file = running(path)) {
+            final String before = CliRun.of("stats", "--counters-file", path.toString()).out();
+            assertFalse(before.contains(", io "), "not said before the data plane starts:\n" + before);
+
+            file.ioPath(CountersFile.IO_URING);
+            final String uring = CliRun.of("stats", "--counters-file", path.toString()).out();
+            assertTrue(uring.lines().findFirst().orElseThrow().endsWith(", io io_uring"), uring);
+
+            file.ioPath(CountersFile.IO_SYSCALLS);
+            final String syscalls = CliRun.of("stats", "--counters-file", path.toString()).out();
+            assertTrue(syscalls.lines().findFirst().orElseThrow().endsWith(", io syscalls"), syscalls);
+        }
+    }
+
+    @Test
     void shouldSayWhenTheInstanceStopped() throws IOException {
         final Path path = dir.resolve("counters");
         running(path).close();

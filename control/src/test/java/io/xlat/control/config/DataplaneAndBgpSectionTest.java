@@ -113,7 +113,9 @@ class DataplaneAndBgpSectionTest {
         assertSingleError("dataplane:\n  ipv6-tun: x0\n  siit-tun: x0\n",
             "t.yaml:3:13: dataplane.siit-tun: 'x0' is also dataplane.ipv6-tun; the two roles need two devices");
         assertSingleError("dataplane:\n  workerz: 2\n", "t.yaml:2:3: unknown key 'workerz' in dataplane; expected one "
-            + "of: ipv6-tun, siit-tun, workers, manage-routes, counters-file, ipv4-tun, offload, coalesce");
+            + "of: ipv6-tun, siit-tun, workers, manage-routes, counters-file, ipv4-tun, offload, coalesce, io");
+        assertSingleError("dataplane:\n  io: uring\n", "t.yaml:2:7: dataplane.io: must be one of syscalls, io_uring; "
+            + "got 'uring'");
         assertSingleError("dataplane:\n  ipv6-tun: x0\n  ipv4-tun: x0\n", "t.yaml:3:13: dataplane.ipv4-tun: 'x0' is also "
             + "dataplane.ipv6-tun; a device pair is two devices (for one device carrying both families, use siit-tun)");
         assertSingleError("dataplane:\n  ipv6-tun: x6\n  siit-tun: x0\n  ipv4-tun: x4\n", "t.yaml:4:13: "

@@ -15,6 +15,8 @@ public final class Port {
 
     final PortRole role;
     final PacketQueue read;
+    /** The queue this worker writes the device's packets to (the same as {@link #read} for a queue it reads). */
+    final PacketQueue write;
     final QueueWriter writer;
     final DeviceCounters counters;
     final WorkerCounters published;
@@ -38,11 +40,13 @@ public final class Port {
         }
         this.role = role;
         this.read = read;
+        this.write = write;
         this.counters = counters;
         this.published = published;
         this.errors = errors;
         this.worker = worker;
         this.writer = new QueueWriter(write, counters, errors, worker);
+        write.reportInto(counters);
     }
 
     /**

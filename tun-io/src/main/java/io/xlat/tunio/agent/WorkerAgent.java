@@ -184,13 +184,19 @@ public final class WorkerAgent implements Agent {
                 pendingWrites.flush();
             }
         }
+        // queues that hold writes back (io_uring) hand them to the kernel once per round, for every device
+        boolean ready = false;
+        for (final PacketQueue q : p.queues) {
+            ready |= q.flush();
+        }
         if (packets > 0) {
             dirty = true;
         }
         if (dirty && (packets == 0 || now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS)) {
             publish(now);
         }
-        return packets;
+        // a packet the flush took in is read next round: a worker that reported no work would sleep on it first
+        return ready && packets == 0 ? 1 : packets;
     }
 
     /** Reads and translates up to a batch from one port. */

@@ -6,6 +6,7 @@ import io.xlat.tunio.tun.PacketQueue;
 import io.xlat.tunio.tun.PollSet;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,8 @@ public final class WorkerPorts {
     final int[] readTenant;
     /** Every port, once each, for publishing. */
     final Port[] all;
+    /** Every queue of {@link #all}, once each: what the worker flushes at the end of its round. */
+    final PacketQueue[] queues;
     final PollSet poll;
 
     /** Plain SIIT on one device: one {@link PortRole#BOTH} port and no tenants. */
@@ -89,7 +92,22 @@ public final class WorkerPorts {
             readTenant[i] = tenantOf.get(i);
         }
         this.all = every.toArray(new Port[0]);
+        this.queues = distinctQueues(this.all);
         this.poll = PollSet.of(queues);
+    }
+
+    /** Every queue the ports read or write, each once (a port that reads a queue also writes it). */
+    private static PacketQueue[] distinctQueues(Port[] ports) {
+        final Map<PacketQueue, Boolean> seen = new IdentityHashMap<>();
+        final List<PacketQueue> queues = new ArrayList<>();
+        for (final Port port : ports) {
+            for (final PacketQueue q : new PacketQueue[] {port.read, port.write}) {
+                if (q != null && seen.put(q, Boolean.TRUE) == null) {
+                    queues.add(q);
+                }
+            }
+        }
+        return queues.toArray(new PacketQueue[0]);
     }
 
     private static void check(Port port, PortRole role, String what) {

@@ -34,6 +34,7 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * header (128 bytes, big-endian):
  *   0 magic "XLCT" | 4 layout version | 8 metadata length | 12 values length
  *  16 pid | 24 start time (ms since the epoch) | 32 state (1 running, 2 stopped)
+ *  40 I/O path of the workers (0 not said yet, 1 read/write system calls, 2 io_uring)
  * 128 metadata (Agrona CountersReader layout) | 128 + metadata length: values
  * </pre>
  */
@@ -51,6 +52,11 @@ public final class CountersFile implements AutoCloseable {
     static final int PID_OFFSET = 16;
     static final int START_TIME_OFFSET = 24;
     static final int STATE_OFFSET = 32;
+    static final int IO_PATH_OFFSET = 40;
+    /** The workers' I/O path as the header records it: {@link #ioPath}. */
+    public static final int IO_UNKNOWN = 0;
+    public static final int IO_SYSCALLS = 1;
+    public static final int IO_URING = 2;
     static final int HEADER_LENGTH = 128;
 
     /** rw-r--r--: readable by {@code xlat stats} as any user, written by the daemon alone. */
@@ -183,6 +189,11 @@ public final class CountersFile implements AutoCloseable {
     }
 
     /** Where the counters are allocated (at start-up, before the workers run). */
+    /** Records the workers' I/O path ({@link #IO_SYSCALLS} or {@link #IO_URING}) for {@code xlat stats}. */
+    public void ioPath(int path) {
+        header.putLong(IO_PATH_OFFSET, path, BIG_ENDIAN);
+    }
+
     public CountersManager manager() {
         return manager;
     }
@@ -243,7 +254,8 @@ public final class CountersFile implements AutoCloseable {
                 new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
                 new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.US_ASCII);
             return new Snapshot(path, header.getLong(PID_OFFSET, BIG_ENDIAN), header.getLong(START_TIME_OFFSET, BIG_ENDIAN),
-                header.getLong(STATE_OFFSET, BIG_ENDIAN), writerHoldsLock(channel), reader);
+                header.getLong(STATE_OFFSET, BIG_ENDIAN), writerHoldsLock(channel), reader,
+                (int) header.getLong(IO_PATH_OFFSET, BIG_ENDIAN));
         }
     }
 
@@ -271,7 +283,12 @@ public final class CountersFile implements AutoCloseable {
      * @param locked whether the writer's lock was held when read: false with state running means it was killed
      */
     public record Snapshot(Path path, long pid, long startTimeMillis, long state, boolean locked,
-        CountersReader reader) {
+        CountersReader reader, int ioPath) {
+
+        /** The workers' I/O path as {@code xlat stats} names it: "syscalls", "io_uring", or null when not said. */
+        public String ioPathName() {
+            return ioPath == IO_SYSCALLS ? "syscalls" : ioPath == IO_URING ? "io_uring" : null;
+        }
 
         /** Running: not stopped, and its process still holds the file (a killed one does not). */
         public boolean running() {

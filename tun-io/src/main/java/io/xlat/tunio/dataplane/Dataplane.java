@@ -23,7 +23,9 @@ import io.xlat.tunio.counters.WorkerCounters;
 import io.xlat.tunio.tun.LinuxNative;
 import io.xlat.tunio.tun.NativeException;
 import io.xlat.tunio.tun.NetworkNamespace;
+import io.xlat.tunio.tun.IoUring;
 import io.xlat.tunio.tun.TunDevice;
+import io.xlat.tunio.tun.UringQueue;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -258,9 +260,11 @@ public final class Dataplane implements RunningDataplane {
             final String summary = settings.siitOnly() ? siitSummary(settings, global, counters.path(), pid)
                 : ipv6.name() + (global == null ? "" : " and " + global.name()) + ", " + settings.tenants().size()
                 + " tenants, " + opened.size() + " tenant devices, workers " + workers + ", offloads "
-                + offloads(settings, ipv6) + ", counters " + counters.path() + ", pid " + pid;
+                + offloads(settings, ipv6) + ", " + ioPath(settings) + ", counters " + counters.path() + ", pid "
+                + pid;
             final Dataplane dataplane = new Dataplane(settings, log, counters, ipv6Device, globalDevice, ipv6Ports,
                 globalPorts, agents, opened, shared, summary);
+            counters.ioPath(ioUring(settings) ? CountersFile.IO_URING : CountersFile.IO_SYSCALLS);
             dataplane.offered = first;
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
@@ -323,7 +327,7 @@ public final class Dataplane implements RunningDataplane {
      */
     private static TunDevice openSiit(DataplaneSettings settings, int queues, DataplaneLog log, boolean atStart)
         throws IOException {
-        final TunDevice device = TunDevice.open(settings.siitTun(), queues, null, settings.offload());
+        final TunDevice device = open(settings, settings.siitTun(), queues, null);
         try {
             if (settings.mtu() > 0) {
                 device.mtu(settings.mtu());
@@ -352,7 +356,7 @@ public final class Dataplane implements RunningDataplane {
     /** The host's IPv6 device; its queues decide the number of workers. {@code atStart}: as {@link #openSiit}. */
     private static TunDevice openIpv6(DataplaneSettings settings, int queues, DataplaneLog log, boolean atStart)
         throws IOException {
-        final TunDevice device = TunDevice.open(settings.ipv6Tun(), queues, null, settings.offload());
+        final TunDevice device = open(settings, settings.ipv6Tun(), queues, null);
         try {
             if (!device.existed()) {
                 device.mtu(settings.translator().ipv6Mtu());
@@ -385,7 +389,7 @@ public final class Dataplane implements RunningDataplane {
      */
     private static TunDevice openGlobal(DataplaneSettings settings, int workers, DataplaneLog log, boolean atStart)
         throws IOException {
-        final TunDevice device = TunDevice.open(settings.globalTun(), workers, null, settings.offload());
+        final TunDevice device = open(settings, settings.globalTun(), workers, null);
         try {
             if (!device.existed()) {
                 device.mtu(settings.globalBothFamilies()
@@ -504,7 +508,7 @@ public final class Dataplane implements RunningDataplane {
      */
     private static TenantDevice attachTenant(DataplaneSettings settings, String name, String netns, int workers,
         TenantDevice previous, CountersFile counters, DataplaneLog log) throws IOException {
-        final TunDevice tun = TunDevice.open(name, workers, netns, settings.offload());
+        final TunDevice tun = open(settings, name, workers, netns);
         final Port[] ports = new Port[workers];
         final TenantDevice device;
         try {
@@ -539,13 +543,45 @@ public final class Dataplane implements RunningDataplane {
      * so that its flows stay in order (the other workers read nothing of it); any worker may write to it.
      */
     private static Port port(PortRole role, TunDevice tun, int w, WorkerCounters published, DataplaneLog log) {
-        return new Port(role, w < tun.queueCount() ? tun.queue(w) : null, tun.queue(w % tun.queueCount()),
+        return new Port(role, w < tun.queueCount() ? tun.queue(w, w) : null, tun.queue(w % tun.queueCount(), w),
             new DeviceCounters(), published, log, w);
     }
 
     /** Worker {@code w}'s port {@code old} on the queues of {@code tun}, the device of that name opened again. */
     private static Port onNewDevice(Port old, TunDevice tun, int w) {
-        return old.onNewDevice(w < tun.queueCount() ? tun.queue(w) : null, tun.queue(w % tun.queueCount()));
+        return old.onNewDevice(w < tun.queueCount() ? tun.queue(w, w) : null, tun.queue(w % tun.queueCount(), w));
+    }
+
+    /**
+     * Opens (or creates) a device of this data plane with its offloads, its workers' I/O on io_uring when
+     * {@code dataplane.io} asks for it and the kernel allows it (see {@link #ioUring}).
+     */
+    private static TunDevice open(DataplaneSettings settings, String name, int queues, String netns)
+        throws NativeException {
+        final TunDevice device = TunDevice.open(name, queues, netns, settings.offload());
+        if (ioUring(settings)) {
+            try {
+                device.useIoUring(settings.workers(), UringQueue.DEFAULT_DEPTH);
+            } catch (NativeException | RuntimeException e) {
+                device.close();
+                throw e;
+            }
+        }
+        return device;
+    }
+
+    /** Whether the workers read and write through io_uring: asked for, and the kernel sets up a ring. */
+    static boolean ioUring(DataplaneSettings settings) {
+        return settings.io() == DataplaneSettings.IoPath.IO_URING && IoUring.refusal() == null;
+    }
+
+    /** The I/O path for the start line: what runs, and why not io_uring when it was asked for and refused. */
+    private static String ioPath(DataplaneSettings settings) {
+        if (ioUring(settings)) {
+            return "io io_uring (" + UringQueue.DEFAULT_DEPTH + " reads posted per queue)";
+        }
+        return settings.io() == DataplaneSettings.IoPath.IO_URING
+            ? "io syscalls (dataplane.io io_uring refused: " + IoUring.refusal() + ")" : "io syscalls";
     }
 
     /**
@@ -623,6 +659,7 @@ public final class Dataplane implements RunningDataplane {
             + ", workers " + device.queueCount()
             + " (idle " + settings.idle().name().toLowerCase(Locale.ROOT) + ')'
             + ", offloads " + offloads(settings, device)
+            + ", " + ioPath(settings)
             + ", counters " + countersPath
             + ", pid " + pid;
     }

@@ -33,10 +33,11 @@ import java.util.Objects;
  * @param offload             whether every device is opened with TUN offloads (TCP super-packets)
  * @param coalesce            with {@code offload}: whether consecutive UDP datagrams of a flow that one batch writes
  *                            to one queue go out as one UDP super-packet, on kernels that take them
+ * @param io                  how the workers read and write their queues
  */
 public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, int mtu, int workers,
     Path countersFile, boolean countersFileDefault, IdleMode idle, TranslatorConfig translator,
-    List<TenantConfig> tenants, boolean manageRoutes, boolean offload, boolean coalesce) {
+    List<TenantConfig> tenants, boolean manageRoutes, boolean offload, boolean coalesce, IoPath io) {
 
     /** The most queues a Linux TUN device takes (MAX_TAP_QUEUES). */
     public static final int MAX_WORKERS = 256;
@@ -54,8 +55,42 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
         BUSY
     }
 
+    /** How the workers read and write their queues ({@code dataplane.io}). */
+    public enum IoPath {
+        /** One read(2) and one writev(2) per packet, poll(2) when idle: every kernel has it. */
+        SYSCALLS("syscalls"),
+        /**
+         * io_uring: reads kept posted and a round's writes submitted together, one io_uring_enter(2) per round;
+         * where the kernel refuses io_uring (kernel.io_uring_disabled, no io_uring), the data plane falls back to
+         * {@link #SYSCALLS} and says so.
+         */
+        IO_URING("io_uring");
+
+        private final String key;
+
+        IoPath(String key) {
+            this.key = key;
+        }
+
+        /** The value in the file and on the command line. */
+        public String key() {
+            return key;
+        }
+
+        /** The path a file or command line names, or null. */
+        public static IoPath of(String key) {
+            for (final IoPath p : values()) {
+                if (p.key.equals(key)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
     public DataplaneSettings {
         tenants = List.copyOf(tenants);
+        Objects.requireNonNull(io, "io");
         Objects.requireNonNull(countersFile, "countersFile");
         Objects.requireNonNull(idle, "idle");
         Objects.requireNonNull(translator, "translator");
@@ -115,7 +150,13 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
     /** These settings with another translator section and tenant list (what a reload changes). */
     public DataplaneSettings with(TranslatorConfig nextTranslator, List<TenantConfig> nextTenants) {
         return new DataplaneSettings(siitTun, ipv4Tun, ipv6Tun, mtu, workers, countersFile, countersFileDefault,
-            idle, nextTranslator, nextTenants, manageRoutes, offload, coalesce);
+            idle, nextTranslator, nextTenants, manageRoutes, offload, coalesce, io);
+    }
+
+    /** These settings with another I/O path (what the data plane runs when io_uring is refused). */
+    public DataplaneSettings with(IoPath nextIo) {
+        return new DataplaneSettings(siitTun, ipv4Tun, ipv6Tun, mtu, workers, countersFile, countersFileDefault,
+            idle, translator, tenants, manageRoutes, offload, coalesce, nextIo);
     }
 
     /** The keys whose change from these settings to {@code next} a reload cannot apply, as the file names them. */
@@ -142,6 +183,9 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
         if (coalesce != next.coalesce) {
             keys.add("dataplane.coalesce");
         }
+        if (io != next.io) {
+            keys.add("dataplane.io");
+        }
         if (idle != next.idle) {
             keys.add("the idle mode");
         }
@@ -163,6 +207,7 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
         private boolean manageRoutes;
         private boolean offload;
         private boolean coalesce;
+        private IoPath io = IoPath.SYSCALLS;
 
         private Builder() {
         }
@@ -229,10 +274,15 @@ public record DataplaneSettings(String siitTun, String ipv4Tun, String ipv6Tun, 
             return this;
         }
 
+        public Builder io(IoPath value) {
+            io = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when the devices do not make a data plane, or a value is out of range */
         public DataplaneSettings build() {
             return new DataplaneSettings(siitTun, ipv4Tun, ipv6Tun, mtu, workers, countersFile, countersFileDefault,
-                idle, translator, tenants, manageRoutes, offload, coalesce);
+                idle, translator, tenants, manageRoutes, offload, coalesce, io);
         }
     }
 }

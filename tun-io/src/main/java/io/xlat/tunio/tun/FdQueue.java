@@ -10,14 +10,6 @@ import static io.xlat.tunio.tun.LinuxNative.EINTR;
 import static io.xlat.tunio.tun.LinuxNative.EIO;
 import static io.xlat.tunio.tun.LinuxNative.IOVEC_LENGTH;
 import static io.xlat.tunio.tun.LinuxNative.LIBC;
-import static io.xlat.tunio.tun.LinuxNative.POLLERR;
-import static io.xlat.tunio.tun.LinuxNative.POLLFD_EVENTS_OFFSET;
-import static io.xlat.tunio.tun.LinuxNative.POLLFD_FD_OFFSET;
-import static io.xlat.tunio.tun.LinuxNative.POLLFD_LENGTH;
-import static io.xlat.tunio.tun.LinuxNative.POLLFD_REVENTS_OFFSET;
-import static io.xlat.tunio.tun.LinuxNative.POLLHUP;
-import static io.xlat.tunio.tun.LinuxNative.POLLIN;
-import static io.xlat.tunio.tun.LinuxNative.POLLNVAL;
 import static java.nio.ByteOrder.nativeOrder;
 
 /**
@@ -34,7 +26,7 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
 
     private final int fd;
     private final String deviceName;
-    private final UnsafeBuffer pollFd = new UnsafeBuffer(BufferUtil.allocateDirectAligned(POLLFD_LENGTH, 8));
+    private final UnsafeBuffer pollFd;
     /** Where packets from heap buffers are copied before a write; created on first use, which production never needs. */
     private UnsafeBuffer staging;
     private volatile boolean closed;
@@ -54,8 +46,7 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
         this.deviceName = deviceName;
         this.offloads = offloads;
         this.udpSegmentation = offloads && udpSegmentation;
-        pollFd.putInt(POLLFD_FD_OFFSET, fd, nativeOrder());
-        pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
+        this.pollFd = PollSet.pollFd(fd);
     }
 
     /**
@@ -162,18 +153,13 @@ public final class FdQueue implements PacketQueue, AutoCloseable {
 
     @Override
     public int awaitReadable(int timeoutMillis) {
-        pollFd.putShort(POLLFD_REVENTS_OFFSET, (short) 0, nativeOrder());
-        final int n = LIBC.poll(pollFd.addressOffset(), 1, timeoutMillis);
-        if (n < 0) {
-            final int errno = LinuxNative.errno();
-            return errno == EINTR ? 0 : -errno;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        final int revents = pollFd.getShort(POLLFD_REVENTS_OFFSET, nativeOrder());
         // POLLERR/POLLHUP: the device was deleted or the queue detached; POLLNVAL: the descriptor is closed
-        return (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 ? -EIO : 1;
+        return PollSet.awaitOne(pollFd, timeoutMillis);
+    }
+
+    @Override
+    public int pollDescriptor() {
+        return fd;
     }
 
     /** Closes the descriptor once; later calls do nothing. */

@@ -134,6 +134,18 @@ public final class LinuxNative {
     public static final int IFREQ_FLAGS_OFFSET = 16;
     public static final int IFREQ_MTU_OFFSET = 16;
 
+    // ---- sys/mman.h: mmap(2) of the io_uring rings ----------------------------------------------------
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_POPULATE = 0x8000;
+    /** What mmap(2) returns on failure, {@code (void *) -1}. */
+    public static final long MAP_FAILED = -1L;
+    /** mmap(2) and munmap(2) differ by architecture (x86-64's own table, AArch64 the generic one). */
+    private static final boolean X86_64 = !System.getProperty("os.arch", "").equals("aarch64");
+    static final long SYS_MMAP = X86_64 ? 9 : 222;
+    static final long SYS_MUNMAP = X86_64 ? 11 : 215;
+
     // ---- errno.h ------------------------------------------------------------------------------------
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
@@ -151,6 +163,8 @@ public final class LinuxNative {
     public static final int EEXIST = 17;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ENOSYS = 38;
+    public static final int ECANCELED = 125;
 
     /** The C library functions used, bound by jnr-ffi. Addresses are plain longs (see the class comment). */
     public interface LibC {
@@ -183,6 +197,12 @@ public final class LinuxNative {
         int kill(int pid, int signal);
 
         String strerror(int errno);
+
+        /**
+         * A raw system call: io_uring's, which glibc has no wrapper for, and mmap(2): glibc's own wrapper, bound
+         * here, refused every mapping with EINVAL before making the call (its offset argument arrived garbled).
+         */
+        long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
     }
 
     /** The bound C library. */
@@ -201,6 +221,22 @@ public final class LinuxNative {
     }
 
     private LinuxNative() {
+    }
+
+    /**
+     * Maps {@code length} bytes of {@code fd} at {@code offset}, shared, for reading and writing, populated at once.
+     *
+     * @return the address, or {@code -errno}
+     */
+    public static long mmapShared(int fd, long length, long offset) {
+        final long address = LIBC.syscall(SYS_MMAP, 0L, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+            fd, offset);
+        return address == MAP_FAILED ? -errno() : address;
+    }
+
+    /** Unmaps what {@link #mmapShared} mapped. */
+    public static void munmap(long address, long length) {
+        LIBC.syscall(SYS_MUNMAP, address, length, 0, 0, 0, 0);
     }
 
     /** errno of the last call made by this thread through {@link #LIBC}. */
@@ -234,6 +270,8 @@ public final class LinuxNative {
             case EBADFD: return "EBADFD";
             case ENETUNREACH: return "ENETUNREACH";
             case ENOBUFS: return "ENOBUFS";
+            case ENOSYS: return "ENOSYS";
+            case ECANCELED: return "ECANCELED";
             default: return null;
         }
     }

@@ -1,5 +1,6 @@
 package io.xlat.tunio.tun;
 
+import io.xlat.tunio.counters.DeviceCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -34,6 +35,31 @@ public interface PacketQueue {
      *         must then not call this in a loop without sleeping)
      */
     int awaitReadable(int timeoutMillis);
+
+    /**
+     * The descriptor {@code poll(2)} waits on for this queue's packets, or -1 when it has none (an in-memory fake):
+     * a worker sleeps on all of its queues' at once ({@link PollSet}).
+     */
+    default int pollDescriptor() {
+        return -1;
+    }
+
+    /**
+     * Hands the kernel what this queue holds back (queued writes, re-posted reads) and takes in what completed: the
+     * worker calls it for each of its queues at the end of every round. A queue that writes at once does nothing.
+     *
+     * @return whether a packet is ready to read, so that the worker must not sleep
+     */
+    default boolean flush() {
+        return false;
+    }
+
+    /**
+     * Where this queue counts the outcomes it learns after a write returned (a write queued to the kernel and
+     * refused later): the counters of the port that writes to it. A queue that writes at once learns nothing later.
+     */
+    default void reportInto(DeviceCounters counters) {
+    }
 
     /**
      * Whether every packet read from and written to this queue has a {@link VirtioNetHeader} in front (a TUN device

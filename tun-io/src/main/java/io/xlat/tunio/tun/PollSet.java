@@ -41,13 +41,16 @@ public final class PollSet {
         this.others = others;
     }
 
-    /** The set of {@code queues}; a queue that is not an {@link FdQueue} is asked through its own wait. */
+    /**
+     * The set of {@code queues}: their {@link PacketQueue#pollDescriptor()}s; a queue without one is asked through
+     * its own wait.
+     */
     public static PollSet of(List<? extends PacketQueue> queues) {
-        final List<FdQueue> withFd = new ArrayList<>();
+        final List<PacketQueue> withFd = new ArrayList<>();
         final List<PacketQueue> others = new ArrayList<>();
         for (final PacketQueue q : queues) {
-            if (q instanceof FdQueue fd) {
-                withFd.add(fd);
+            if (q.pollDescriptor() >= 0) {
+                withFd.add(q);
             } else {
                 others.add(q);
             }
@@ -55,7 +58,7 @@ public final class PollSet {
         final UnsafeBuffer fds = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             Math.max(1, withFd.size()) * POLLFD_LENGTH, 8));
         for (int i = 0; i < withFd.size(); i++) {
-            fds.putInt(i * POLLFD_LENGTH + POLLFD_FD_OFFSET, withFd.get(i).fd(), nativeOrder());
+            fds.putInt(i * POLLFD_LENGTH + POLLFD_FD_OFFSET, withFd.get(i).pollDescriptor(), nativeOrder());
             fds.putShort(i * POLLFD_LENGTH + POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
         }
         return new PollSet(fds, withFd.size(), others.toArray(new PacketQueue[0]));
@@ -102,6 +105,33 @@ public final class PollSet {
             }
         }
         return readable ? 1 : failed ? -EIO : 0;
+    }
+
+    /** One pollfd that waits for {@code fd} to be readable, for {@link #awaitOne}. */
+    static UnsafeBuffer pollFd(int fd) {
+        final UnsafeBuffer pollFd = new UnsafeBuffer(BufferUtil.allocateDirectAligned(POLLFD_LENGTH, 8));
+        pollFd.putInt(POLLFD_FD_OFFSET, fd, nativeOrder());
+        pollFd.putShort(POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
+        return pollFd;
+    }
+
+    /**
+     * Waits on one {@link #pollFd}: a positive value when readable, 0 on timeout, {@code -EIO} when the descriptor
+     * reports an error (the device was deleted, the queue detached, the descriptor closed), {@code -errno} when the
+     * wait failed.
+     */
+    static int awaitOne(UnsafeBuffer pollFd, int timeoutMillis) {
+        pollFd.putShort(POLLFD_REVENTS_OFFSET, (short) 0, nativeOrder());
+        final int n = LIBC.poll(pollFd.addressOffset(), 1, timeoutMillis);
+        if (n < 0) {
+            final int errno = LinuxNative.errno();
+            return errno == EINTR ? 0 : -errno;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        final int revents = pollFd.getShort(POLLFD_REVENTS_OFFSET, nativeOrder());
+        return (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 ? -EIO : 1;
     }
 
     private int awaitOthers(int timeoutMillis) {

@@ -48,6 +48,8 @@ public final class TunDevice implements AutoCloseable {
     private final boolean existed;
     private final boolean multiQueue;
     private final FdQueue[] queues;
+    /** With io_uring: each worker's ring, on queue {@code worker % queueCount()}; else null. */
+    private UringQueue[] rings;
 
     private TunDevice(String name, String netns, boolean existed, boolean multiQueue, FdQueue[] queues) {
         this.name = name;
@@ -227,6 +229,51 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
+     * Moves the workers' I/O on this device to io_uring: each worker gets a ring of its own on the queue it reads
+     * and writes, queue {@code worker % queueCount()} (rings are single-threaded; on a single-queue device one
+     * worker reads it and the others only write to it, each through its own ring). On failure no ring stays.
+     *
+     * @param workers the number of workers
+     * @param depth   reads each ring keeps posted, and its write slots (see {@link UringQueue})
+     */
+    public void useIoUring(int workers, int depth) throws NativeException {
+        final UringQueue[] made = new UringQueue[workers];
+        try {
+            for (int w = 0; w < workers; w++) {
+                made[w] = new UringQueue(queues[w % queues.length], depth);
+            }
+        } catch (NativeException | RuntimeException e) {
+            for (final UringQueue ring : made) {
+                if (ring != null) {
+                    ring.close();
+                }
+            }
+            throw e;
+        }
+        rings = made;
+    }
+
+    /** Whether {@link #useIoUring} moved this device's I/O to io_uring. */
+    public boolean ioUring() {
+        return rings != null;
+    }
+
+    /**
+     * What worker {@code worker} reads or writes queue {@code index} through: the queue itself, or with
+     * {@link #useIoUring} that worker's ring on it (the index a worker asks for is {@code worker % queueCount()}).
+     */
+    public PacketQueue queue(int index, int worker) {
+        if (rings == null) {
+            return queues[index];
+        }
+        if (index != worker % queues.length) {
+            throw new IllegalArgumentException("worker " + worker + " has its ring on queue "
+                + worker % queues.length + ", not " + index);
+        }
+        return rings[worker];
+    }
+
+    /**
      * The offloads its queues run with, for the start log: {@code off}, or the TUNSETOFFLOAD flags xlat keeps,
      * and whether the kernel takes UDP super-packets written to it (it accepted TUN_F_USO4 and TUN_F_USO6).
      */
@@ -306,6 +353,12 @@ public final class TunDevice implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (rings != null) {
+            // the rings first: closing one cancels its reads, which must not outlive the descriptor they read
+            for (final UringQueue ring : rings) {
+                ring.close();
+            }
+        }
         for (final FdQueue q : queues) {
             q.close();
         }
