@@ -12,12 +12,15 @@ import io.xlat.core.translate.Translator;
 import io.xlat.tunio.counters.DeviceCounters;
 import io.xlat.tunio.counters.DeviceMetric;
 import io.xlat.tunio.tun.FdQueue;
+import io.xlat.tunio.tun.PacketQueue;
+import io.xlat.tunio.tun.UringQueue;
 import io.xlat.tunio.tun.VirtioNetHeader;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.nio.ByteOrder.BIG_ENDIAN;
@@ -61,12 +64,16 @@ public final class WarmUp {
     /** Which injecting end each packet goes into (an index of {@link #ends}). */
     private final int[] into = new int[32];
     private FdQueue[] ends;
+    /** Whether the worker's ends go through io_uring (dataplane.io), and the rings made for them, to close. */
+    private final boolean uring;
+    private final List<UringQueue> rings = new ArrayList<>();
 
     /** What a warm-up did, for the start log and tests. */
     public record Result(long packetsIn, long packetsOut, long drops, long millis) {
     }
 
-    private WarmUp(boolean offloads, boolean coalesce) {
+    private WarmUp(boolean offloads, boolean coalesce, boolean uring) {
+        this.uring = uring;
         this.offloads = offloads;
         this.coalesce = coalesce;
         VirtioNetHeader.writeNone(header, 0);
@@ -87,12 +94,42 @@ public final class WarmUp {
      * {@code coalesce}, so that its path is compiled too.
      */
     public static Result run(boolean offloads, boolean coalesce, int rounds) throws IOException {
+        return run(offloads, coalesce, false, rounds);
+    }
+
+    /**
+     * As {@link #run(boolean, boolean, int)}, with the worker's ends read and written through io_uring when
+     * {@code uring} ({@code dataplane.io: io_uring}), so that the path the workers run is the one compiled.
+     */
+    public static Result run(boolean offloads, boolean coalesce, boolean uring, int rounds) throws IOException {
         final long start = System.nanoTime();
-        final WarmUp w = new WarmUp(offloads, offloads && coalesce);
+        final WarmUp w = new WarmUp(offloads, offloads && coalesce, uring);
         final long[] totals = new long[3];
-        w.runSiit(rounds, totals);
-        w.runDevices(rounds, totals);
+        try {
+            w.runSiit(rounds, totals);
+            w.runDevices(rounds, totals);
+        } finally {
+            w.closeRings();
+        }
         return new Result(totals[0], totals[1], totals[2], (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The worker's end of a pair: the queue itself, or a ring on it. */
+    private PacketQueue workerSide(FdQueue queue) throws IOException {
+        if (!uring) {
+            return queue;
+        }
+        final UringQueue ring = new UringQueue(queue, UringQueue.DEFAULT_DEPTH);
+        rings.add(ring);
+        return ring;
+    }
+
+    /** Closes the rings before their descriptors close (each round's pairs close after their worker is done). */
+    private void closeRings() {
+        for (final UringQueue ring : rings) {
+            ring.close();
+        }
+        rings.clear();
     }
 
     private static TranslatorConfig config() {
@@ -108,7 +145,7 @@ public final class WarmUp {
         final FdQueue[] device = FdQueue.pair("warm-up", offloads);
         ends = new FdQueue[] {device[1]};
         final DropCounters drops = new DropCounters();
-        final Port both = Port.both(device[0], new DeviceCounters(), null, ignored(), 0);
+        final Port both = Port.both(workerSide(device[0]), new DeviceCounters(), null, ignored(), 0);
         try {
             final WorkerAgent agent = new WorkerAgent(0, new Translator(config(), drops), WorkerPorts.siit(both),
                 ignored(), SystemNanoClock.INSTANCE, WorkerAgent.DEFAULT_BATCH, coalesce);
@@ -120,6 +157,7 @@ public final class WarmUp {
             totals[1] += both.counters.get(DeviceMetric.TX_PACKETS);
             totals[2] += drops.totalDrops();
         } finally {
+            closeRings();
             device[0].close();
             device[1].close();
         }
@@ -135,9 +173,12 @@ public final class WarmUp {
         try {
             final TenantTable table = new TenantTable(List.of(new TenantConfig("warm-up",
                 Ipv6Prefix.parse(TENANT_PREFIX), List.of(Ipv4Prefix.parse("10.0.0.0/24")), null, null, List.of())));
-            final Port ipv6 = new Port(PortRole.IPV6, v6[0], v6[0], new DeviceCounters(), null, ignored(), 0);
-            final Port ipv4 = new Port(PortRole.IPV4, v4[0], v4[0], new DeviceCounters(), null, ignored(), 0);
-            final Port tenantPort = new Port(PortRole.TENANT, tenant[0], tenant[0], new DeviceCounters(), null,
+            final PacketQueue v6Queue = workerSide(v6[0]);
+            final PacketQueue v4Queue = workerSide(v4[0]);
+            final PacketQueue tenantQueue = workerSide(tenant[0]);
+            final Port ipv6 = new Port(PortRole.IPV6, v6Queue, v6Queue, new DeviceCounters(), null, ignored(), 0);
+            final Port ipv4 = new Port(PortRole.IPV4, v4Queue, v4Queue, new DeviceCounters(), null, ignored(), 0);
+            final Port tenantPort = new Port(PortRole.TENANT, tenantQueue, tenantQueue, new DeviceCounters(), null,
                 ignored(), 0);
             final Translator translator = new Translator(config(), drops);
             final WorkerAgent agent = new WorkerAgent(0, translator,
@@ -155,6 +196,7 @@ public final class WarmUp {
             }
             totals[2] += drops.totalDrops() + translator.tenantCounters(0).totalDrops();
         } finally {
+            closeRings();
             for (final FdQueue[] pair : new FdQueue[][] {v6, v4, tenant}) {
                 pair[0].close();
                 pair[1].close();

@@ -269,7 +269,7 @@ public final class Dataplane implements RunningDataplane {
             dataplane.trace = openTrace(counters.path(), agents, pid, log);
             dataplane.startRunners();
             log.info("started: " + summary);
-            warmUp(settings.offload(), settings.coalesce(), log);
+            warmUp(settings.offload(), settings.coalesce(), ioUring(settings), log);
             return dataplane;
         } catch (IOException | RuntimeException e) {
             for (final TenantDevice t : opened.values()) {
@@ -588,10 +588,10 @@ public final class Dataplane implements RunningDataplane {
      * Compiles the workers' path before traffic needs it: a scratch worker on its own thread, beside the real ones
      * (which forward from the first packet), translates a mix of packets over socket pairs for a moment.
      */
-    private static void warmUp(boolean offloads, boolean coalesce, DataplaneLog log) {
+    private static void warmUp(boolean offloads, boolean coalesce, boolean uring, DataplaneLog log) {
         final Thread thread = new Thread(() -> {
             try {
-                final WarmUp.Result r = WarmUp.run(offloads, coalesce, WarmUp.DEFAULT_ROUNDS);
+                final WarmUp.Result r = WarmUp.run(offloads, coalesce, uring, WarmUp.DEFAULT_ROUNDS);
                 // Start-up (configuration, class loading, this warm-up) leaves the young generation nearly full;
                 // collected now, once, the running translator's first young GC is many minutes away instead of a
                 // minute or so into its traffic (BENCHMARKS.md, "Zero-GC after warm-up").

@@ -40,10 +40,28 @@ public final class IoUring implements AutoCloseable {
     static final int SETUP_COOP_TASKRUN = 1 << 8;
     /** ... and the kernel says so in the SQ flags ({@link #SQ_TASKRUN}), so that a poll knows when to enter. */
     static final int SETUP_TASKRUN_FLAG = 1 << 9;
+    /**
+     * One thread submits (Linux 6.1+), and completions run only when it asks for them in io_uring_enter(2): a
+     * waiting thread is woken once its completion is there, with no task work interrupting it in between. The
+     * ring starts disabled so that the thread that uses it, not the one that made it, is its submitter.
+     */
+    static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int SETUP_DEFER_TASKRUN = 1 << 13;
+    static final int SETUP_R_DISABLED = 1 << 6;
+    static final long SYS_IO_URING_REGISTER = 427;
+    static final int REGISTER_ENABLE_RINGS = 12;
     static final int FEAT_SINGLE_MMAP = 1;
 
     // ---- io_uring_enter(2) flags, SQ ring flags ------------------------------------------------------
     public static final int ENTER_GETEVENTS = 1;
+    /** The fifth argument is a struct io_uring_getevents_arg (Linux 5.11+, FEAT_EXT_ARG): how a wait times out. */
+    static final int ENTER_EXT_ARG = 1 << 3;
+    static final int FEAT_EXT_ARG = 1 << 8;
+    /** struct io_uring_getevents_arg: sigmask, sigmask_sz, min_wait_usec, ts (a struct __kernel_timespec *). */
+    static final int GETEVENTS_ARG_LENGTH = 24;
+    static final int GETEVENTS_ARG_TS = 16;
+    static final int TIMESPEC_LENGTH = 16;
+    static final int ETIME = 62;
     static final int SQ_TASKRUN = 1 << 2;
 
     // ---- mmap offsets ----------------------------------------------------------------------------------
@@ -93,6 +111,12 @@ public final class IoUring implements AutoCloseable {
     private final int cqTail;
     private final int cqMask;
     private final int cqes;
+    /** Made disabled (single issuer): the first thread to {@link #enable()} it becomes its submitter. */
+    private boolean disabled;
+    /** Whether the kernel takes a timeout on a wait ({@link #FEAT_EXT_ARG}); else waits go through poll(2). */
+    private final boolean timedWaits;
+    /** A getevents argument followed by its timespec, written before each timed wait. */
+    private final UnsafeBuffer waitArgument;
     /** Local copies: the SQ tail this thread has filled up to, the CQ head it has read up to. */
     private int tail;
     private int head;
@@ -101,8 +125,9 @@ public final class IoUring implements AutoCloseable {
     private boolean closed;
 
     private IoUring(int fd, UnsafeBuffer params, long sqMapAddress, long sqMapLength, long cqMapAddress,
-        long cqMapLength, long sqesAddress, long sqesLength) {
+        long cqMapLength, long sqesAddress, long sqesLength, boolean deferred) {
         this.fd = fd;
+        this.disabled = deferred;
         this.sqMapAddress = sqMapAddress;
         this.sqMapLength = sqMapLength;
         this.cqMapAddress = cqMapAddress;
@@ -128,6 +153,10 @@ public final class IoUring implements AutoCloseable {
         for (int i = 0; i < sqEntries; i++) {
             sq.putInt(array + i * 4, i, nativeOrder());
         }
+        this.timedWaits = (params.getInt(PARAMS_FEATURES, nativeOrder()) & FEAT_EXT_ARG) != 0;
+        this.waitArgument = new UnsafeBuffer(BufferUtil.allocateDirectAligned(GETEVENTS_ARG_LENGTH + TIMESPEC_LENGTH,
+            8));
+        waitArgument.putLong(GETEVENTS_ARG_TS, waitArgument.addressOffset() + GETEVENTS_ARG_LENGTH, nativeOrder());
         this.tail = sq.getIntVolatile(sqTail);
         this.head = cq.getIntVolatile(cqHead);
     }
@@ -138,7 +167,14 @@ public final class IoUring implements AutoCloseable {
      */
     public static IoUring open(int entries) throws NativeException {
         final UnsafeBuffer params = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PARAMS_LENGTH, 8));
-        int fd = setup(entries, params, SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
+        boolean deferred = true;
+        int fd = setup(entries, params, SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_R_DISABLED
+            | SETUP_TASKRUN_FLAG);
+        if (fd == -EINVAL) {
+            // before Linux 6.1: no deferred task running
+            deferred = false;
+            fd = setup(entries, params, SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
+        }
         if (fd == -EINVAL) {
             // before Linux 5.19: no cooperative task running; completions then interrupt the thread instead
             fd = setup(entries, params, 0);
@@ -160,7 +196,7 @@ public final class IoUring implements AutoCloseable {
             final long sqesLength = (long) SQE_LENGTH * sqEntries;
             final long sqesAddress = map(fd, sqesLength, OFF_SQES, "the SQE array");
             return new IoUring(fd, params, sqAddress, sqMapLength, cqAddress, single ? 0 : cqLength, sqesAddress,
-                sqesLength);
+                sqesLength, deferred);
         } catch (NativeException e) {
             if (cqAddress != LinuxNative.MAP_FAILED && cqAddress != sqAddress) {
                 LinuxNative.munmap(cqAddress, cqLength);
@@ -234,6 +270,24 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the calling thread the ring's one submitter, where it was made for one (Linux 6.1+): call it on the
+     * thread that uses the ring, before its first {@link #submit}. Later calls do nothing.
+     *
+     * @return 0, or {@code -errno}
+     */
+    public int enable() {
+        if (!disabled) {
+            return 0;
+        }
+        final long n = LIBC.syscall(SYS_IO_URING_REGISTER, fd, REGISTER_ENABLE_RINGS, 0, 0, 0, 0);
+        if (n < 0) {
+            return -LinuxNative.errno();
+        }
+        disabled = false;
+        return 0;
+    }
+
     /** The ring's own descriptor: poll(2) reports it readable when completions wait. */
     public int fd() {
         return fd;
@@ -290,12 +344,51 @@ public final class IoUring implements AutoCloseable {
      * @return the SQEs the kernel consumed, or {@code -errno}
      */
     public int submit(int minComplete, int flags) {
+        if (disabled) {
+            final int enabled = enable();
+            if (enabled < 0) {
+                return enabled;
+            }
+        }
         // store-release: the kernel must see the SQE contents before the tail that covers them
         sq.putIntOrdered(sqTail, tail);
         final long n = LIBC.syscall(SYS_IO_URING_ENTER, fd, unsubmitted, minComplete, flags, 0, 0);
         if (n < 0) {
             final int errno = LinuxNative.errno();
             return errno == EINTR ? 0 : -errno;
+        }
+        unsubmitted -= (int) n;
+        return (int) n;
+    }
+
+    /** Whether {@link #submitAndWait} can time out in the kernel (Linux 5.11+). */
+    public boolean timedWaits() {
+        return timedWaits;
+    }
+
+    /**
+     * Publishes the prepared SQEs and waits in the kernel for one completion or {@code timeoutMillis}, running the
+     * completions that wait for this thread meanwhile: an idle worker's sleep on one ring, without the poll(2)
+     * wake-up, signal and restart that a completion run as task work costs a thread sleeping in poll(2).
+     * Needs {@link #timedWaits()}.
+     *
+     * @return the SQEs the kernel consumed (0 also on timeout), or {@code -errno}
+     */
+    public int submitAndWait(int timeoutMillis) {
+        if (disabled) {
+            final int enabled = enable();
+            if (enabled < 0) {
+                return enabled;
+            }
+        }
+        sq.putIntOrdered(sqTail, tail);
+        waitArgument.putLong(GETEVENTS_ARG_LENGTH, timeoutMillis / 1000, nativeOrder());
+        waitArgument.putLong(GETEVENTS_ARG_LENGTH + 8, (timeoutMillis % 1000) * 1_000_000L, nativeOrder());
+        final long n = LIBC.syscall(SYS_IO_URING_ENTER, fd, unsubmitted, 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
+            waitArgument.addressOffset(), GETEVENTS_ARG_LENGTH);
+        if (n < 0) {
+            final int errno = LinuxNative.errno();
+            return errno == EINTR || errno == ETIME ? 0 : -errno;
         }
         unsubmitted -= (int) n;
         return (int) n;

@@ -45,6 +45,14 @@ public interface PacketQueue {
     }
 
     /**
+     * Whether a worker that reads this queue alone should wait through {@link #awaitReadable} rather than
+     * {@code poll(2)} on {@link #pollDescriptor()} (an io_uring queue waits in the ring).
+     */
+    default boolean waitsItself() {
+        return false;
+    }
+
+    /**
      * Hands the kernel what this queue holds back (queued writes, re-posted reads) and takes in what completed: the
      * worker calls it for each of its queues at the end of every round. A queue that writes at once does nothing.
      *

@@ -35,7 +35,11 @@ public final class PollSet {
     /** Queues without a descriptor (in-memory fakes in tests): asked in turn, the first with the timeout. */
     private final PacketQueue[] others;
 
-    private PollSet(UnsafeBuffer fds, int count, PacketQueue[] others) {
+    /** The set's one queue when it waits by itself ({@link PacketQueue#waitsItself()}), else null. */
+    private final PacketQueue alone;
+
+    private PollSet(UnsafeBuffer fds, int count, PacketQueue[] others, PacketQueue alone) {
+        this.alone = alone;
         this.fds = fds;
         this.count = count;
         this.others = others;
@@ -61,7 +65,9 @@ public final class PollSet {
             fds.putInt(i * POLLFD_LENGTH + POLLFD_FD_OFFSET, withFd.get(i).pollDescriptor(), nativeOrder());
             fds.putShort(i * POLLFD_LENGTH + POLLFD_EVENTS_OFFSET, (short) POLLIN, nativeOrder());
         }
-        return new PollSet(fds, withFd.size(), others.toArray(new PacketQueue[0]));
+        final PacketQueue alone = withFd.size() == 1 && others.isEmpty() && withFd.get(0).waitsItself()
+            ? withFd.get(0) : null;
+        return new PollSet(fds, withFd.size(), others.toArray(new PacketQueue[0]), alone);
     }
 
     /** The number of queues in the set. */
@@ -76,6 +82,9 @@ public final class PollSet {
      *         only errors were reported (the caller then sleeps rather than calling again at once)
      */
     public int await(int timeoutMillis) {
+        if (alone != null) {
+            return alone.awaitReadable(timeoutMillis);
+        }
         if (count == 0) {
             return awaitOthers(timeoutMillis);
         }

@@ -268,7 +268,21 @@ public final class UringQueue implements PacketQueue, AutoCloseable {
         if (broken) {
             return -EIO;
         }
-        return PollSet.awaitOne(pollFd, timeoutMillis);
+        if (!ring.timedWaits()) {
+            return PollSet.awaitOne(pollFd, timeoutMillis);
+        }
+        final int n = ring.submitAndWait(timeoutMillis);
+        if (n < 0) {
+            return n;
+        }
+        reap();
+        return readyCount > 0 ? 1 : 0;
+    }
+
+    /** A worker whose only queue this is waits in the ring itself rather than in poll(2): see {@link #awaitReadable}. */
+    @Override
+    public boolean waitsItself() {
+        return true;
     }
 
     /**

@@ -13,10 +13,10 @@ class WarmUpTest {
     /** The TTL-1 and hop-limit-1 packets of each address set: dropped, each with an ICMP error sent back. */
     private static final int EXPIRING_PER_ROUND = 2 + 4;
 
-    @ParameterizedTest(name = "offloads {0}, coalescing {1}")
-    @CsvSource({"false,false", "true,false", "true,true"})
-    void everyWarmUpPacketIsTranslatedOrAnswered(boolean offloads, boolean coalesce) throws Exception {
-        final WarmUp.Result r = WarmUp.run(offloads, coalesce, 3);
+    @ParameterizedTest(name = "offloads {0}, coalescing {1}, io_uring {2}")
+    @CsvSource({"false,false,false", "true,false,false", "true,true,false", "false,false,true", "true,true,true"})
+    void everyWarmUpPacketIsTranslatedOrAnswered(boolean offloads, boolean coalesce, boolean uring) throws Exception {
+        final WarmUp.Result r = WarmUp.run(offloads, coalesce, uring, 3);
 
         assertEquals(3L * PACKETS_PER_ROUND, r.packetsIn(), "packets the scratch worker read");
         // a packet that expires is dropped and answered: one packet out for every packet in, nothing lost
