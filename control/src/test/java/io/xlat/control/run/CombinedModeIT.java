@@ -236,9 +236,9 @@ class CombinedModeIT {
             "--bind", "::", "--directory", www.toString());
         try {
             final CompletableFuture<NamespaceLab.Result> client = CompletableFuture.supplyAsync(() ->
-                lab.execIn(ns4, 60_000, "python3", "-c", FETCH, "http://" + SERVER_V4 + ":8080/blob"));
+                lab.execIn(ns4, 60_000, "python3", "-c", Traffic.FETCH, "http://" + SERVER_V4 + ":8080/blob"));
             final CompletableFuture<NamespaceLab.Result> blue = CompletableFuture.supplyAsync(() ->
-                lab.execIn(nsBlue, 60_000, "python3", "-c", FETCH, "http://10.0.0.200:8080/blob"));
+                lab.execIn(nsBlue, 60_000, "python3", "-c", Traffic.FETCH, "http://10.0.0.200:8080/blob"));
             final String expected = blob.length + " " + HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(blob));
             final NamespaceLab.Result c = client.get();
@@ -294,19 +294,4 @@ class CombinedModeIT {
         }
         return n;
     }
-
-    /** Fetches a URL without a proxy (retrying while the server starts); prints the length and SHA-256. */
-    private static final String FETCH = String.join("\n",
-        "import hashlib, sys, time, urllib.request",
-        "opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))",
-        "give_up = time.monotonic() + 20",
-        "while True:",
-        "    try:",
-        "        body = opener.open(sys.argv[1], timeout=20).read()",
-        "        break",
-        "    except OSError:",
-        "        if time.monotonic() > give_up:",
-        "            raise",
-        "        time.sleep(0.2)",
-        "print(len(body), hashlib.sha256(body).hexdigest())");
 }

@@ -12,12 +12,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -267,26 +263,7 @@ class SiitNamespaceIT {
     /** Serves a random 1 MiB file over HTTP from one side and fetches it from the other; compares digests. */
     private static void tcpTransfer(String serverNs, String bind, String clientNs, String url, int port)
         throws Exception {
-        tcpTransfer(lab, serverNs, bind, clientNs, url, port);
-    }
-
-    /** {@link #tcpTransfer(String, String, String, String, int)} in another test's lab. */
-    static void tcpTransfer(NamespaceLab lab, String serverNs, String bind, String clientNs, String url, int port)
-        throws Exception {
-        final Path dir = lab.dir;
-        final Path www = Files.createDirectories(dir.resolve("www-" + port));
-        final byte[] blob = new byte[1 << 20];
-        new Random(port).nextBytes(blob);
-        Files.write(www.resolve("blob"), blob);
-        final Process server = lab.start(serverNs, dir.resolve("http-" + port + ".log"), "python3", "-m", "http.server",
-            Integer.toString(port), "--bind", bind, "--directory", www.toString());
-        try {
-            final NamespaceLab.Result r = lab.execIn(clientNs, 60_000, "python3", "-c", FETCH, url);
-            assertEquals(0, r.exitCode(), r.output());
-            assertEquals(blob.length + " " + sha256(blob), r.output().trim(), "length and SHA-256 of what arrived");
-        } finally {
-            NamespaceLab.stop(server, 3_000);
-        }
+        Traffic.tcpTransfer(lab, serverNs, bind, clientNs, url, port);
     }
 
     /** Starts a UDP echo server on one side, sends from the other; returns the address the reply came from. */
@@ -312,9 +289,6 @@ class SiitNamespaceIT {
         }
     }
 
-    private static String sha256(byte[] data) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
 
     private static String log() {
         return read(xlatLog);
@@ -328,20 +302,6 @@ class SiitNamespaceIT {
         }
     }
 
-    /** Fetches a URL (retrying while the server starts), without any proxy; prints length and SHA-256. */
-    private static final String FETCH = String.join("\n",
-        "import hashlib, sys, time, urllib.request",
-        "opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))",
-        "deadline = time.time() + 20",
-        "while True:",
-        "    try:",
-        "        data = opener.open(sys.argv[1], timeout=10).read()",
-        "        break",
-        "    except OSError:",
-        "        if time.time() > deadline:",
-        "            raise",
-        "        time.sleep(0.2)",
-        "print(len(data), hashlib.sha256(data).hexdigest())");
 
     /** Echoes every datagram back to its sender, prefixed. */
     private static final String UDP_ECHO = String.join("\n",

@@ -40,8 +40,8 @@ class SiitOffloadIT {
 
     @Test
     void shouldCarryTcpTransfersBothWaysIntactAsSuperPackets() throws Exception {
-        SiitNamespaceIT.tcpTransfer(siit.lab, siit.ns6, "::", siit.ns4, "http://" + SERVER_V4 + ":8246/blob", 8246);
-        SiitNamespaceIT.tcpTransfer(siit.lab, siit.ns4, "0.0.0.0", siit.ns6, "http://[" + CLIENT_AS_V6 + "]:8264/blob",
+        Traffic.tcpTransfer(siit.lab, siit.ns6, "::", siit.ns4, "http://" + SERVER_V4 + ":8246/blob", 8246);
+        Traffic.tcpTransfer(siit.lab, siit.ns4, "0.0.0.0", siit.ns6, "http://[" + CLIENT_AS_V6 + "]:8264/blob",
             8264);
         final String stats = NamespaceLab.stats(siit.countersFile);
         final long packets = NamespaceLab.counter(stats, SiitLab.DEVICE, "rx-packets");
@@ -68,9 +68,9 @@ class SiitOffloadIT {
                 .toString());
             NamespaceLab.await("the managed routes", 10_000, () -> pair.log().contains("routes: "));
             pair.lab.run("ip", "-n", pair.nsx, "route", "replace", "198.51.100.0/24", "dev", "p4");
-            SiitNamespaceIT.tcpTransfer(pair.lab, pair.ns6, "::", pair.ns4, "http://" + SERVER_V4 + ":8346/blob",
+            Traffic.tcpTransfer(pair.lab, pair.ns6, "::", pair.ns4, "http://" + SERVER_V4 + ":8346/blob",
                 8346);
-            SiitNamespaceIT.tcpTransfer(pair.lab, pair.ns4, "0.0.0.0", pair.ns6,
+            Traffic.tcpTransfer(pair.lab, pair.ns4, "0.0.0.0", pair.ns6,
                 "http://[" + CLIENT_AS_V6 + "]:8364/blob", 8364);
             final String stats = NamespaceLab.stats(pair.countersFile);
             System.out.println(stats);

@@ -95,8 +95,8 @@ class SiitPairIT {
 
     @Test
     void shouldCarryTcpTransfersBothWaysOverThePair() throws Exception {
-        SiitNamespaceIT.tcpTransfer(siit.lab, siit.ns6, "::", siit.ns4, "http://" + SERVER_V4 + ":8146/blob", 8146);
-        SiitNamespaceIT.tcpTransfer(siit.lab, siit.ns4, "0.0.0.0", siit.ns6, "http://[" + CLIENT_AS_V6 + "]:8164/blob",
+        Traffic.tcpTransfer(siit.lab, siit.ns6, "::", siit.ns4, "http://" + SERVER_V4 + ":8146/blob", 8146);
+        Traffic.tcpTransfer(siit.lab, siit.ns4, "0.0.0.0", siit.ns6, "http://[" + CLIENT_AS_V6 + "]:8164/blob",
             8164);
     }
 
