@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -23,16 +24,28 @@ public interface CaptureReader extends AutoCloseable {
      * @throws PcapFormatException when the file is neither, or its header is broken (the message says where)
      */
     static CaptureReader open(Path path) throws IOException {
+        return open(path, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /**
+     * {@link #open(Path)} from any seekable channel whose first byte is the capture's first (a file, or bytes in
+     * memory), named {@code name} in messages; the reader owns the channel: closing it, or a refusal, closes it.
+     */
+    static CaptureReader open(Path name, SeekableByteChannel channel) throws IOException {
         final ByteBuffer magic = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try {
             while (magic.hasRemaining() && channel.read(magic) >= 0) {
                 // a file shorter than four bytes is refused by PcapReader with its own message
             }
+            channel.position(0);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
         if (magic.position() == 4 && magic.getInt(0) == PcapngReader.SECTION_HEADER_BLOCK) {
-            return PcapngReader.open(path);
+            return PcapngReader.open(name, channel);
         }
-        return PcapReader.open(path);
+        return PcapReader.open(name, channel);
     }
 
     /**

@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -32,7 +33,7 @@ public final class PcapReader implements CaptureReader {
     private static final int READ_BUFFER_LENGTH = 1024 * 1024;
 
     private final Path path;
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final ReadWindow window;
     private final UnsafeBuffer buffer;
     private final ByteOrder order;
@@ -50,7 +51,7 @@ public final class PcapReader implements CaptureReader {
     private int originalLength;
     private long timestampNanos;
 
-    private PcapReader(Path path, FileChannel channel) throws IOException {
+    private PcapReader(Path path, SeekableByteChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
         this.window = new ReadWindow(channel, READ_BUFFER_LENGTH);
@@ -85,9 +86,16 @@ public final class PcapReader implements CaptureReader {
 
     /** Opens a file and reads its header; throws {@link PcapFormatException} when it is not classic pcap. */
     public static PcapReader open(Path path) throws IOException {
-        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        return open(path, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /**
+     * Reads a capture from {@code channel}, from its first byte (position 0), named {@code name} in messages; the reader
+     * owns the channel: closing it (or a failure to open) closes the channel.
+     */
+    public static PcapReader open(Path name, SeekableByteChannel channel) throws IOException {
         try {
-            return new PcapReader(path, channel);
+            return new PcapReader(name, channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public final class PcapngReader implements CaptureReader {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final Path path;
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final ReadWindow window;
     private final UnsafeBuffer buffer;
 
@@ -73,7 +74,7 @@ public final class PcapngReader implements CaptureReader {
     private int recordInterface;
     private long timestampNanos;
 
-    private PcapngReader(Path path, FileChannel channel) throws IOException {
+    private PcapngReader(Path path, SeekableByteChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
         this.window = new ReadWindow(channel, READ_BUFFER_LENGTH);
@@ -87,9 +88,13 @@ public final class PcapngReader implements CaptureReader {
 
     /** Opens a pcapng file and reads up to its first packet; throws {@link PcapFormatException} when it is broken. */
     public static PcapngReader open(Path path) throws IOException {
-        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        return open(path, FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /** {@link #open(Path)} from any seekable channel, as {@link PcapReader#open(Path, SeekableByteChannel)}. */
+    public static PcapngReader open(Path name, SeekableByteChannel channel) throws IOException {
         try {
-            return new PcapngReader(path, channel);
+            return new PcapngReader(name, channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -117,7 +122,8 @@ public final class PcapngReader implements CaptureReader {
             }
             originalLength = buffer.getInt(p + 8, order);
             final int room = total - SIMPLE_PACKET_HEADER_LENGTH - 4;
-            final int snap = interfaceSnapLength[0];
+            // SnapLen is an unsigned 32-bit field: one with its top bit set is a large limit, not a negative one
+            final long snap = interfaceSnapLength[0] & 0xFFFF_FFFFL;
             // the captured length is not stored: the smaller of the original length and the snapshot length
             capturedLength = (int) Math.min(originalLength & 0xFFFF_FFFFL, Math.min(room, snap == 0 ? room : snap));
             dataOffset = p + SIMPLE_PACKET_HEADER_LENGTH;

@@ -4,16 +4,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 
 /**
- * A window onto a file read front to back through one direct buffer: {@link #ensure} makes the next bytes
+ * A window onto a file (or any seekable channel) read front to back through one direct buffer: {@link #ensure} makes the next bytes
  * available without allocating, so that readers can expose records as views into {@link #buffer}. Keeps the file
  * offset of every buffer position, for error messages that say where a file is broken.
  */
 final class ReadWindow {
 
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final ByteBuffer byteBuffer;
     final UnsafeBuffer buffer;
 
@@ -27,7 +27,7 @@ final class ReadWindow {
      * @param capacity the most a reader needs buffered at once; a smaller file gets a buffer of its own size, so
      *                 that a thousand small captures in one process (xlat test) do not each take a megabyte
      */
-    ReadWindow(FileChannel channel, int capacity) throws IOException {
+    ReadWindow(SeekableByteChannel channel, int capacity) throws IOException {
         this.channel = channel;
         this.byteBuffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(capacity, channel.size())));
         this.buffer = new UnsafeBuffer(byteBuffer);

@@ -3,27 +3,19 @@ package io.xlat.tunio.pcap;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Any bytes as a pcap file: {@link PcapReader} reads records or refuses the file with a
- * {@link PcapFormatException}; nothing else escapes, no record is longer than its limit or reaches past the
- * buffer, and the records counted are the records returned. The corpus in {@code PcapReaderFuzzTestInputs/read}
- * holds both byte orders, both timestamp precisions, an empty file and a truncated record.
+ * Any bytes as a capture file: {@link CaptureReader#open} chooses classic pcap or pcapng by the first four bytes,
+ * and the reader reads records or refuses the file with a {@link PcapFormatException}; nothing else escapes, no
+ * record is longer than its limit or reaches past the buffer, and the records counted are the records returned.
+ * The bytes reach the reader from memory ({@link BytesChannel}), through the same code as a file's. The corpus in
+ * {@code PcapReaderFuzzTestInputs/read} holds both byte orders and timestamp precisions of classic pcap, pcapng
+ * with several interfaces, options and block types, an empty file and truncated records.
  */
 public class PcapReaderFuzzTest {
 
-    private static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("xlat-fuzz", ".pcap");
-            FILE.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Path NAME = Path.of("fuzz-input");
 
     @FuzzTest(maxDuration = "2m")
     void read(byte[] input) throws IOException {
@@ -32,14 +24,14 @@ public class PcapReaderFuzzTest {
 
     /** The same target for Jazzer's command line. */
     public static void fuzzerTestOneInput(byte[] input) throws IOException {
-        Files.write(FILE, input);
-        try (PcapReader reader = PcapReader.open(FILE)) {
+        try (CaptureReader reader = CaptureReader.open(NAME, new BytesChannel(input))) {
+            // classic pcap caps a record at tcpdump's largest snapshot; a pcapng record is bounded by its block
+            final int limit = reader instanceof PcapReader ? PcapReader.MAX_RECORD_LENGTH : Integer.MAX_VALUE;
             long records = 0;
             int length;
             while ((length = reader.next()) >= 0) {
                 records++;
-                if (length > PcapReader.MAX_RECORD_LENGTH
-                    || reader.offset() + reader.length() > reader.buffer().capacity()) {
+                if (length > limit || reader.offset() + reader.length() > reader.buffer().capacity()) {
                     throw new AssertionError("record " + records + " of " + length + " bytes at " + reader.offset()
                         + " in a buffer of " + reader.buffer().capacity());
                 }

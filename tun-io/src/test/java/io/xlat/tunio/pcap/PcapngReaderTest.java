@@ -248,6 +248,19 @@ class PcapngReaderTest {
     }
 
     @Test
+    void shouldReadASimplePacketOfAnInterfaceWhoseSnapLengthHasTheTopBitSet() throws IOException {
+        // an unsigned SnapLen of 0xFFFFFF00 limits nothing; read as a signed int it made the captured length
+        // negative, which next() returned as the end of the file after counting the record
+        final Path file = Files.write(dir.resolve("large-snaplen.pcapng"), new Blocks().order(ByteOrder.BIG_ENDIAN)
+            .section().iface(LinkType.IPV4, 0xFFFF_FF00, 6).simple(28, packet(28, 4)).bytes());
+
+        final List<Rec> records = readAll(file);
+
+        assertEquals(1, records.size());
+        assertArrayEquals(packet(28, 4), records.get(0).data());
+    }
+
+    @Test
     void shouldRefuseBrokenFilesNamingTheByteOffset() throws IOException {
         final byte[] good = new Blocks().order(ByteOrder.LITTLE_ENDIAN).section().iface(LinkType.RAW, 0, -1)
             .enhanced(0, 1, packet(20, 1)).enhanced(0, 2, packet(20, 2)).bytes();
