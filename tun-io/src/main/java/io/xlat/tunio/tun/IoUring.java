@@ -34,6 +34,12 @@ public final class IoUring implements AutoCloseable {
     public static final int OP_WRITEV = 2;
     public static final int OP_READ = 22;
     public static final int OP_WRITE = 23;
+    static final int OP_TIMEOUT = 11;
+    /**
+     * The user data of the ring's own timer (see {@link #submitAndWait}): a caller that reads completions hands a
+     * completion with it to {@link #timerFired()} and otherwise ignores it. No caller's user data may equal it.
+     */
+    public static final long TIMER = -1L;
 
     // ---- io_uring_setup(2) flags and features --------------------------------------------------------
     /** Completions of armed requests wait for this thread's next system call instead of interrupting it. */
@@ -54,14 +60,10 @@ public final class IoUring implements AutoCloseable {
 
     // ---- io_uring_enter(2) flags, SQ ring flags ------------------------------------------------------
     public static final int ENTER_GETEVENTS = 1;
-    /** The fifth argument is a struct io_uring_getevents_arg (Linux 5.11+, FEAT_EXT_ARG): how a wait times out. */
-    static final int ENTER_EXT_ARG = 1 << 3;
+    /** A feature bit of Linux 5.11+, where timed waits are taken to work (see {@link #timedWaits}). */
     static final int FEAT_EXT_ARG = 1 << 8;
-    /** struct io_uring_getevents_arg: sigmask, sigmask_sz, min_wait_usec, ts (a struct __kernel_timespec *). */
-    static final int GETEVENTS_ARG_LENGTH = 24;
-    static final int GETEVENTS_ARG_TS = 16;
+    /** struct __kernel_timespec: seconds and nanoseconds, 64 bits each. */
     static final int TIMESPEC_LENGTH = 16;
-    static final int ETIME = 62;
     static final int SQ_TASKRUN = 1 << 2;
 
     // ---- mmap offsets ----------------------------------------------------------------------------------
@@ -113,10 +115,14 @@ public final class IoUring implements AutoCloseable {
     private final int cqes;
     /** Made disabled (single issuer): the first thread to {@link #enable()} it becomes its submitter. */
     private boolean disabled;
-    /** Whether the kernel takes a timeout on a wait ({@link #FEAT_EXT_ARG}); else waits go through poll(2). */
+    /**
+     * Whether waits can time out in the ring (on the kernels that also have {@link #FEAT_EXT_ARG}, Linux 5.11+, well
+     * after the timeout operation); else waits go through poll(2).
+     */
     private final boolean timedWaits;
-    /** A getevents argument followed by its timespec, written before each timed wait. */
-    private final UnsafeBuffer waitArgument;
+    /** The timespec of the ring's timer; whether a timer is in flight. */
+    private final UnsafeBuffer timer;
+    private boolean timerArmed;
     /** Local copies: the SQ tail this thread has filled up to, the CQ head it has read up to. */
     private int tail;
     private int head;
@@ -154,9 +160,7 @@ public final class IoUring implements AutoCloseable {
             sq.putInt(array + i * 4, i, nativeOrder());
         }
         this.timedWaits = (params.getInt(PARAMS_FEATURES, nativeOrder()) & FEAT_EXT_ARG) != 0;
-        this.waitArgument = new UnsafeBuffer(BufferUtil.allocateDirectAligned(GETEVENTS_ARG_LENGTH + TIMESPEC_LENGTH,
-            8));
-        waitArgument.putLong(GETEVENTS_ARG_TS, waitArgument.addressOffset() + GETEVENTS_ARG_LENGTH, nativeOrder());
+        this.timer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TIMESPEC_LENGTH, 8));
         this.tail = sq.getIntVolatile(sqTail);
         this.head = cq.getIntVolatile(cqHead);
     }
@@ -352,7 +356,8 @@ public final class IoUring implements AutoCloseable {
         }
         // store-release: the kernel must see the SQE contents before the tail that covers them
         sq.putIntOrdered(sqTail, tail);
-        final long n = LIBC.syscall(SYS_IO_URING_ENTER, fd, unsubmitted, minComplete, flags, 0, 0);
+        // no signal mask (0): the kernel then reads no sixth argument
+        final long n = LinuxNative.syscall5(SYS_IO_URING_ENTER, fd, unsubmitted, minComplete, flags, 0);
         if (n < 0) {
             final int errno = LinuxNative.errno();
             return errno == EINTR ? 0 : -errno;
@@ -367,12 +372,15 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Publishes the prepared SQEs and waits in the kernel for one completion or {@code timeoutMillis}, running the
-     * completions that wait for this thread meanwhile: an idle worker's sleep on one ring, without the poll(2)
-     * wake-up, signal and restart that a completion run as task work costs a thread sleeping in poll(2).
-     * Needs {@link #timedWaits()}.
+     * Publishes the prepared SQEs and waits in the kernel for one completion, running the completions that wait for
+     * this thread meanwhile: an idle worker's sleep on one ring, without the poll(2) wake-up, signal and restart
+     * that a completion run as task work costs a thread sleeping in poll(2). The wait ends after
+     * {@code timeoutMillis} at the latest: unless one is in flight, it arms the ring's own timer (a timeout
+     * operation, whose completion carries {@link #TIMER}), which fires once, {@code timeoutMillis} after the wait
+     * that armed it. A timeout in the wait itself (IORING_ENTER_EXT_ARG) needs io_uring_enter's sixth argument, which
+     * {@link LinuxNative#syscall5} cannot pass. Needs {@link #timedWaits()}.
      *
-     * @return the SQEs the kernel consumed (0 also on timeout), or {@code -errno}
+     * @return the SQEs the kernel consumed (0 also when interrupted), or {@code -errno}
      */
     public int submitAndWait(int timeoutMillis) {
         if (disabled) {
@@ -381,17 +389,31 @@ public final class IoUring implements AutoCloseable {
                 return enabled;
             }
         }
+        if (!timerArmed) {
+            if (free() == 0) {
+                final int n = submit(0, 0);
+                if (n < 0) {
+                    return n;
+                }
+            }
+            timer.putLong(0, timeoutMillis / 1000, nativeOrder());
+            timer.putLong(8, (timeoutMillis % 1000) * 1_000_000L, nativeOrder());
+            // a count of 0 and no flags: a relative timeout that only time completes
+            timerArmed = prepare(OP_TIMEOUT, -1, timer.addressOffset(), 1, 0, TIMER);
+        }
         sq.putIntOrdered(sqTail, tail);
-        waitArgument.putLong(GETEVENTS_ARG_LENGTH, timeoutMillis / 1000, nativeOrder());
-        waitArgument.putLong(GETEVENTS_ARG_LENGTH + 8, (timeoutMillis % 1000) * 1_000_000L, nativeOrder());
-        final long n = LIBC.syscall(SYS_IO_URING_ENTER, fd, unsubmitted, 1, ENTER_GETEVENTS | ENTER_EXT_ARG,
-            waitArgument.addressOffset(), GETEVENTS_ARG_LENGTH);
+        final long n = LinuxNative.syscall5(SYS_IO_URING_ENTER, fd, unsubmitted, 1, ENTER_GETEVENTS, 0);
         if (n < 0) {
             final int errno = LinuxNative.errno();
-            return errno == EINTR || errno == ETIME ? 0 : -errno;
+            return errno == EINTR ? 0 : -errno;
         }
         unsubmitted -= (int) n;
         return (int) n;
+    }
+
+    /** The ring's timer completed (its completion carried {@link #TIMER}): the next timed wait arms it again. */
+    public void timerFired() {
+        timerArmed = false;
     }
 
     /** Whether completions are waiting for this thread to enter the kernel (cooperative task running). */

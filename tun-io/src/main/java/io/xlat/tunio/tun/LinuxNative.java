@@ -1,5 +1,10 @@
 package io.xlat.tunio.tun;
 
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.Out;
@@ -218,7 +223,14 @@ public final class LinuxNative {
         }
         LIBC = LibraryLoader.create(LibC.class).load("c");
         RUNTIME = Runtime.getRuntime(LIBC);
+        SYSCALL = Library.getCachedInstance("libc.so.6", Library.LAZY | Library.GLOBAL).getSymbolAddress("syscall");
+        final Type[] six = {Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64, Type.SINT64};
+        SYSCALL_5 = CallContext.getCallContext(Type.SINT64, six, CallingConvention.DEFAULT, true);
     }
+
+    /** syscall(2) and its call context for a number and five arguments, errno saved (see {@link #syscall5}). */
+    private static final long SYSCALL;
+    private static final CallContext SYSCALL_5;
 
     private LinuxNative() {
     }
@@ -239,7 +251,19 @@ public final class LinuxNative {
         LIBC.syscall(SYS_MUNMAP, address, length, 0, 0, 0, 0);
     }
 
-    /** errno of the last call made by this thread through {@link #LIBC}. */
+    /**
+     * A raw system call of up to five arguments, for the calls on a worker's path (io_uring_enter(2)): through
+     * jffi's six-parameter invoker, which allocates nothing. Through {@link #LIBC} the same call allocates 72 bytes
+     * each time with seven parameters (jnr-ffi builds a heap buffer beyond six), and bound with six, the waits
+     * failed with EINVAL as if the last argument (io_uring_enter's signal mask) arrived garbled, as glibc's mmap
+     * lost its offset: {@code IoUringTest} checks both the allocation and the waits. syscall(2) takes a sixth argument from the stack here, whatever is there: the five-
+     * argument calls must be ones the kernel reads no sixth argument for.
+     */
+    public static long syscall5(long number, long a1, long a2, long a3, long a4, long a5) {
+        return Invoker.getInstance().invokeN6(SYSCALL_5, SYSCALL, number, a1, a2, a3, a4, a5);
+    }
+
+    /** errno of the last call made by this thread through {@link #LIBC} or {@link #syscall5}. */
     public static int errno() {
         return RUNTIME.getLastError();
     }

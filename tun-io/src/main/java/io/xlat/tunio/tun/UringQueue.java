@@ -92,9 +92,10 @@ public final class UringQueue implements PacketQueue, AutoCloseable {
         this.queue = queue;
         this.fd = queue.fd();
         this.depth = depth;
-        // every read and every write in flight has its SQE until submitted and its CQE until reaped: 2 * depth
-        // submission entries never run out, and the kernel's 2 * entries completion entries never overflow
-        this.ring = IoUring.open(2 * depth);
+        // every read and every write in flight has its SQE until submitted and its CQE until reaped, and so has
+        // the ring's timer: 2 * depth + 1 submission entries never run out, and the kernel's 2 * entries
+        // completion entries never overflow
+        this.ring = IoUring.open(2 * depth + 1);
         this.readySlot = new int[depth];
         this.readyResult = new int[depth];
         this.freeWrites = new int[depth];
@@ -351,7 +352,9 @@ public final class UringQueue implements PacketQueue, AutoCloseable {
             final long userData = ring.userData(i);
             final int result = ring.result(i);
             final int slot = (int) userData;
-            if ((userData & WRITE) != 0) {
+            if (userData == IoUring.TIMER) {
+                ring.timerFired();
+            } else if ((userData & WRITE) != 0) {
                 freeWrites[freeCount++] = slot;
                 if (result < 0) {
                     counted(result);

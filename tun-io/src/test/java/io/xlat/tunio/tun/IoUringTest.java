@@ -1,8 +1,10 @@
 package io.xlat.tunio.tun;
 
+import io.xlat.tunio.testing.Allocations;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,6 +72,33 @@ class IoUringTest {
             assertEquals(0, ring.ready());
         }
         assertEquals(next, expected);
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldEndAWaitOnTheRingsOwnTimerWhenNothingElseCompletesAndArmItAgainForTheNext() {
+        for (int wait = 0; wait < 2; wait++) {
+            assertEquals(1, ring.submitAndWait(20), "the timer's SQE went in");
+            assertEquals(1, ring.ready());
+            assertEquals(IoUring.TIMER, ring.userData(0));
+            assertEquals(-62, ring.result(0), "ETIME: time ran out");
+            ring.timerFired();
+            ring.advance(1);
+        }
+    }
+
+    @Test
+    void shouldSubmitAndWaitWithoutAllocating() {
+        Allocations.assertEventuallyAllocatesNothing("10,000 submits and timed waits of a no-op", 20, () -> {
+            for (int i = 0; i < 5_000; i++) {
+                ring.prepare(IoUring.OP_NOP, -1, 0, 0, 0, i);
+                ring.submit(1, IoUring.ENTER_GETEVENTS);
+                ring.advance(ring.ready());
+                ring.prepare(IoUring.OP_NOP, -1, 0, 0, 0, i);
+                ring.submitAndWait(10);
+                ring.advance(ring.ready());
+            }
+        });
     }
 
     @Test

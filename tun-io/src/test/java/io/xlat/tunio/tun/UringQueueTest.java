@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
 
@@ -91,6 +92,18 @@ class UringQueueTest {
         assertTrue(uring.awaitReadable(1000) > 0);
         assertEquals(4, uring.read(buffer, 100, 2000));
         assertEquals(42, buffer.getInt(100));
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldComeBackFromIdleWaitsAtTheirTimeoutAndStillReadWhatArrivesLater() {
+        assertEquals(0, uring.awaitReadable(20), "nothing came: the ring's timer ended the wait");
+        assertEquals(0, uring.awaitReadable(20), "and the next one: the timer was armed again");
+        buffer.putInt(0, 7);
+        peer.write(buffer, 0, 4);
+        assertTrue(uring.awaitReadable(1000) > 0);
+        assertEquals(4, uring.read(buffer, 100, 2000));
+        assertEquals(7, buffer.getInt(100));
     }
 
     @Test
