@@ -177,6 +177,18 @@ public final class ConfigLoader {
      * nothing is accepted: {@link #load} is what refuses it for a file to run.
      */
     public static XlatConfig parse(String text, String source) throws ConfigException {
+        try {
+            return parseWithinHeap(text, source);
+        } catch (OutOfMemoryError e) {
+            // what the load built is garbage once this frame is left: the heap is back to what it was, and a
+            // reload keeps the running configuration instead of losing the daemon to an uncaught error
+            throw single(source, "not enough heap to load it (the maximum heap is "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): raise it with -Xmx in XLAT_JAVA_OPTS, sized "
+                + "with the figures in docs/testing.md \"Limits\", or lower limits: to refuse such files at once");
+        }
+    }
+
+    private static XlatConfig parseWithinHeap(String text, String source) throws ConfigException {
         final ConfigProblems problems = new ConfigProblems(source);
         if (text.length() > MAX_FILE_BYTES) {
             throw tooLarge(source, text.length() + " characters");
