@@ -78,7 +78,14 @@ class IoUringTest {
     @Timeout(10)
     void shouldEndAWaitOnTheRingsOwnTimerWhenNothingElseCompletesAndArmItAgainForTheNext() {
         for (int wait = 0; wait < 2; wait++) {
-            assertEquals(1, ring.submitAndWait(20), "the timer's SQE went in");
+            // a wait may also end early (a signal to the thread): waiting again waits for the same timer
+            int submitted = 0;
+            while (ring.ready() == 0) {
+                final int n = ring.submitAndWait(20);
+                assertTrue(n >= 0, "errno " + -n);
+                submitted += n;
+            }
+            assertEquals(1, submitted, "one timer went in for this wait");
             assertEquals(1, ring.ready());
             assertEquals(IoUring.TIMER, ring.userData(0));
             assertEquals(-62, ring.result(0), "ETIME: time ran out");
