@@ -116,8 +116,8 @@ public final class IoUring implements AutoCloseable {
     /** Made disabled (single issuer): the first thread to {@link #enable()} it becomes its submitter. */
     private boolean disabled;
     /**
-     * Whether waits can time out in the ring (on the kernels that also have {@link #FEAT_EXT_ARG}, Linux 5.11+, well
-     * after the timeout operation); else waits go through poll(2).
+     * Whether waits can time out in the ring: taken from {@link #FEAT_EXT_ARG} (Linux 5.11+), a kernel well past
+     * the one that brought the timeout operation (5.4); else waits go through poll(2).
      */
     private final boolean timedWaits;
     /** The timespec of the ring's timer; whether a timer is in flight. */
