@@ -578,7 +578,8 @@ public final class Dataplane implements RunningDataplane {
     /** The I/O path for the start line: what runs, and why not io_uring when it was asked for and refused. */
     private static String ioPath(DataplaneSettings settings) {
         if (ioUring(settings)) {
-            return "io io_uring (" + UringQueue.DEFAULT_DEPTH + " reads posted per queue)";
+            return "io io_uring (" + UringQueue.POSTED_READS + " read posted and " + UringQueue.DEFAULT_DEPTH
+                + " write slots per queue)";
         }
         return settings.io() == DataplaneSettings.IoPath.IO_URING
             ? "io syscalls (dataplane.io io_uring refused: " + IoUring.refusal() + ")" : "io syscalls";

@@ -20,9 +20,9 @@ import static io.xlat.tunio.tun.LinuxNative.ENODEV;
 
 /**
  * A {@link PacketQueue} over one queue of a device (an {@link FdQueue}: a TUN queue; a socket pair in tests) through
- * an {@link IoUring} of its own: {@link #depth} reads stay posted into as many slots, so that packets arrive while
- * the worker translates and a busy worker takes them without a system call; writes are copied into slots of their
- * own and go to the kernel in batches. One {@code io_uring_enter(2)} then moves a whole round of packets both ways,
+ * an {@link IoUring} of its own: a read stays posted ({@link #POSTED_READS}), so that a packet arrives while the
+ * worker translates and a busy worker takes it without a system call of its own; writes are copied into
+ * {@link #depth} slots of their own and go to the kernel in batches. One {@code io_uring_enter(2)} then moves a whole round of packets both ways,
  * where {@link FdQueue} makes one {@code read(2)} and one {@code writev(2)} per packet and one more empty read per
  * round.
  *
@@ -47,8 +47,16 @@ import static io.xlat.tunio.tun.LinuxNative.ENODEV;
  */
 public final class UringQueue implements PacketQueue, AutoCloseable {
 
-    /** Reads kept posted, and write slots: a worker's batch of 64 packets takes two submissions at most. */
+    /** Write slots (and the most reads that may be posted): a worker's batch of 64 packets takes two submissions. */
     public static final int DEFAULT_DEPTH = 32;
+    /**
+     * Reads kept posted: one. With several, a packet wakes every read armed on the device's poll, one of them takes
+     * it, and each of the others that finds the queue empty again is handed to an io-wq thread (the kernel re-arms
+     * a request's poll only once), where it blocks until a packet comes and completes later than reads made after
+     * it: packets of one flow then came out of order (seen in the 464 data-path test, with an iou-wrk thread in
+     * the translator under load). One read never races another: the packets come in their order.
+     */
+    public static final int POSTED_READS = 1;
     /** A slot takes the largest packet with its virtio-net header, aligned for the IP header behind it. */
     static final int SLOT = BitUtil.align(VirtioNetHeader.LENGTH + 65535, 64);
     /** User data of a write: its slot with this bit; a read's is its slot alone. */
@@ -304,9 +312,10 @@ public final class UringQueue implements PacketQueue, AutoCloseable {
 
     private void start() {
         started = true;
-        reads = new UnsafeBuffer(BufferUtil.allocateDirectAligned(depth * SLOT, 64));
-        posted = depth;
-        for (int slot = 0; slot < depth; slot++) {
+        final int readSlots = Math.min(depth, POSTED_READS);
+        reads = new UnsafeBuffer(BufferUtil.allocateDirectAligned(readSlots * SLOT, 64));
+        posted = readSlots;
+        for (int slot = 0; slot < readSlots; slot++) {
             post(slot);
         }
         ring.submit(0, 0);
