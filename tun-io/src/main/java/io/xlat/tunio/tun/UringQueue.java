@@ -22,9 +22,9 @@ import static io.xlat.tunio.tun.LinuxNative.ENODEV;
  * A {@link PacketQueue} over one queue of a device (an {@link FdQueue}: a TUN queue; a socket pair in tests) through
  * an {@link IoUring} of its own: a read stays posted ({@link #POSTED_READS}), so that a packet arrives while the
  * worker translates and a busy worker takes it without a system call of its own; writes are copied into
- * {@link #depth} slots of their own and go to the kernel in batches. One {@code io_uring_enter(2)} then moves a whole round of packets both ways,
- * where {@link FdQueue} makes one {@code read(2)} and one {@code writev(2)} per packet and one more empty read per
- * round.
+ * {@link #depth} slots of their own and go to the kernel in batches. A packet read then costs one
+ * {@code io_uring_enter(2)}, which also hands over the writes queued since, where {@link FdQueue} makes one
+ * {@code read(2)} and one {@code writev(2)} per packet and one more empty read per round.
  *
  * <p>One thread (the worker whose queue it is) makes every call. The reads are posted at the first {@link #read},
  * from that thread, because the kernel cancels a thread's requests when the thread exits and runs their
